@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import YAML from 'yaml';
+import { ConfigError } from '../errors';
+import { Secret } from './secret';
+import { SETTINGS, SETTING_NAMES, SettingName, SettingSpec, acceptedNames, isSettingName } from './settings';
+
+export interface Config {
+  dataDir: string;
+  org: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  temporal: {
+    /** Unset: the embedded local dev server. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    tls: boolean;
+    apiKey?: Secret;
+  };
+  s3: {
+    /** Unset and `useAws` false: the embedded MinIO. */
+    endpoint?: string;
+    useAws: boolean;
+    region: string;
+    bucket: string;
+    forcePathStyle: boolean;
+    accessKeyId?: string;
+    secretAccessKey?: Secret;
+  };
+  lake: {
+    lockMode: 'COMPLIANCE' | 'GOVERNANCE';
+    retentionDays: number;
+    sse: 'AES256' | 'aws:kms';
+    kmsKeyId?: string;
+  };
+  genesys: {
+    region?: string;
+    apiBase?: string;
+    loginBase?: string;
+    clientId?: string;
+    clientSecret?: Secret;
+  };
+  local: {
+    temporalPort: number;
+    temporalUiPort: number;
+    minioPort: number;
+    minioConsolePort: number;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads, validates and types the configuration from the environment and an optional file.
+ * All problems are reported at once, each naming the variable and what it expects; secret
+ * values never appear in a message.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const raw = mergeSources(env, problems);
+  const values: Partial<Record<SettingName, unknown>> = {};
+
+  for (const key of SETTING_NAMES) {
+    const spec: SettingSpec = SETTINGS[key];
+    const value = raw[key] ?? spec.default;
+    if (value === undefined) continue;
+    const parsed = spec.schema.safeParse(value);
+    if (parsed.success) {
+      values[key] = parsed.data;
+    } else {
+      const shown = spec.secret ? '' : ` (got ${JSON.stringify(value)})`;
+      problems.push(`${key}: expected ${spec.expected}${shown}`);
+    }
+  }
+
+  const v = values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  if ((v.S3_ACCESS_KEY_ID === undefined) !== (v.S3_SECRET_ACCESS_KEY === undefined)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
+  }
+  if (v.LAKE_SSE === 'aws:kms' && v.LAKE_KMS_KEY_ID === undefined) {
+    problems.push('LAKE_KMS_KEY_ID: required when LAKE_SSE=aws:kms');
+  }
+  if ((v.GENESYS_CLIENT_ID === undefined) !== (v.GENESYS_CLIENT_SECRET === undefined)) {
+    problems.push('GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET: set both or neither');
+  }
+  if (v.S3_ENDPOINT !== undefined && v.S3_USE_AWS === true) {
+    problems.push('S3_USE_AWS: cannot be true together with S3_ENDPOINT');
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+
+  const secret = (key: SettingName) => (v[key] === undefined ? undefined : new Secret(v[key] as string));
+  return {
+    dataDir: path.resolve(v.GCAUDIT_DATA_DIR),
+    org: v.GCAUDIT_ORG,
+    logLevel: v.GCAUDIT_LOG_LEVEL,
+    temporal: {
+      address: v.TEMPORAL_ADDRESS,
+      namespace: v.TEMPORAL_NAMESPACE,
+      taskQueue: v.TEMPORAL_TASK_QUEUE,
+      tls: v.TEMPORAL_TLS,
+      apiKey: secret('TEMPORAL_API_KEY'),
+    },
+    s3: {
+      endpoint: v.S3_ENDPOINT,
+      useAws: v.S3_USE_AWS,
+      region: v.S3_REGION,
+      bucket: v.S3_BUCKET,
+      forcePathStyle: v.S3_FORCE_PATH_STYLE ?? !v.S3_USE_AWS,
+      accessKeyId: v.S3_ACCESS_KEY_ID,
+      secretAccessKey: secret('S3_SECRET_ACCESS_KEY'),
+    },
+    lake: {
+      lockMode: v.LAKE_LOCK_MODE,
+      retentionDays: v.LAKE_RETENTION_DAYS,
+      sse: v.LAKE_SSE,
+      kmsKeyId: v.LAKE_KMS_KEY_ID,
+    },
+    genesys: {
+      region: v.GENESYS_REGION,
+      apiBase: v.GENESYS_API_BASE,
+      loginBase: v.GENESYS_LOGIN_BASE,
+      clientId: v.GENESYS_CLIENT_ID,
+      clientSecret: secret('GENESYS_CLIENT_SECRET'),
+    },
+    local: {
+      temporalPort: v.LOCAL_TEMPORAL_PORT,
+      temporalUiPort: v.LOCAL_TEMPORAL_UI_PORT,
+      minioPort: v.LOCAL_MINIO_PORT,
+      minioConsolePort: v.LOCAL_MINIO_CONSOLE_PORT,
+    },
+  };
+}
+
+/** The file first, the environment over it; `<NAME>_FILE` secrets resolved. */
+function mergeSources(env: Env, problems: string[]): Partial<Record<SettingName, string>> {
+  const merged: Partial<Record<SettingName, string>> = {};
+  const file = env.GCAUDIT_CONFIG_FILE;
+  if (file) Object.assign(merged, readConfigFile(file, problems));
+
+  const accepted = new Set(acceptedNames());
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    // A misspelt GCAUDIT_ variable would otherwise be silently ignored.
+    if (key.startsWith('GCAUDIT_') && !accepted.has(key)) {
+      problems.push(`${key}: unknown setting (known: ${[...accepted].filter((n) => n.startsWith('GCAUDIT_')).join(', ')})`);
+      continue;
+    }
+    if (isSettingName(key)) merged[key] = value;
+  }
+
+  for (const key of SETTING_NAMES) {
+    if (!(SETTINGS[key] as SettingSpec).secret) continue;
+    const fileVar = `${key}_FILE`;
+    const secretPath = env[fileVar];
+    if (!secretPath) continue;
+    if (env[key]) {
+      problems.push(`${key} and ${fileVar}: set one, not both`);
+      continue;
+    }
+    try {
+      merged[key] = readFileSync(secretPath, 'utf8').trim();
+    } catch (err) {
+      problems.push(`${fileVar}: cannot read the secret file ${secretPath} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return merged;
+}
+
+function readConfigFile(file: string, problems: string[]): Partial<Record<SettingName, string>> {
+  let parsed: unknown;
+  try {
+    const text = readFileSync(file, 'utf8');
+    parsed = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    problems.push(`GCAUDIT_CONFIG_FILE: cannot read ${file} as ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    return {};
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    problems.push(`GCAUDIT_CONFIG_FILE: ${file} must hold a map of setting names to values`);
+    return {};
+  }
+  const out: Partial<Record<SettingName, string>> = {};
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!isSettingName(key)) {
+      problems.push(`${key} (in ${file}): unknown setting`);
+      continue;
+    }
+    if ((SETTINGS[key] as SettingSpec).secret) {
+      problems.push(`${key} (in ${file}): secrets do not belong in the config file; use ${key}_FILE or the environment`);
+      continue;
+    }
+    if (value === null || typeof value === 'object') {
+      problems.push(`${key} (in ${file}): expected ${(SETTINGS[key] as SettingSpec).expected}`);
+      continue;
+    }
+    out[key] = String(value);
+  }
+  return out;
+}

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the application reads, by its environment variable name. This table is the one
+ * place settings are declared: the loader validates against it, `gcaudit config` documents it,
+ * and the docker-compose test checks the worker's environment against it.
+ *
+ * A config file (GCAUDIT_CONFIG_FILE, JSON or YAML) may set the same names; the environment wins.
+ * A secret may instead be read from a file named by `<NAME>_FILE`.
+ */
+export interface SettingSpec {
+  schema: z.ZodType<unknown>;
+  /** What a valid value looks like, for error messages. */
+  expected: string;
+  describe: string;
+  default?: string;
+  secret?: boolean;
+}
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'host:port');
+const url = z.string().url();
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = z.coerce.number().int().positive();
+const port = z.coerce.number().int().min(1).max(65535);
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+const nonEmpty = z.string().min(1);
+
+export const SETTINGS = {
+  GCAUDIT_DATA_DIR: {
+    schema: nonEmpty,
+    expected: 'a directory path',
+    default: '.data',
+    describe: 'Local state of the embedded stack (Temporal database, MinIO data, generated local credentials).',
+  },
+  GCAUDIT_ORG: {
+    schema: name,
+    expected: 'a short org label of letters, digits, ".", "_" or "-"',
+    default: 'sandbox',
+    describe: 'Label of the Genesys org, used in workflow ids (collect-day/<org>/<day>) and lake keys.',
+  },
+  GCAUDIT_LOG_LEVEL: {
+    schema: z.enum(['debug', 'info', 'warn', 'error']),
+    expected: 'one of debug, info, warn, error',
+    default: 'info',
+    describe: 'Log verbosity of the worker and CLI.',
+  },
+  TEMPORAL_ADDRESS: {
+    schema: hostPort,
+    expected: 'host:port of a Temporal frontend, e.g. 127.0.0.1:7233',
+    describe: 'Existing Temporal server. Unset: the embedded local dev server is used.',
+  },
+  TEMPORAL_NAMESPACE: {
+    schema: name,
+    expected: 'a Temporal namespace name',
+    default: 'default',
+    describe: 'Temporal namespace.',
+  },
+  TEMPORAL_TASK_QUEUE: {
+    schema: name,
+    expected: 'a task queue name',
+    default: 'gcaudit',
+    describe: 'Task queue of the daily collection and the other workflows.',
+  },
+  TEMPORAL_TLS: {
+    schema: bool,
+    expected: 'true or false',
+    default: 'false',
+    describe: 'Connect to Temporal over TLS (Temporal Cloud: true).',
+  },
+  TEMPORAL_API_KEY: {
+    schema: nonEmpty,
+    expected: 'a Temporal Cloud API key',
+    secret: true,
+    describe: 'API key for Temporal Cloud.',
+  },
+  S3_ENDPOINT: {
+    schema: url,
+    expected: 'an http(s) URL, e.g. http://127.0.0.1:9000',
+    describe: 'Existing S3-compatible endpoint. Unset on a local run: the embedded MinIO is used. Unset with S3_USE_AWS=true: AWS S3.',
+  },
+  S3_USE_AWS: {
+    schema: bool,
+    expected: 'true or false',
+    default: 'false',
+    describe: 'Use AWS S3 with the default AWS credential chain instead of the embedded MinIO.',
+  },
+  S3_REGION: {
+    schema: nonEmpty,
+    expected: 'an AWS region, e.g. us-east-1',
+    default: 'us-east-1',
+    describe: 'S3 region.',
+  },
+  S3_BUCKET: {
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    expected: 'an S3 bucket name (3-63 lower-case letters, digits, "." or "-")',
+    default: 'gcaudit-lake',
+    describe: 'Bucket of the lake. It must have Object Lock enabled.',
+  },
+  S3_FORCE_PATH_STYLE: {
+    schema: bool,
+    expected: 'true or false',
+    describe: 'Path-style S3 addressing. Default: true when S3_ENDPOINT is set (MinIO), else false.',
+  },
+  S3_ACCESS_KEY_ID: {
+    schema: nonEmpty,
+    expected: 'an access key id',
+    describe: 'Static S3 access key. Unset: the AWS default credential chain (or the local MinIO credentials).',
+  },
+  S3_SECRET_ACCESS_KEY: {
+    schema: nonEmpty,
+    expected: 'a secret access key',
+    secret: true,
+    describe: 'Static S3 secret key, with S3_ACCESS_KEY_ID.',
+  },
+  LAKE_LOCK_MODE: {
+    schema: z.enum(['COMPLIANCE', 'GOVERNANCE']),
+    expected: 'COMPLIANCE or GOVERNANCE',
+    default: 'COMPLIANCE',
+    describe: 'Object Lock mode of every object written to the lake.',
+  },
+  LAKE_RETENTION_DAYS: {
+    schema: positiveInt.max(36500),
+    expected: 'a whole number of days from 1 to 36500',
+    default: '2557',
+    describe: 'Object Lock retention of every lake object, in days (default: 7 years).',
+  },
+  LAKE_SSE: {
+    schema: z.enum(['AES256', 'aws:kms']),
+    expected: 'AES256 or aws:kms',
+    default: 'AES256',
+    describe: 'Server-side encryption of lake objects.',
+  },
+  LAKE_KMS_KEY_ID: {
+    schema: nonEmpty,
+    expected: 'a KMS key id or ARN',
+    describe: 'KMS key for LAKE_SSE=aws:kms.',
+  },
+  GENESYS_REGION: {
+    schema: nonEmpty,
+    expected: 'a Genesys Cloud region such as us_east_1 or eu_west_1',
+    describe: 'Region of the Genesys Cloud org. Unset with no GENESYS_API_BASE: the sandbox org (simulator).',
+  },
+  GENESYS_API_BASE: {
+    schema: url,
+    expected: 'an http(s) URL, e.g. https://api.mypurecloud.com',
+    describe: 'Explicit API base URL (overrides GENESYS_REGION; used for the simulator).',
+  },
+  GENESYS_LOGIN_BASE: {
+    schema: url,
+    expected: 'an http(s) URL, e.g. https://login.mypurecloud.com',
+    describe: 'Explicit OAuth base URL (overrides GENESYS_REGION).',
+  },
+  GENESYS_CLIENT_ID: {
+    schema: nonEmpty,
+    expected: 'an OAuth client id',
+    describe: 'OAuth client (client credentials grant) with audits:audit:view.',
+  },
+  GENESYS_CLIENT_SECRET: {
+    schema: nonEmpty,
+    expected: 'an OAuth client secret',
+    secret: true,
+    describe: 'Secret of GENESYS_CLIENT_ID.',
+  },
+  LOCAL_TEMPORAL_PORT: {
+    schema: port,
+    expected: 'a TCP port',
+    default: '7233',
+    describe: 'Port of the embedded Temporal dev server.',
+  },
+  LOCAL_TEMPORAL_UI_PORT: {
+    schema: port,
+    expected: 'a TCP port',
+    default: '8233',
+    describe: 'Port of the embedded Temporal Web UI.',
+  },
+  LOCAL_MINIO_PORT: {
+    schema: port,
+    expected: 'a TCP port',
+    default: '9000',
+    describe: 'Port of the embedded MinIO S3 API.',
+  },
+  LOCAL_MINIO_CONSOLE_PORT: {
+    schema: port,
+    expected: 'a TCP port',
+    default: '9001',
+    describe: 'Port of the embedded MinIO console.',
+  },
+} satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+export function isSettingName(key: string): key is SettingName {
+  return Object.prototype.hasOwnProperty.call(SETTINGS, key);
+}
+
+/** Names a deployment may set, including the `<NAME>_FILE` form of secrets. */
+export function acceptedNames(): string[] {
+  const names: string[] = [...SETTING_NAMES, 'GCAUDIT_CONFIG_FILE'];
+  for (const n of SETTING_NAMES) if ((SETTINGS[n] as SettingSpec).secret) names.push(`${n}_FILE`);
+  return names;
+}

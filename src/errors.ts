@@ -1,0 +1,78 @@
+/**
+ * Typed errors with a stable `type` string. Temporal retry policies name these types
+ * (`nonRetryableErrorTypes`), and activities convert them to ApplicationFailures that keep
+ * the type, the retryability and, for rate limits, the server's requested delay.
+ */
+export abstract class GcauditError extends Error {
+  abstract readonly type: string;
+  /** When false, retrying cannot help: an operator must change something first. */
+  readonly retryable: boolean = true;
+  /** Delay the server asked for before the next attempt, if any. */
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad or missing configuration. Never retryable. */
+export class ConfigError extends GcauditError {
+  readonly type = 'ConfigError';
+  override readonly retryable = false;
+}
+
+/** Credentials were refused (wrong client id or secret, or a revoked client). */
+export class AuthError extends GcauditError {
+  readonly type = 'AuthError';
+  override readonly retryable = false;
+}
+
+/** The request itself is wrong (a 4xx other than 401/429): retrying the same request cannot help. */
+export class BadRequestError extends GcauditError {
+  readonly type = 'BadRequestError';
+  override readonly retryable = false;
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The server asked us to slow down; retry after its delay. */
+export class RateLimitedError extends GcauditError {
+  readonly type = 'RateLimitedError';
+  override readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number) {
+    super(message);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 5xx, resets and timeouts: transient, retry with backoff. */
+export class TransientError extends GcauditError {
+  readonly type = 'TransientError';
+}
+
+/** Input data that cannot be processed as it is (a malformed page or event). Kept, never dropped. */
+export class InvalidDataError extends GcauditError {
+  readonly type = 'InvalidDataError';
+  override readonly retryable = false;
+}
+
+/** A write would replace evidence that is already in the lake with different bytes. */
+export class ImmutabilityError extends GcauditError {
+  readonly type = 'ImmutabilityError';
+  override readonly retryable = false;
+}
+
+/** Error types that no retry can fix; workflows list these in their retry policies. */
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'ConfigError',
+  'AuthError',
+  'BadRequestError',
+  'InvalidDataError',
+  'ImmutabilityError',
+] as const;

@@ -1,0 +1,1 @@
+export { lakeProbeWorkflow } from './lake-probe';
