@@ -40,6 +40,14 @@ export interface Config {
     clientId?: string;
     clientSecret?: Secret;
   };
+  mask: {
+    /** Unset outside the local stack: collection refuses to start (see requireMaskKey). */
+    hmacKey?: Secret;
+    extraAllowlist: string[];
+  };
+  manifest: {
+    signingKey?: Secret;
+  };
   local: {
     temporalPort: number;
     temporalUiPort: number;
@@ -124,6 +132,13 @@ export function loadConfig(env: Env = process.env): Config {
       loginBase: v.GENESYS_LOGIN_BASE,
       clientId: v.GENESYS_CLIENT_ID,
       clientSecret: secret('GENESYS_CLIENT_SECRET'),
+    },
+    mask: {
+      hmacKey: secret('MASK_HMAC_KEY'),
+      extraAllowlist: (v.LAKE_EXTRA_ALLOWLIST as string).split(','),
+    },
+    manifest: {
+      signingKey: secret('MANIFEST_SIGNING_KEY'),
     },
     local: {
       temporalPort: v.LOCAL_TEMPORAL_PORT,

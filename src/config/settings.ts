@@ -163,6 +163,24 @@ export const SETTINGS = {
     secret: true,
     describe: 'Secret of GENESYS_CLIENT_ID.',
   },
+  MASK_HMAC_KEY: {
+    schema: z.string().min(32),
+    expected: 'a random key of at least 32 characters',
+    secret: true,
+    describe: 'Key of the HMAC that replaces phone numbers (a plain hash of a phone number is reversible by brute force). Local stack: generated in the data dir.',
+  },
+  LAKE_EXTRA_ALLOWLIST: {
+    schema: z.string().regex(/^[A-Za-z0-9_.]+(,[A-Za-z0-9_.]+)*$/),
+    expected: 'comma-separated field paths, e.g. message.localizableMessageCode,context',
+    default: 'message.localizableMessageCode,message.messageParams,context,entityChanges,application,transactionInitiator,initiatingAction.actionContext,userHomeOrgId',
+    describe: 'Known source fields without a column that are kept in the extra column (data minimization); other known fields are dropped. Fields unknown to this version are always kept, masked, so nothing new is lost.',
+  },
+  MANIFEST_SIGNING_KEY: {
+    schema: z.string().includes('PRIVATE KEY'),
+    expected: 'an Ed25519 private key in PEM (PKCS#8)',
+    secret: true,
+    describe: 'Signs each day manifest. Local stack: generated in the data dir.',
+  },
   LOCAL_TEMPORAL_PORT: {
     schema: port,
     expected: 'a TCP port',
