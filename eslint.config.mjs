@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 // Workflow code must stay deterministic: no Node built-ins, no I/O clients, and only *types*
 // from activities and the modules that do I/O. (The SDK's bundler also rejects built-ins; this
 // catches it in the editor, and catches I/O libraries the bundler would accept.)
-const builtins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
+const builtins = builtinModules.filter((m) => !m.startsWith('_') && !m.startsWith('node:'));
 const workflowBans = {
   paths: builtins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code (determinism).' })),
   patterns: [

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import YAML from 'yaml';
+import { loadConfig } from '../src/config/config';
+import { acceptedNames } from '../src/config/settings';
+import { PROJECT_ROOT } from '../src/paths';
+
+// No Docker engine runs here, so this test keeps docker-compose.yml from rotting silently:
+// it checks the services, ports and the worker's environment against the config module.
+
+type Service = {
+  image?: string;
+  build?: string;
+  ports?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }> | string[];
+  command?: string[] | string;
+  secrets?: string[];
+};
+const compose = YAML.parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+  secrets: Record<string, { file: string }>;
+};
+const { services } = compose;
+
+/** Compose-style interpolation: ${X:-default} and ${X:?error}, with X taken from `vars`. */
+function interpolate(value: string, vars: Record<string, string>): string {
+  return value.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
+    if (vars[name]) return vars[name];
+    if (op === '?') throw new Error(`${name} is required: ${arg}`);
+    return op === '-' ? (arg ?? '') : '';
+  });
+}
+
+function publishedPort(service: Service, containerPort: number): number | undefined {
+  for (const p of service.ports ?? []) {
+    const parts = p.split(':');
+    if (Number(parts.at(-1)) === containerPort) return Number(parts.at(-2));
+  }
+  return undefined;
+}
+
+test('the stack has Temporal on PostgreSQL, its Web UI, MinIO with an init step, and the worker', () => {
+  for (const name of ['postgresql', 'temporal', 'temporal-ui', 'minio', 'minio-init', 'worker']) {
+    assert.ok(services[name], `service ${name} is defined`);
+  }
+  assert.match(services.temporal.image!, /^temporalio\/auto-setup:\d/);
+  assert.equal(services.temporal.environment!.DB, 'postgres12');
+  assert.equal(services.temporal.environment!.POSTGRES_SEEDS, 'postgresql');
+  assert.equal(publishedPort(services.temporal, 7233), 7233);
+  assert.equal(publishedPort(services['temporal-ui'], 8080), 8233, 'the Web UI is where the docs say: 8233');
+  assert.equal(services['temporal-ui'].environment!.TEMPORAL_ADDRESS, 'temporal:7233');
+  assert.equal(publishedPort(services.minio, 9000), 9000);
+  assert.equal(publishedPort(services.minio, 9001), 9001);
+  for (const service of Object.values(services)) {
+    for (const p of service.ports ?? []) assert.match(p, /^127\.0\.0\.1:/, `${p} is published on loopback only`);
+    if (service.image) assert.doesNotMatch(service.image, /:latest$|^[^:]+$/, `${service.image} is pinned`);
+  }
+});
+
+test('the init step creates the worker’s bucket with Object Lock before the worker starts', () => {
+  const bucket = services.worker.environment!.S3_BUCKET;
+  const init = [services['minio-init'].command].flat().join(' ');
+  assert.match(init, new RegExp(`mc mb --ignore-existing --with-lock lake/${bucket}\\b`));
+  const deps = services.worker.depends_on as Record<string, { condition: string }>;
+  assert.equal(deps['minio-init'].condition, 'service_completed_successfully');
+  assert.equal(deps.temporal.condition, 'service_healthy');
+});
+
+test('the worker’s environment is made of known settings and loads as a valid config', () => {
+  const env = services.worker.environment!;
+  const known = new Set(acceptedNames());
+  for (const key of Object.keys(env)) assert.ok(known.has(key), `${key} is a setting the config module knows`);
+
+  // Service names in addresses must be services of this file.
+  assert.equal(env.TEMPORAL_ADDRESS.split(':')[0], 'temporal');
+  assert.equal(new URL(env.S3_ENDPOINT).hostname, 'minio');
+  assert.equal(new URL(env.S3_ENDPOINT).port, '9000');
+
+  // Secrets come from files mounted as compose secrets, never inline.
+  for (const [key, value] of Object.entries(env)) {
+    if (key.endsWith('_FILE')) {
+      const secret = path.basename(value);
+      assert.ok(services.worker.secrets!.includes(secret), `${secret} is mounted into the worker`);
+      assert.ok(compose.secrets[secret], `${secret} is declared`);
+    }
+  }
+
+  // Load it as the worker would, with the operator's variables set and the secret files replaced
+  // by readable stand-ins.
+  const vars = { GENESYS_CLIENT_ID: 'client-id', GENESYS_REGION: 'eu_west_1' };
+  const resolved: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    resolved[key] = key.endsWith('_FILE') ? path.join(PROJECT_ROOT, 'test', 'fixtures', 'compose-secrets', path.basename(value)) : interpolate(value, vars);
+  }
+  const config = loadConfig(resolved);
+  assert.equal(config.temporal.address, 'temporal:7233');
+  assert.equal(config.s3.endpoint, 'http://minio:9000');
+  assert.equal(config.s3.forcePathStyle, true);
+  assert.equal(config.genesys.clientId, 'client-id');
+  assert.ok(config.genesys.clientSecret && config.mask.hmacKey && config.manifest.signingKey);
+
+  assert.throws(() => interpolate(env.GENESYS_CLIENT_ID, {}), /GENESYS_CLIENT_ID is required/);
+});
+
+test('the worker image builds the workflow bundle ahead of time and runs the compiled worker', () => {
+  const dockerfile = readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+  assert.match(dockerfile, /RUN npm run build/);
+  const cmd = /CMD \["node", "([^"]+)"\]/.exec(dockerfile)?.[1];
+  assert.equal(cmd, 'dist/src/worker/main.js');
+  assert.ok(existsSync(path.join(PROJECT_ROOT, 'src', 'worker', 'main.ts')), 'the CMD is the compiled src/worker/main.ts');
+  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+  assert.match(pkg.scripts.build, /build-workflow-bundle/);
+});
