@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { ensureSearchAttributes } from '../src/temporal/ensure-search-attributes';
 import { temporalAddress } from '../src/temporal/connection';
 import { testConfig, uniqueName } from './harness/env';
@@ -11,7 +12,7 @@ test('search attributes are registered on a namespace that lacks them, once', as
     const namespace = uniqueName('sa-test');
     await connection.workflowService.registerNamespace({
       namespace,
-      workflowExecutionRetentionPeriod: { seconds: 86_400 },
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
     });
     // A new namespace reaches the frontend's cache after a moment.
     let added: string[] | undefined;

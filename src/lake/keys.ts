@@ -1,0 +1,47 @@
+/**
+ * Where everything lives in the lake bucket. Each org has its own root, so one bucket can hold
+ * several orgs; tables are Hive-partitioned by year=/month=/day= (Athena partition projection
+ * and DuckDB's hive_partitioning both read that).
+ */
+export type LakeTable = 'audit_events' | 'audit_events_live' | 'audit_findings';
+
+export function dayParts(day: string): { year: string; month: string; dd: string } {
+  const [year, month, dd] = day.split('-');
+  return { year, month, dd };
+}
+
+export function tablePrefix(org: string, table: LakeTable): string {
+  return `${org}/${table}/`;
+}
+
+export function partitionPrefix(org: string, table: LakeTable, day: string): string {
+  const { year, month, dd } = dayParts(day);
+  return `${tablePrefix(org, table)}year=${year}/month=${month}/day=${dd}/`;
+}
+
+/** Base parts of a sealed day (version 1) and supplements of later versions hold only new events. */
+export function eventPartKey(org: string, day: string, version: number, part: number): string {
+  const name = version === 1 ? `part-${pad(part, 5)}.parquet` : `supplement-v${pad(version, 4)}-${pad(part, 5)}.parquet`;
+  return `${partitionPrefix(org, 'audit_events', day)}${name}`;
+}
+
+export const manifestChainPrefix = (org: string) => `${org}/manifests/chain/`;
+export const manifestChainKey = (org: string, seq: number) => `${manifestChainPrefix(org)}${pad(seq, 9)}.json`;
+export const dayPointerPrefix = (org: string, day: string) => `${org}/manifests/days/${day}/`;
+export const dayPointerKey = (org: string, day: string, version: number) => `${dayPointerPrefix(org, day)}v${pad(version, 4)}.json`;
+export const signingKeyKey = (org: string, keyId: string) => `${org}/manifests/keys/${keyId}.pem`;
+
+/** Masked rows of one collection run, page by page, before the day is sealed. */
+export const stagingPrefix = (org: string, day: string, runId: string) => `_staging/${org}/${day}/${runId}/`;
+export const stagingChunkKey = (org: string, day: string, runId: string, chunk: number) =>
+  `${stagingPrefix(org, day, runId)}chunk-${pad(chunk, 6)}.parquet`;
+
+export function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Parses a chain key back to its sequence number. */
+export function chainSeq(key: string): number | undefined {
+  const m = /\/(\d{9})\.json$/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,0 +1,148 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { Config } from '../config/config';
+import { ImmutabilityError, InvalidDataError } from '../errors';
+import { putLockedObject } from '../s3/locked-object';
+import { chainSeq, dayPointerKey, dayPointerPrefix, manifestChainKey, manifestChainPrefix, signingKeyKey } from './keys';
+import { Manifest, ManifestBody, manifestBytes, sha256OfBytes, signManifest } from './manifest';
+import { ManifestSigner } from './signing';
+
+export interface ChainLink {
+  sequence: number;
+  key: string;
+  sha256: string;
+}
+
+/** Per-day pointer: which chain entry holds version N of a day. */
+export interface DayPointer extends ChainLink {
+  day: string;
+  version: number;
+}
+
+export interface ChainDeps {
+  s3: S3Client;
+  bucket: string;
+  org: string;
+  lake: Config['lake'];
+}
+
+/**
+ * The org's manifest chain: entries `manifests/chain/<seq>.json`, each holding the previous
+ * entry's SHA-256 and an Ed25519 signature (CloudTrail digest files are the model). Entries are
+ * created with If-None-Match, so two sealers racing for a sequence number cannot fork the
+ * chain: the loser re-reads the tail and takes the next number.
+ */
+export class ManifestChain {
+  private readonly publishedKeys = new Set<string>();
+
+  constructor(private readonly deps: ChainDeps) {}
+
+  /** Every chain entry key, in sequence order. */
+  async listChainKeys(): Promise<string[]> {
+    return (await this.list(manifestChainPrefix(this.deps.org))).filter((k) => chainSeq(k) !== undefined).sort();
+  }
+
+  async tail(): Promise<ChainLink | null> {
+    const keys = await this.listChainKeys();
+    const key = keys.at(-1);
+    if (!key) return null;
+    const bytes = await this.getBytes(key);
+    return { sequence: chainSeq(key)!, key, sha256: sha256OfBytes(bytes) };
+  }
+
+  /**
+   * Appends a signed manifest after the current tail. `alreadyAt` (from the caller's heartbeat)
+   * names a sequence this same seal was written to before a crash: then nothing is appended twice.
+   */
+  async append(body: ManifestBody, signer: ManifestSigner, alreadyAt?: number): Promise<ChainLink & { manifest: Manifest }> {
+    await this.publishSigningKey(signer);
+    if (alreadyAt !== undefined) {
+      const key = manifestChainKey(this.deps.org, alreadyAt);
+      const bytes = await this.getBytes(key);
+      const manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
+      if (manifest.day === body.day && manifest.version === body.version) {
+        return { sequence: alreadyAt, key, sha256: sha256OfBytes(bytes), manifest };
+      }
+    }
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const tail = await this.tail();
+      const sequence = (tail?.sequence ?? 0) + 1;
+      const manifest = signManifest(body, { sequence, previous: tail ? { key: tail.key, sha256: tail.sha256 } : null }, signer);
+      const bytes = manifestBytes(manifest);
+      const key = manifestChainKey(this.deps.org, sequence);
+      try {
+        const put = await putLockedObject(this.deps.s3, { bucket: this.deps.bucket, key, body: bytes, contentType: 'application/json', lake: this.deps.lake });
+        return { sequence, key, sha256: put.sha256, manifest };
+      } catch (err) {
+        if (!(err instanceof ImmutabilityError)) throw err;
+        // Another seal took this sequence number: retry after the new tail, with a little jitter.
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+      }
+    }
+    throw new ImmutabilityError(`could not append to the manifest chain of ${this.deps.org}: too many concurrent seals`);
+  }
+
+  async writeDayPointer(pointer: DayPointer): Promise<void> {
+    await putLockedObject(this.deps.s3, {
+      bucket: this.deps.bucket,
+      key: dayPointerKey(this.deps.org, pointer.day, pointer.version),
+      body: Buffer.from(JSON.stringify(pointer)),
+      contentType: 'application/json',
+      lake: this.deps.lake,
+    });
+  }
+
+  /** The day's pointers, oldest version first. */
+  async dayPointers(day: string): Promise<DayPointer[]> {
+    const keys = (await this.list(dayPointerPrefix(this.deps.org, day))).sort();
+    const pointers: DayPointer[] = [];
+    for (const key of keys) pointers.push(JSON.parse((await this.getBytes(key)).toString('utf8')) as DayPointer);
+    return pointers;
+  }
+
+  /** Every manifest of a day, oldest version first, each checked against its pointer's hash. */
+  async dayManifests(day: string): Promise<Manifest[]> {
+    const manifests: Manifest[] = [];
+    for (const pointer of await this.dayPointers(day)) {
+      const bytes = await this.getBytes(pointer.key);
+      if (sha256OfBytes(bytes) !== pointer.sha256) {
+        throw new InvalidDataError(`manifest ${pointer.key} does not match the SHA-256 its day pointer records`);
+      }
+      manifests.push(JSON.parse(bytes.toString('utf8')) as Manifest);
+    }
+    return manifests;
+  }
+
+  async readManifest(key: string): Promise<{ manifest: Manifest; sha256: string }> {
+    const bytes = await this.getBytes(key);
+    return { manifest: JSON.parse(bytes.toString('utf8')) as Manifest, sha256: sha256OfBytes(bytes) };
+  }
+
+  /** The public key travels with the lake (locked), so a verifier can find it by key id. */
+  private async publishSigningKey(signer: ManifestSigner): Promise<void> {
+    if (this.publishedKeys.has(signer.keyId)) return;
+    await putLockedObject(this.deps.s3, {
+      bucket: this.deps.bucket,
+      key: signingKeyKey(this.deps.org, signer.keyId),
+      body: Buffer.from(signer.publicKeyPem),
+      contentType: 'application/x-pem-file',
+      lake: this.deps.lake,
+    });
+    this.publishedKeys.add(signer.keyId);
+  }
+
+  private async getBytes(key: string): Promise<Buffer> {
+    const res = await this.deps.s3.send(new GetObjectCommand({ Bucket: this.deps.bucket, Key: key }));
+    return Buffer.from(await res.Body!.transformToByteArray());
+  }
+
+  private async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.deps.s3.send(new ListObjectsV2Command({ Bucket: this.deps.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+}
