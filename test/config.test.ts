@@ -55,6 +55,10 @@ test('pairs that go together are checked together', () => {
   assert.match(configError({ GENESYS_CLIENT_ID: 'abc' }).message, /GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET: set both or neither/);
   assert.match(configError({ LAKE_SSE: 'aws:kms' }).message, /LAKE_KMS_KEY_ID: required when LAKE_SSE=aws:kms/);
   assert.match(configError({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_USE_AWS: 'true' }).message, /S3_USE_AWS/);
+  assert.match(
+    configError({ GENESYS_REQUESTS_PER_MINUTE: '250', BACKFILL_REQUESTS_PER_MINUTE: '100' }).message,
+    /together at most GENESYS_ORG_REQUESTS_PER_MINUTE \(300\), got 250 \+ 100/,
+  );
 });
 
 test('a misspelt GCAUDIT_ variable is an error, not silently ignored', () => {

@@ -39,6 +39,9 @@ export interface Config {
     loginBase?: string;
     clientId?: string;
     clientSecret?: Secret;
+    requestsPerMinute: number;
+    backfillRequestsPerMinute: number;
+    orgRequestsPerMinute: number;
   };
   mask: {
     /** Unset outside the local stack: collection refuses to start (see requireMaskKey). */
@@ -91,6 +94,11 @@ export function loadConfig(env: Env = process.env): Config {
   if ((v.GENESYS_CLIENT_ID === undefined) !== (v.GENESYS_CLIENT_SECRET === undefined)) {
     problems.push('GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET: set both or neither');
   }
+  if (v.GENESYS_REQUESTS_PER_MINUTE + v.BACKFILL_REQUESTS_PER_MINUTE > v.GENESYS_ORG_REQUESTS_PER_MINUTE) {
+    problems.push(
+      `GENESYS_REQUESTS_PER_MINUTE + BACKFILL_REQUESTS_PER_MINUTE: together at most GENESYS_ORG_REQUESTS_PER_MINUTE (${v.GENESYS_ORG_REQUESTS_PER_MINUTE}), got ${v.GENESYS_REQUESTS_PER_MINUTE} + ${v.BACKFILL_REQUESTS_PER_MINUTE}`,
+    );
+  }
   if (v.S3_ENDPOINT !== undefined && v.S3_USE_AWS === true) {
     problems.push('S3_USE_AWS: cannot be true together with S3_ENDPOINT');
   }
@@ -132,6 +140,9 @@ export function loadConfig(env: Env = process.env): Config {
       loginBase: v.GENESYS_LOGIN_BASE,
       clientId: v.GENESYS_CLIENT_ID,
       clientSecret: secret('GENESYS_CLIENT_SECRET'),
+      requestsPerMinute: v.GENESYS_REQUESTS_PER_MINUTE,
+      backfillRequestsPerMinute: v.BACKFILL_REQUESTS_PER_MINUTE,
+      orgRequestsPerMinute: v.GENESYS_ORG_REQUESTS_PER_MINUTE,
     },
     mask: {
       hmacKey: secret('MASK_HMAC_KEY'),

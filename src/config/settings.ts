@@ -163,6 +163,24 @@ export const SETTINGS = {
     secret: true,
     describe: 'Secret of GENESYS_CLIENT_ID.',
   },
+  GENESYS_REQUESTS_PER_MINUTE: {
+    schema: positiveInt.max(100000),
+    expected: 'a whole number of requests per minute',
+    default: '200',
+    describe: 'API budget of the daily collection (task queue TEMPORAL_TASK_QUEUE), shared by all workers. With the backfill budget it must stay under the org limit (Genesys: 300 a minute per token).',
+  },
+  BACKFILL_REQUESTS_PER_MINUTE: {
+    schema: positiveInt.max(100000),
+    expected: 'a whole number of requests per minute',
+    default: '80',
+    describe: 'API budget of backfills (their own task queue), lower than the daily job\'s.',
+  },
+  GENESYS_ORG_REQUESTS_PER_MINUTE: {
+    schema: positiveInt.max(100000),
+    expected: 'a whole number of requests per minute',
+    default: '300',
+    describe: 'The org\'s rate limit; the daily and backfill budgets together must not exceed it.',
+  },
   MASK_HMAC_KEY: {
     schema: z.string().min(32),
     expected: 'a random key of at least 32 characters',
