@@ -50,9 +50,9 @@ async function stop(child: ChildProcess): Promise<number | null> {
 
 test('gcaudit up runs Temporal with its Web UI, MinIO with an Object Lock bucket and the worker; Ctrl-C stops it; a second up resumes', { timeout: 240_000 }, async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gcaudit-up-'));
-  const ports = { LOCAL_TEMPORAL_PORT: await freePort(), LOCAL_TEMPORAL_UI_PORT: await freePort(), LOCAL_MINIO_PORT: await freePort(), LOCAL_MINIO_CONSOLE_PORT: await freePort() };
+  const ports = { LOCAL_TEMPORAL_PORT: await freePort(), LOCAL_TEMPORAL_UI_PORT: await freePort(), LOCAL_MINIO_PORT: await freePort(), LOCAL_MINIO_CONSOLE_PORT: await freePort(), LOCAL_SIM_PORT: await freePort() };
   const env: NodeJS.ProcessEnv = { ...process.env, GCAUDIT_DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
-  for (const k of ['TEMPORAL_ADDRESS', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_BUCKET']) delete env[k];
+  for (const k of ['TEMPORAL_ADDRESS', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_BUCKET', 'MASK_HMAC_KEY', 'MANIFEST_SIGNING_KEY']) delete env[k];
   const config = loadConfig(env);
 
   // First run.

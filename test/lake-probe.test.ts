@@ -1,51 +1,32 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DeleteObjectCommand, GetObjectCommand, GetObjectRetentionCommand, S3Client } from '@aws-sdk/client-s3';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../src/activities';
-import { Config } from '../src/config/config';
-import { temporalAddress } from '../src/temporal/connection';
-import { createWorker } from '../src/worker/worker';
+import { DeleteObjectCommand, GetObjectCommand, GetObjectRetentionCommand } from '@aws-sdk/client-s3';
 import { lakeProbeWorkflow } from '../src/workflows';
-import { freshLake, uniqueName, workflowBundle } from './harness/env';
+import { freshLake, uniqueName } from './harness/env';
+import { startTestWorkers, TestWorkers } from './harness/workers';
 
-let config: Config;
-let s3: S3Client;
-let worker: Worker;
-let running: Promise<void>;
-let client: Client;
-let nativeConnection: NativeConnection;
-let connection: Connection;
-const taskQueue = uniqueName('lake-probe');
+let t: TestWorkers;
 
 before(async () => {
-  ({ config, s3 } = await freshLake({ LAKE_RETENTION_DAYS: '1', LAKE_LOCK_MODE: 'COMPLIANCE' }));
-  nativeConnection = await NativeConnection.connect({ address: temporalAddress(config) });
-  worker = await createWorker({
-    connection: nativeConnection,
-    config,
-    taskQueue,
-    activities: createActivities({ config, s3 }),
-    workflowBundle: workflowBundle(),
+  const { config, s3 } = await freshLake({
+    LAKE_RETENTION_DAYS: '1',
+    LAKE_LOCK_MODE: 'COMPLIANCE',
+    // The probe does not call Genesys; the client is built, never used.
+    GENESYS_API_BASE: 'http://127.0.0.1:9',
+    GENESYS_CLIENT_ID: 'unused',
+    GENESYS_CLIENT_SECRET: 'unused',
   });
-  running = worker.run();
-  connection = await Connection.connect({ address: temporalAddress(config) });
-  client = new Client({ connection });
+  s3.destroy();
+  t = await startTestWorkers(config);
 });
 
-after(async () => {
-  worker.shutdown();
-  await running;
-  await nativeConnection.close();
-  await connection.close();
-  s3.destroy();
-});
+after(() => t.stop());
 
 test('a workflow writes a COMPLIANCE-locked, encrypted object that reads back and cannot be deleted', async () => {
+  const { config, s3 } = t.deps;
   const probeId = uniqueName('probe');
-  const result = await client.workflow.execute(lakeProbeWorkflow, {
-    taskQueue,
+  const result = await t.client.workflow.execute(lakeProbeWorkflow, {
+    taskQueue: t.queues.daily,
     workflowId: `lake-probe/${probeId}`,
     args: [probeId],
   });

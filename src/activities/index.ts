@@ -1,17 +1,15 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
+import { createCollectActivities } from './collect';
 import { createLakeProbeActivities } from './lake-probe';
 import { withTypedFailures } from './typed-failures';
+import type { WorkerDependencies } from '../worker/dependencies';
 
-export interface ActivityDeps {
-  config: Config;
-  s3: S3Client;
-}
+export type ActivityDeps = WorkerDependencies;
 
 /** All activities, built from their clients so tests can inject real local servers. */
 export function createActivities(deps: ActivityDeps) {
   return withTypedFailures({
     ...createLakeProbeActivities(deps),
+    ...createCollectActivities(deps),
   });
 }
 

@@ -56,6 +56,7 @@ export interface Config {
     temporalUiPort: number;
     minioPort: number;
     minioConsolePort: number;
+    simPort: number;
   };
 }
 
@@ -156,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
       temporalUiPort: v.LOCAL_TEMPORAL_UI_PORT,
       minioPort: v.LOCAL_MINIO_PORT,
       minioConsolePort: v.LOCAL_MINIO_CONSOLE_PORT,
+      simPort: v.LOCAL_SIM_PORT,
     },
   };
 }

@@ -217,6 +217,12 @@ export const SETTINGS = {
     default: '9000',
     describe: 'Port of the embedded MinIO S3 API.',
   },
+  LOCAL_SIM_PORT: {
+    schema: port,
+    expected: 'a TCP port',
+    default: '8787',
+    describe: 'Port of the sandbox org (Genesys simulator) that gcaudit up starts when no Genesys org is configured.',
+  },
   LOCAL_MINIO_CONSOLE_PORT: {
     schema: port,
     expected: 'a TCP port',

@@ -1,1 +1,2 @@
 export { lakeProbeWorkflow } from './lake-probe';
+export { collectDayWorkflow } from './collect-day';

@@ -4,6 +4,7 @@
  * every test file with node's test runner, then stops what it started.
  */
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,9 @@ async function main() {
     GCAUDIT_DATA_DIR: path.join(work, 'data'),
     // Node 20 is this machine's runtime; the SDK's notice about 2027 is not a test result.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // Keys of this run only: tests mask and sign like production.
+    MASK_HMAC_KEY: randomBytes(32).toString('base64url'),
+    MANIFEST_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
   let code = 1;
   try {

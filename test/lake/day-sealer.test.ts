@@ -56,7 +56,7 @@ after(() => s3.destroy());
 
 async function stage(day: string, run: string, pages: LakeRow[][]): Promise<string> {
   for (const [i, rows] of pages.entries()) {
-    await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(ORG, day, run, i), rows });
+    await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(ORG, day, run, `c${i}`), rows });
   }
   return stagingPrefix(ORG, day, run);
 }
@@ -170,7 +170,7 @@ test('concurrent seals never fork the chain', async () => {
   const results = await Promise.all(
     days.map(async (day, i) => {
       const prefix = stagingPrefix(org, day, 'r');
-      await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(org, day, 'r', 0), rows: [row(`r${i}`, `${day}T10:00:00.000Z`)] });
+      await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(org, day, 'r', 'c0'), rows: [row(`r${i}`, `${day}T10:00:00.000Z`)] });
       return sealDay({ s3, config, signer }, { ...request(day, prefix), org });
     }),
   );
@@ -193,7 +193,7 @@ test('identical rows give identical part bytes, and a key is never overwritten w
     const rows = [row('d1', '2026-09-01T10:00:00.000Z', 1), row('d2', '2026-09-01T11:00:00.000Z')];
     const hashes = [];
     for (const lake of [{ config, s3 }, other]) {
-      const key = stagingChunkKey('det', '2026-09-01', 'r', 0);
+      const key = stagingChunkKey('det', '2026-09-01', 'r', 'c0');
       await writeStagingChunk(lake.s3, { bucket: lake.config.s3.bucket, key, rows });
       const sealed = await sealDay({ s3: lake.s3, config: lake.config, signer }, { ...request('2026-09-01', stagingPrefix('det', '2026-09-01', 'r')), org: 'det' });
       hashes.push(sealed.objects[0].sha256);

@@ -1,0 +1,150 @@
+import { Context } from '@temporalio/activity';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Config } from '../config/config';
+import { RateLimitedError } from '../errors';
+import { AuditClient, AuditQueryRequest, MAX_PAGE_SIZE } from '../genesys/audit-client';
+import { sealDay, SealResult } from '../lake/day-sealer';
+import { pageChunkName, quarantineKey, stagingChunkKey, stagingPrefix } from '../lake/keys';
+import { ManifestQuery } from '../lake/manifest';
+import { ManifestSigner } from '../lake/signing';
+import { writeStagingChunk } from '../lake/staging';
+import { putLockedObject } from '../s3/locked-object';
+import { TransformContext, transformBatch } from '../transform/pipeline';
+
+export interface CollectDeps {
+  config: Config;
+  s3: S3Client;
+  genesys: AuditClient;
+  transform: TransformContext;
+  signer: ManifestSigner;
+}
+
+export interface FetchPageInput {
+  org: string;
+  day: string;
+  /** Staging folder of this collection (the first run id of the collect-day workflow). */
+  runId: string;
+  window: number;
+  page: number;
+  transactionId: string;
+  cursor: string | null;
+}
+
+export interface FetchPageResult {
+  cursor: string | null;
+  entities: number;
+  events: number;
+  rows: number;
+  invalid: number;
+  requests: number;
+  rateLimited: number;
+}
+
+export interface SealInput {
+  org: string;
+  day: string;
+  runId: string;
+  sealedAt: string;
+  query: ManifestQuery;
+}
+
+/** 429s waited out inside one attempt (each for the server's Retry-After) before Temporal takes over. */
+const IN_ACTIVITY_RATE_LIMIT_RETRIES = 3;
+const MAX_IN_ACTIVITY_WAIT_MS = 60_000;
+
+export function createCollectActivities(deps: CollectDeps) {
+  const { config, s3, genesys, transform } = deps;
+
+  /** Runs one API call, waiting out 429s for the server's delay and counting them. */
+  async function withRateLimit<T>(call: () => Promise<T>): Promise<{ value: T; rateLimited: number; requests: number }> {
+    const before = genesys.stats().requests;
+    for (let rateLimited = 0; ; rateLimited++) {
+      try {
+        const value = await call();
+        return { value, rateLimited, requests: genesys.stats().requests - before };
+      } catch (err) {
+        if (!(err instanceof RateLimitedError) || rateLimited >= IN_ACTIVITY_RATE_LIMIT_RETRIES || err.retryAfterMs > MAX_IN_ACTIVITY_WAIT_MS) throw err;
+        Context.current().heartbeat({ rateLimited: rateLimited + 1 });
+        await Context.current().sleep(err.retryAfterMs);
+      }
+    }
+  }
+
+  return {
+    async submitAuditQuery(input: { interval: string; serviceName?: string }): Promise<{ transactionId: string; state: string; requests: number; rateLimited: number }> {
+      const query: AuditQueryRequest = { interval: input.interval, sort: [{ name: 'Timestamp', sortOrder: 'ascending' }] };
+      if (input.serviceName) query.serviceName = input.serviceName;
+      const { value, rateLimited, requests } = await withRateLimit(() => genesys.submitQuery(query));
+      return { transactionId: value.id, state: value.state, requests, rateLimited };
+    },
+
+    async auditQueryState(input: { transactionId: string }): Promise<{ state: string; requests: number; rateLimited: number }> {
+      const { value, rateLimited, requests } = await withRateLimit(() => genesys.queryStatus(input.transactionId));
+      return { state: value.state, requests, rateLimited };
+    },
+
+    /**
+     * One results page: transformed (normalized, minimized, masked, flattened) and staged in S3
+     * before the workflow records the next cursor, so a crash resumes at the next page with
+     * every earlier page kept. Records that cannot be transformed are quarantined, masked.
+     */
+    async fetchAuditPage(input: FetchPageInput): Promise<FetchPageResult> {
+      const { value: page, rateLimited, requests } = await withRateLimit(() =>
+        genesys.resultsPage(input.transactionId, { cursor: input.cursor ?? undefined, pageSize: MAX_PAGE_SIZE }),
+      );
+      const batch = transformBatch(page.entities, 'api', transform);
+      const chunk = pageChunkName(input.window, input.page);
+      if (batch.rows.length > 0) {
+        await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(input.org, input.day, input.runId, chunk), rows: batch.rows });
+      }
+      if (batch.invalid.length > 0) {
+        const records = batch.invalid.map((bad) => ({ ...bad, record: transform.masker.maskValue(page.entities[bad.index]) }));
+        await putLockedObject(s3, {
+          bucket: config.s3.bucket,
+          key: quarantineKey(input.org, 'api', `${input.day}/${input.runId}/${chunk}`),
+          body: Buffer.from(JSON.stringify({ transactionId: input.transactionId, day: input.day, records })),
+          contentType: 'application/json',
+          lake: config.lake,
+        });
+      }
+      return {
+        cursor: page.cursor ?? null,
+        entities: page.entities.length,
+        events: batch.events,
+        rows: batch.rows.length,
+        invalid: batch.invalid.length,
+        requests,
+        rateLimited,
+      };
+    },
+
+    /** Seals the day; the chain position reached is heartbeated so a retry never appends twice. */
+    async sealCollectedDay(input: SealInput): Promise<SealResult> {
+      const ctx = Context.current();
+      const alreadyAt = (ctx.info.heartbeatDetails as { appendedAt?: number } | undefined)?.appendedAt;
+      let appendedAt = alreadyAt;
+      const beat = setInterval(() => ctx.heartbeat({ appendedAt }), 5_000);
+      try {
+        return await sealDay(
+          { s3, config, signer: deps.signer },
+          {
+            org: input.org,
+            day: input.day,
+            stagingPrefix: stagingPrefix(input.org, input.day, input.runId),
+            query: input.query,
+            sealedAt: input.sealedAt,
+            hmacKeyId: transform.masker.keyId,
+            extraAllowlist: config.mask.extraAllowlist,
+            alreadyAt,
+            onAppended: (sequence) => {
+              appendedAt = sequence;
+              ctx.heartbeat({ appendedAt });
+            },
+          },
+        );
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}

@@ -1,0 +1,226 @@
+import {
+  ApplicationFailure,
+  continueAsNew,
+  defineQuery,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createCollectActivities } from '../activities/collect';
+import type { SealResult } from '../lake/day-sealer';
+import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
+import { dayInterval } from '../days';
+
+type CollectActivities = ReturnType<typeof createCollectActivities>;
+
+export interface CollectDayInput {
+  org: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  /** Task queue of the API activities (its rate limit is the API budget); default: this workflow's. */
+  apiTaskQueue?: string;
+  /** Task queue of the lake activities (sealing). */
+  lakeTaskQueue: string;
+  /** Carried over continue-as-new. */
+  state?: CollectState;
+}
+
+interface Window {
+  start: string;
+  end: string;
+  transactionId: string | null;
+  cursor: string | null;
+  page: number;
+  done: boolean;
+}
+
+interface Counters {
+  requests: number;
+  pages: number;
+  events: number;
+  rows: number;
+  invalid: number;
+  rateLimited: number;
+  splits: number;
+}
+
+interface CollectState {
+  /** Staging folder: stable across continue-as-new, so no page is lost or staged twice. */
+  runId: string;
+  windows: Window[];
+  transactionIds: string[];
+  counters: Counters;
+}
+
+export interface CollectDaySummary extends Counters {
+  org: string;
+  day: string;
+  changed: boolean;
+  version: number;
+  sequence: number;
+  manifestKey: string;
+  manifestSha256: string;
+  dayEvents: number;
+  newEvents: number;
+  objects: SealResult['objects'];
+  outsideDay: number;
+}
+
+export const collectProgressQuery = defineQuery<Counters & { windows: number; windowsDone: number; state: string }>('progress');
+
+/** Smallest window a failed query is split down to. */
+const MIN_WINDOW_MS = 15 * 60_000;
+/** Continue-as-new well before Temporal's history limits, even for a huge day. */
+const MAX_HISTORY_EVENTS = 10_000;
+
+const retry = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '2 minutes',
+  nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+};
+
+/**
+ * Collects one UTC day through the async audit query API and seals it in the lake. The query
+ * transaction and cursor live in workflow state, and each page is staged before its cursor is
+ * recorded, so a worker crash resumes at the next page. Running it again for a sealed day
+ * changes nothing unless the API now has new events (they become a supplement).
+ */
+export async function collectDayWorkflow(input: CollectDayInput): Promise<CollectDaySummary> {
+  const api = proxyActivities<CollectActivities>({
+    taskQueue: input.apiTaskQueue ?? workflowInfo().taskQueue,
+    startToCloseTimeout: '2 minutes',
+    retry,
+  });
+  const lake = proxyActivities<CollectActivities>({
+    taskQueue: input.lakeTaskQueue,
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '1 minute',
+    retry,
+  });
+
+  const { start, end } = dayInterval(input.day);
+  const state: CollectState = input.state ?? {
+    runId: workflowInfo().firstExecutionRunId,
+    windows: [{ start, end, transactionId: null, cursor: null, page: 0, done: false }],
+    transactionIds: [],
+    counters: { requests: 0, pages: 0, events: 0, rows: 0, invalid: 0, rateLimited: 0, splits: 0 },
+  };
+  let phase = 'collecting';
+  setHandler(collectProgressQuery, () => ({
+    ...state.counters,
+    windows: state.windows.length,
+    windowsDone: state.windows.filter((w) => w.done).length,
+    state: phase,
+  }));
+  const c = state.counters;
+  const count = (r: { requests: number; rateLimited: number }) => {
+    c.requests += r.requests;
+    c.rateLimited += r.rateLimited;
+  };
+
+  for (let i = 0; i < state.windows.length; i++) {
+    const w = state.windows[i];
+    while (!w.done) {
+      if (!w.transactionId) {
+        const submitted = await api.submitAuditQuery({ interval: `${w.start}/${w.end}` });
+        count(submitted);
+        const final = await waitForQuery(api, submitted.transactionId, submitted.state, count);
+        if (final !== 'Succeeded') {
+          const ms = Date.parse(w.end) - Date.parse(w.start);
+          if (ms <= MIN_WINDOW_MS) {
+            throw ApplicationFailure.nonRetryable(
+              `the audit query for ${w.start}/${w.end} ended ${final} even at the smallest window; check the org's audit service and start this workflow again`,
+              'AuditQueryFailed',
+            );
+          }
+          // A query over a very large window can fail: split it in two and try each half.
+          const mid = new Date(Date.parse(w.start) + Math.floor(ms / 2 / 60_000) * 60_000).toISOString();
+          state.windows.splice(i, 1, { ...w, end: mid }, { ...w, start: mid });
+          c.splits++;
+          i--;
+          break;
+        }
+        w.transactionId = submitted.transactionId;
+        state.transactionIds.push(submitted.transactionId);
+      }
+      const page = await api.fetchAuditPage({
+        org: input.org,
+        day: input.day,
+        runId: state.runId,
+        window: i,
+        page: w.page,
+        transactionId: w.transactionId,
+        cursor: w.cursor,
+      });
+      count(page);
+      w.page++;
+      w.cursor = page.cursor;
+      w.done = page.cursor === null;
+      c.pages++;
+      c.events += page.events;
+      c.rows += page.rows;
+      c.invalid += page.invalid;
+      setCurrentDetails(`${input.day}: ${c.pages} pages, ${c.events} events, ${c.requests} requests${c.rateLimited ? `, ${c.rateLimited} rate limited` : ''}`);
+      if (workflowInfo().historyLength > MAX_HISTORY_EVENTS || workflowInfo().continueAsNewSuggested) {
+        await continueAsNew<typeof collectDayWorkflow>({ ...input, state });
+      }
+    }
+  }
+
+  phase = 'sealing';
+  const sealed = await lake.sealCollectedDay({
+    org: input.org,
+    day: input.day,
+    runId: state.runId,
+    sealedAt: new Date().toISOString(),
+    query: {
+      api: 'POST /api/v2/audits/query',
+      interval: `${start}/${end}`,
+      serviceName: null,
+      transactionIds: state.transactionIds,
+      pageSize: 500,
+      pages: c.pages,
+      requests: c.requests,
+    },
+  });
+  phase = 'sealed';
+  setCurrentDetails(
+    `${input.day}: sealed v${sealed.version}, ${sealed.dayEvents} events${sealed.changed ? `, ${sealed.newEvents} new` : ', unchanged'}`,
+  );
+  return {
+    ...c,
+    org: input.org,
+    day: input.day,
+    changed: sealed.changed,
+    version: sealed.version,
+    sequence: sealed.sequence,
+    manifestKey: sealed.manifestKey,
+    manifestSha256: sealed.manifestSha256,
+    dayEvents: sealed.dayEvents,
+    newEvents: sealed.newEvents,
+    objects: sealed.objects,
+    outsideDay: sealed.outsideDay,
+  };
+}
+
+/** Polls the query with durable timers (0.5 s, 1 s, 2 s ... 30 s) until it ends. */
+async function waitForQuery(
+  api: CollectActivities,
+  transactionId: string,
+  state: string,
+  count: (r: { requests: number; rateLimited: number }) => void,
+): Promise<string> {
+  let delay = 500;
+  while (state === 'Queued' || state === 'Running') {
+    await sleep(delay);
+    delay = Math.min(delay * 2, 30_000);
+    const polled = await api.auditQueryState({ transactionId });
+    count(polled);
+    state = polled.state;
+  }
+  return state;
+}
+

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Config } from '../src/config/config';
+import { startSimulator, Simulator } from '../src/sim';
+import { collectDayWorkflow } from '../src/workflows';
+import { freshLake } from './harness/env';
+import { readDay } from './harness/lake';
+import { startTestWorkers, TestWorkers } from './harness/workers';
+
+let sim: Simulator;
+let config: Config;
+let t: TestWorkers;
+const ORG = 'acme';
+
+before(async () => {
+  sim = await startSimulator({ seed: 'collect-day-test', eventsPerDay: 1200, rateLimitPerMinute: 100_000 });
+  const lake = await freshLake({
+    GCAUDIT_ORG: ORG,
+    LAKE_RETENTION_DAYS: '1',
+    GENESYS_API_BASE: sim.baseUrl,
+    GENESYS_LOGIN_BASE: sim.loginUrl,
+    GENESYS_CLIENT_ID: sim.clientId,
+    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    GENESYS_REQUESTS_PER_MINUTE: '6000',
+    BACKFILL_REQUESTS_PER_MINUTE: '3000',
+    GENESYS_ORG_REQUESTS_PER_MINUTE: '10000',
+  });
+  lake.s3.destroy();
+  config = lake.config;
+  t = await startTestWorkers(config);
+});
+
+after(async () => {
+  await t.stop();
+  await sim.close();
+});
+
+const collect = (day: string, suffix = '') =>
+  t.client.workflow.execute(collectDayWorkflow, {
+    taskQueue: t.queues.daily,
+    workflowId: `collect-day/${ORG}/${day}${suffix}`,
+    args: [{ org: ORG, day, lakeTaskQueue: t.queues.lake }],
+  });
+
+test('collect-day puts exactly the API’s events of the day in the lake, then changes nothing when run again', async () => {
+  const day = '2026-11-18';
+  const truth = sim.truth(day);
+  assert.ok(truth.eventIds.length > 500, 'more than one page of events');
+
+  const first = await collect(day);
+  assert.equal(first.changed, true);
+  assert.equal(first.version, 1);
+  assert.equal(first.dayEvents, truth.eventIds.length);
+  assert.ok(first.pages >= Math.ceil(truth.eventIds.length / 500));
+
+  const lake = await readDay(t.deps.s3, config.s3.bucket, ORG, day);
+  assert.deepEqual(lake.eventIds, [...truth.eventIds].sort(), 'every event of the day, no other');
+  assert.equal(lake.duplicateRows, 0);
+  for (const email of truth.pii.emails) assert.ok(!lake.text.includes(email), 'no planted email survives');
+
+  const again = await collect(day);
+  assert.equal(again.changed, false);
+  assert.equal(again.manifestKey, first.manifestKey);
+  assert.deepEqual((await readDay(t.deps.s3, config.s3.bucket, ORG, day)).keys, lake.keys);
+});
+
+test('late events arrive in a supplement; repeated pages and failed queries lose nothing', async () => {
+  const day = '2026-11-17';
+  sim.setFaults({ lateEventShare: 0.05, duplicateAcrossPagesShare: 0.5, failedQueryShare: 0 });
+  try {
+    // Seen from the morning after: the late events are not visible yet.
+    const truth = sim.truth(day);
+    assert.ok(truth.late.length > 0);
+    const latest = truth.late.map((l) => l.visibleAt).sort().at(-1)!;
+    sim.setNow(`${day}T23:59:59.000Z`);
+    const early = await collect(day, '#early');
+    const hidden = new Set(truth.late.filter((l) => l.visibleAt > `${day}T23:59:59.000Z`).map((l) => l.id));
+    assert.ok(hidden.size > 0, 'some events are still hidden at the end of the day');
+    assert.equal(early.dayEvents, truth.eventIds.length - hidden.size);
+
+    sim.setNow(new Date(Date.parse(latest) + 60_000));
+    const later = await collect(day, '#later');
+    assert.equal(later.changed, true);
+    assert.equal(later.version, 2);
+    assert.equal(later.newEvents, hidden.size);
+    const lake = await readDay(t.deps.s3, config.s3.bucket, ORG, day);
+    assert.deepEqual(lake.eventIds, [...truth.eventIds].sort());
+    assert.equal(lake.duplicateRows, 0);
+    assert.ok(lake.keys.some((k) => /supplement-v0002/.test(k)));
+  } finally {
+    sim.setFaults({ lateEventShare: 0, duplicateAcrossPagesShare: 0 });
+    sim.setNow(Date.now());
+  }
+});
+
+test('a query that fails is split into smaller windows', async () => {
+  const day = '2026-11-16';
+  sim.setFaults({ failedQueryShare: 0.3 });
+  try {
+    const summary = await collect(day);
+    assert.ok(summary.splits > 0, 'at least one window was split');
+    const lake = await readDay(t.deps.s3, config.s3.bucket, ORG, day);
+    assert.deepEqual(lake.eventIds, [...sim.truth(day).eventIds].sort());
+  } finally {
+    sim.setFaults({ failedQueryShare: 0 });
+  }
+});
