@@ -48,9 +48,12 @@ export interface SealInput {
   query: ManifestQuery;
 }
 
-/** 429s waited out inside one attempt (each for the server's Retry-After) before Temporal takes over. */
+/**
+ * Short 429s are waited out inside the attempt (for the server's Retry-After), and counted; a
+ * longer delay goes to Temporal's retry with that delay, so the 30-second attempt never overruns.
+ */
 const IN_ACTIVITY_RATE_LIMIT_RETRIES = 3;
-const MAX_IN_ACTIVITY_WAIT_MS = 60_000;
+const MAX_IN_ACTIVITY_WAIT_MS = 5_000;
 
 export function createCollectActivities(deps: CollectDeps) {
   const { config, s3, genesys, transform } = deps;

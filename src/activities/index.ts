@@ -1,5 +1,6 @@
 import { createCollectActivities } from './collect';
 import { createLakeProbeActivities } from './lake-probe';
+import { createLakeStatusActivities } from './lake-status';
 import { withTypedFailures } from './typed-failures';
 import type { WorkerDependencies } from '../worker/dependencies';
 
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
   return withTypedFailures({
     ...createLakeProbeActivities(deps),
     ...createCollectActivities(deps),
+    ...createLakeStatusActivities(deps),
   });
 }
 

@@ -43,6 +43,12 @@ export interface Config {
     backfillRequestsPerMinute: number;
     orgRequestsPerMinute: number;
   };
+  collection: {
+    dailyLagMinutes: number;
+    catchupDays: number;
+    backfillConcurrency: number;
+    apiRetentionDays: number;
+  };
   mask: {
     /** Unset outside the local stack: collection refuses to start (see requireMaskKey). */
     hmacKey?: Secret;
@@ -144,6 +150,12 @@ export function loadConfig(env: Env = process.env): Config {
       requestsPerMinute: v.GENESYS_REQUESTS_PER_MINUTE,
       backfillRequestsPerMinute: v.BACKFILL_REQUESTS_PER_MINUTE,
       orgRequestsPerMinute: v.GENESYS_ORG_REQUESTS_PER_MINUTE,
+    },
+    collection: {
+      dailyLagMinutes: v.DAILY_LAG_MINUTES,
+      catchupDays: v.SCHEDULE_CATCHUP_DAYS,
+      backfillConcurrency: v.BACKFILL_CONCURRENCY,
+      apiRetentionDays: v.AUDIT_RETENTION_DAYS,
     },
     mask: {
       hmacKey: secret('MASK_HMAC_KEY'),

@@ -181,6 +181,30 @@ export const SETTINGS = {
     default: '300',
     describe: 'The org\'s rate limit; the daily and backfill budgets together must not exceed it.',
   },
+  DAILY_LAG_MINUTES: {
+    schema: z.coerce.number().int().min(0).max(1439),
+    expected: 'minutes after midnight UTC, 0 to 1439',
+    default: '120',
+    describe: 'The daily schedule collects the previous UTC day this long after midnight UTC, so late events have arrived.',
+  },
+  SCHEDULE_CATCHUP_DAYS: {
+    schema: positiveInt.max(365),
+    expected: 'a whole number of days',
+    default: '3',
+    describe: 'Catch-up window of the daily schedule: runs missed while Temporal was down this recently still happen.',
+  },
+  BACKFILL_CONCURRENCY: {
+    schema: positiveInt.max(64),
+    expected: 'a whole number from 1 to 64',
+    default: '4',
+    describe: 'Days a backfill collects at the same time.',
+  },
+  AUDIT_RETENTION_DAYS: {
+    schema: positiveInt.max(3650),
+    expected: 'a whole number of days',
+    default: '365',
+    describe: 'How far back the Genesys audit API serves data (at least one year); older days can only come from the lake.',
+  },
   MASK_HMAC_KEY: {
     schema: z.string().min(32),
     expected: 'a random key of at least 32 characters',

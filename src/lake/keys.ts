@@ -27,7 +27,8 @@ export function eventPartKey(org: string, day: string, version: number, part: nu
 
 export const manifestChainPrefix = (org: string) => `${org}/manifests/chain/`;
 export const manifestChainKey = (org: string, seq: number) => `${manifestChainPrefix(org)}${pad(seq, 9)}.json`;
-export const dayPointerPrefix = (org: string, day: string) => `${org}/manifests/days/${day}/`;
+export const dayPointersRoot = (org: string) => `${org}/manifests/days/`;
+export const dayPointerPrefix = (org: string, day: string) => `${dayPointersRoot(org)}${day}/`;
 export const dayPointerKey = (org: string, day: string, version: number) => `${dayPointerPrefix(org, day)}v${pad(version, 4)}.json`;
 export const signingKeyKey = (org: string, keyId: string) => `${org}/manifests/keys/${keyId}.pem`;
 

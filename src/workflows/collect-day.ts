@@ -91,13 +91,14 @@ const retry = {
 export async function collectDayWorkflow(input: CollectDayInput): Promise<CollectDaySummary> {
   const api = proxyActivities<CollectActivities>({
     taskQueue: input.apiTaskQueue ?? workflowInfo().taskQueue,
-    startToCloseTimeout: '2 minutes',
+    // One request and one staged chunk: seconds. Short, so a dead worker's page is retried soon.
+    startToCloseTimeout: '30 seconds',
     retry,
   });
   const lake = proxyActivities<CollectActivities>({
     taskQueue: input.lakeTaskQueue,
     startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '1 minute',
+    heartbeatTimeout: '20 seconds',
     retry,
   });
 

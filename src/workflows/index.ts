@@ -1,2 +1,4 @@
 export { lakeProbeWorkflow } from './lake-probe';
 export { collectDayWorkflow } from './collect-day';
+export { backfillWorkflow } from './backfill';
+export { dailyCollectWorkflow } from './daily-collect';

@@ -7,8 +7,8 @@ import { ensureLakeBucket } from '../../src/s3/lake-bucket';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { toolPath } from '../../src/stack/process';
 
-// Workers in tests log warnings and errors only; state changes would drown the test output.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Workers in tests log errors only: retried activity failures (the point of the fault tests) would drown the output.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;

@@ -1,0 +1,53 @@
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { applyDailySchedule, dailyScheduleId, describeDailySchedule } from '../schedule';
+import { temporalContext } from '../context';
+import { EXIT } from '../output';
+
+/** `gcaudit schedule apply|pause|resume|status` for the daily collection schedule. */
+export async function schedule(action: string, opts: { json?: boolean }): Promise<number> {
+  const ctx = await temporalContext();
+  try {
+    const { config, client } = ctx;
+    const id = dailyScheduleId(config.org);
+    const print = (value: object, text: string) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+    switch (action) {
+      case 'apply': {
+        const result = await applyDailySchedule(client, config);
+        const s = await describeDailySchedule(client, config.org);
+        print({ ...s, result }, `schedule ${id} ${result}; next runs: ${s.nextRuns?.join(', ')}`);
+        return EXIT.ok;
+      }
+      case 'pause':
+      case 'resume': {
+        try {
+          const handle = client.schedule.getHandle(id);
+          if (action === 'pause') await handle.pause('paused with gcaudit schedule pause');
+          else await handle.unpause('resumed with gcaudit schedule resume');
+        } catch (err) {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+          process.stderr.write(`gcaudit: schedule ${id} does not exist; create it with "gcaudit schedule apply"\n`);
+          return EXIT.failure;
+        }
+        print({ scheduleId: id, paused: action === 'pause' }, `schedule ${id} ${action === 'pause' ? 'paused' : 'resumed'}`);
+        return EXIT.ok;
+      }
+      case 'status': {
+        const s = await describeDailySchedule(client, config.org);
+        if (!s.exists) {
+          print(s, `schedule ${id} does not exist; create it with "gcaudit schedule apply"`);
+          return EXIT.failure;
+        }
+        print(
+          s,
+          [`schedule ${id}: ${s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : 'active'}`, `  next runs: ${s.nextRuns?.join(', ') || 'none'}`, ...(s.recentRuns ?? []).map((r) => `  ran ${r.scheduledAt}: ${r.workflowId}`)].join('\n'),
+        );
+        return EXIT.ok;
+      }
+      default:
+        process.stderr.write(`gcaudit: schedule: expected apply, pause, resume or status, got "${action}"\n`);
+        return EXIT.usage;
+    }
+  } finally {
+    await ctx.close();
+  }
+}

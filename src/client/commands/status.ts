@@ -1,0 +1,69 @@
+import { addDays, dayOf } from '../../days';
+import { createS3Client } from '../../s3/client';
+import { ManifestChain } from '../../lake/manifest-chain';
+import { gaps, sealedDays } from '../../lake/sealed-days';
+import { backfillProgressQuery, BackfillProgress } from '../../workflows/backfill';
+import { describeDailySchedule, ScheduleStatus } from '../schedule';
+import { temporalContext } from '../context';
+import { EXIT } from '../output';
+
+export interface StatusReport {
+  org: string;
+  lastSealedDay: { day: string; version: number; events: number } | null;
+  sealedInRetention: number;
+  retentionDays: number;
+  gaps: Array<{ from: string; to: string }>;
+  schedule: ScheduleStatus;
+  backfills: Array<{ workflowId: string; progress: BackfillProgress | null }>;
+}
+
+/** `gcaudit status`: last sealed day, gaps inside the API's retention, the schedule, running backfills. */
+export async function status(opts: { json?: boolean }): Promise<number> {
+  const ctx = await temporalContext();
+  const s3 = createS3Client(ctx.config);
+  try {
+    const { config, client } = ctx;
+    const yesterday = addDays(dayOf(Date.now()), -1);
+    const oldest = addDays(yesterday, -(config.collection.apiRetentionDays - 2));
+    const sealed = await sealedDays(s3, config.s3.bucket, config.org);
+    const last = [...sealed].sort().at(-1);
+    let lastSealedDay: StatusReport['lastSealedDay'] = null;
+    if (last) {
+      const manifests = await new ManifestChain({ s3, bucket: config.s3.bucket, org: config.org, lake: config.lake }).dayManifests(last);
+      const m = manifests.at(-1)!;
+      lastSealedDay = { day: last, version: m.version, events: m.dayTotals.events };
+    }
+    const backfills: StatusReport['backfills'] = [];
+    for await (const wf of client.workflow.list({ query: `GcauditKind = "backfill" AND GcauditOrg = "${config.org}" AND ExecutionStatus = "Running"` })) {
+      const progress = await client.workflow.getHandle(wf.workflowId).query(backfillProgressQuery).catch(() => null);
+      backfills.push({ workflowId: wf.workflowId, progress });
+    }
+    const report: StatusReport = {
+      org: config.org,
+      lastSealedDay,
+      sealedInRetention: [...sealed].filter((d) => d >= oldest && d <= yesterday).length,
+      retentionDays: config.collection.apiRetentionDays,
+      gaps: gaps(sealed, oldest, yesterday),
+      schedule: await describeDailySchedule(client, config.org),
+      backfills,
+    };
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      const lines = [
+        `org ${report.org}`,
+        `  last sealed day   ${lastSealedDay ? `${lastSealedDay.day} (version ${lastSealedDay.version}, ${lastSealedDay.events} events)` : 'none yet'}`,
+        `  sealed days       ${report.sealedInRetention} of the ${oldest}..${yesterday} window the API still serves`,
+        `  gaps              ${report.gaps.length ? report.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}..${g.to}`)).join(', ') : 'none'}`,
+        `  daily schedule    ${report.schedule.exists ? (report.schedule.paused ? 'PAUSED' : `active, next ${report.schedule.nextRuns?.[0] ?? '?'}`) : 'not created (gcaudit schedule apply)'}`,
+        `  backfills running ${backfills.length ? '' : 'none'}`,
+        ...backfills.map((b) => `    ${b.workflowId}  ${b.progress ? `${b.progress.daysDone}/${b.progress.daysTotal} days, ${b.progress.state}` : 'progress unavailable'}`),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    s3.destroy();
+    await ctx.close();
+  }
+}

@@ -1,0 +1,31 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { daysBetween } from '../days';
+import { dayPointersRoot } from './keys';
+
+/** Days that have at least one sealed manifest, from the day pointers' folder names (one listing). */
+export async function sealedDays(s3: S3Client, bucket: string, org: string): Promise<Set<string>> {
+  const prefix = dayPointersRoot(org);
+  const days = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
+    for (const p of page.CommonPrefixes ?? []) {
+      const day = p.Prefix?.slice(prefix.length, -1);
+      if (day) days.add(day);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return days;
+}
+
+/** Contiguous ranges of unsealed days in [from, to]. */
+export function gaps(sealed: Set<string>, from: string, to: string): Array<{ from: string; to: string }> {
+  const ranges: Array<{ from: string; to: string }> = [];
+  for (const day of daysBetween(from, to)) {
+    if (sealed.has(day)) continue;
+    const last = ranges.at(-1);
+    if (last && daysBetween(last.to, day).length === 2) last.to = day;
+    else ranges.push({ from: day, to: day });
+  }
+  return ranges;
+}

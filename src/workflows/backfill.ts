@@ -1,0 +1,207 @@
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  ParentClosePolicy,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  workflowInfo,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import { addDays, dayCount } from '../days';
+import { DAY, KIND, ORG } from '../temporal/search-attributes';
+import { collectDayWorkflow, CollectDaySummary } from './collect-day';
+
+export interface BackfillInput {
+  org: string;
+  from: string;
+  to: string;
+  /** Days collected at the same time. */
+  concurrency: number;
+  lakeTaskQueue: string;
+  /** Carried over continue-as-new. */
+  state?: BackfillState;
+}
+
+interface Totals {
+  daysDone: number;
+  events: number;
+  newEvents: number;
+  requests: number;
+  rateLimited: number;
+  pages: number;
+}
+
+interface BackfillState {
+  /** Next day not yet started. */
+  next: string;
+  /** Days that failed, retried on resume. */
+  failed: Array<{ day: string; error: string }>;
+  totals: Totals;
+  paused: boolean;
+  /** Workflow time the backfill started (first run), for the estimate of time left. */
+  startedAt: number;
+  /** Runs so far (continue-as-new count). */
+  runs: number;
+}
+
+export interface BackfillProgress extends Totals {
+  org: string;
+  from: string;
+  to: string;
+  daysTotal: number;
+  running: string[];
+  failed: Array<{ day: string; error: string }>;
+  paused: boolean;
+  elapsedSeconds: number;
+  etaSeconds: number | null;
+  state: 'running' | 'paused' | 'draining' | 'done';
+}
+
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const backfillProgressQuery = defineQuery<BackfillProgress>('progress');
+
+/** Days a run completes before it continues as new: a two-year backfill stays far under history limits. */
+const DAYS_PER_RUN = 60;
+/** After this many failed days the backfill pauses itself for an operator. */
+const MAX_FAILED_BEFORE_PAUSE = 3;
+
+/**
+ * Collects every day of a range as collect-day children, a bounded number at a time, on the
+ * backfill task queue (whose rate limit is the backfill's API budget). Pause stops new days from
+ * starting; resume continues and retries failed days. Progress is a query.
+ */
+export async function backfillWorkflow(input: BackfillInput): Promise<BackfillProgress> {
+  const apiTaskQueue = workflowInfo().taskQueue;
+  const state: BackfillState = input.state ?? {
+    next: input.from,
+    failed: [],
+    totals: { daysDone: 0, events: 0, newEvents: 0, requests: 0, rateLimited: 0, pages: 0 },
+    paused: false,
+    startedAt: Date.now(),
+    runs: 0,
+  };
+  const running = new Set<string>();
+  let draining = false;
+  let daysThisRun = 0;
+  const daysTotal = dayCount(input.from, input.to);
+
+  const progress = (): BackfillProgress => {
+    const elapsedSeconds = Math.round((Date.now() - state.startedAt) / 1000);
+    const remaining = daysTotal - state.totals.daysDone;
+    const done = state.next > input.to && running.size === 0 && state.failed.length === 0;
+    return {
+      ...state.totals,
+      org: input.org,
+      from: input.from,
+      to: input.to,
+      daysTotal,
+      running: [...running].sort(),
+      failed: state.failed,
+      paused: state.paused,
+      elapsedSeconds,
+      etaSeconds: state.totals.daysDone > 0 ? Math.round((elapsedSeconds / state.totals.daysDone) * remaining) : null,
+      state: done ? 'done' : state.paused ? 'paused' : draining ? 'draining' : 'running',
+    };
+  };
+  setHandler(backfillProgressQuery, progress);
+  setHandler(pauseSignal, () => {
+    state.paused = true;
+  });
+  setHandler(resumeSignal, () => {
+    state.paused = false;
+  });
+  const showDetails = () => {
+    const p = progress();
+    setCurrentDetails(
+      `${p.daysDone}/${p.daysTotal} days, ${p.events} events, ${p.requests} requests` +
+        (p.rateLimited ? `, ${p.rateLimited} rate limited` : '') +
+        (p.paused ? ' — PAUSED: send the resume signal (gcaudit backfill resume) to continue' : '') +
+        (p.failed.length ? ` — failed: ${p.failed.map((f) => f.day).join(', ')}` : ''),
+    );
+  };
+
+  const collect = async (day: string) => {
+    running.add(day);
+    try {
+      const child = await startChild(collectDayWorkflow, {
+        workflowId: `collect-day/${input.org}/${day}`,
+        args: [{ org: input.org, day, apiTaskQueue, lakeTaskQueue: input.lakeTaskQueue }],
+        taskQueue: apiTaskQueue,
+        // A sealed day may be collected again (a no-op unless the API has new events).
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        typedSearchAttributes: [
+          { key: ORG, value: input.org },
+          { key: DAY, value: day },
+          { key: KIND, value: 'collect-day' },
+        ],
+        staticSummary: `Collect ${day} for ${input.org} (backfill ${input.from}..${input.to})`,
+      });
+      const summary: CollectDaySummary = await child.result();
+      const t = state.totals;
+      t.daysDone++;
+      t.events += summary.dayEvents;
+      t.newEvents += summary.newEvents;
+      t.requests += summary.requests;
+      t.rateLimited += summary.rateLimited;
+      t.pages += summary.pages;
+    } catch (err) {
+      // Includes a day already being collected by another run (the daily job): retried on resume.
+      state.failed.push({ day, error: describe(err) });
+      if (state.failed.length >= MAX_FAILED_BEFORE_PAUSE) state.paused = true;
+    } finally {
+      running.delete(day);
+      daysThisRun++;
+      showDetails();
+    }
+  };
+
+  showDetails();
+  for (;;) {
+    await condition(() => !state.paused || running.size === 0);
+    if (state.paused) {
+      showDetails();
+      await condition(() => !state.paused);
+      // Resume: failed days go first.
+      const retry = state.failed.splice(0).map((f) => f.day);
+      for (const day of retry) {
+        await condition(() => running.size < input.concurrency);
+        void collect(day);
+      }
+      continue;
+    }
+    if (daysThisRun >= DAYS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      draining = true;
+      await condition(() => running.size === 0);
+      await continueAsNew<typeof backfillWorkflow>({ ...input, state: { ...state, runs: state.runs + 1 } });
+    }
+    if (state.next > input.to) {
+      await condition(() => running.size === 0 || state.paused);
+      if (state.paused) continue;
+      if (state.failed.length === 0) break;
+      // Days failed but not enough to pause: pause now so an operator sees them.
+      state.paused = true;
+      continue;
+    }
+    await condition(() => running.size < input.concurrency || state.paused);
+    if (state.paused) continue;
+    const day = state.next;
+    state.next = addDays(day, 1);
+    void collect(day);
+  }
+  const result = progress();
+  if (result.failed.length > 0) {
+    throw ApplicationFailure.nonRetryable(`backfill ended with failed days: ${result.failed.map((f) => f.day).join(', ')}`, 'BackfillFailed');
+  }
+  return result;
+}
+
+function describe(err: unknown): string {
+  const cause = (err as { cause?: { message?: string } }).cause;
+  return (cause?.message ?? (err as Error).message ?? String(err)).slice(0, 300);
+}
