@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Config } from '../src/config/config';
 import { daysBetween } from '../src/days';
 import { PROJECT_ROOT } from '../src/paths';
+import { createS3Client } from '../src/s3/client';
 import { startSimulator, Simulator } from '../src/sim';
 import { temporalAddress } from '../src/temporal/connection';
 import { taskQueues } from '../src/temporal/task-queues';
@@ -37,7 +38,6 @@ function lakeEnv(org: string, extra: Record<string, string> = {}): Record<string
 }
 
 async function assertLakeMatchesTruth(config: Config, org: string, days: string[]) {
-  const { createS3Client } = await import('../src/s3/client');
   const s3 = createS3Client(config);
   try {
     for (const day of days) {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -9,20 +8,12 @@ import { Client, Connection } from '@temporalio/client';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { loadConfig } from '../src/config/config';
 import { PROJECT_ROOT } from '../src/paths';
+import { freePort } from '../src/stack/free-port';
 import { createS3Client } from '../src/s3/client';
 import { describeLakeBucket } from '../src/s3/lake-bucket';
 
 // The README's main command, end to end: `gcaudit up` in a fresh data dir on free ports, with no
 // TEMPORAL_ADDRESS / S3_ENDPOINT, so it starts its own Temporal (with Web UI) and MinIO.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function startUp(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<string>; output: () => string } {
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/client/cli.js'), 'up'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,6 +6,7 @@ import { describeSettings } from './commands/config';
 import { backfill } from './commands/backfill';
 import { schedule } from './commands/schedule';
 import { status } from './commands/status';
+import { sim } from './commands/sim';
 
 const exitWith = (code: number) => {
   process.exitCode = code;
@@ -52,5 +53,23 @@ program
   .description('last sealed day, gaps inside the API retention, the schedule and running backfills')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await status(opts)));
+
+program
+  .command('sim')
+  .description('run the Genesys Cloud sandbox org simulator (audit API, OAuth, optional Firehose stream) until Ctrl-C')
+  .option('--port <n>', 'port on 127.0.0.1 (0: any free port; default LOCAL_SIM_PORT, 8787)')
+  .option('--seed <seed>', 'same seed, same org and events', 'gcaudit-sim')
+  .option('--events-per-day <n>', 'audit events per weekday (weekends about 40 %)', '2000')
+  .option('--rate-limit <n>', 'requests per minute per access token', '300')
+  .option('--token-lifetime <seconds>', 'lifetime of access tokens (default 86400)')
+  .option('--fault-429 <share>', 'share of requests answered 429')
+  .option('--fault-5xx <share>', 'share of requests answered 5xx')
+  .option('--fault-reset <share>', 'share of responses cut mid-body')
+  .option('--late-events <share>', 'share of events visible hours after their eventDate')
+  .option('--duplicates <share>', 'share of results pages whose last event repeats on the next page')
+  .option('--failed-queries <share>', 'share of async queries that end Failed')
+  .option('--slow-polls <n>', 'extra status polls before a query completes')
+  .option('--firehose-interval <seconds>', 'also deliver the EventBridge stream to S3 raw/ every N seconds')
+  .action(sim);
 
 program.parseAsync().catch(fatal);

@@ -6,26 +6,15 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths';
+import { freePort } from '../../src/stack/free-port';
 import { localCredentials } from '../../src/stack/local-credentials';
 import { startMinio } from '../../src/stack/minio';
 import { ManagedProcess } from '../../src/stack/process';
 import { startTemporalDevServer } from '../../src/stack/temporal-dev-server';
 import { buildWorkflowBundle } from '../../src/worker/workflow-bundle';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function testFiles(args: string[]): string[] {
   if (args.length > 0) return args;

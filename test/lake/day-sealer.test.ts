@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../../src/config/config';
@@ -76,8 +78,6 @@ function request(day: string, prefix: string, overrides: Partial<SealRequest> = 
 
 async function readRows(key: string): Promise<Array<[string, number]>> {
   const res = await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: key }));
-  const { writeFileSync, mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const file = `${mkdtempSync(`${tmpdir()}/rows-`)}/p.parquet`;
   writeFileSync(file, await res.Body!.transformToByteArray());
   const db = await openDuckDb();

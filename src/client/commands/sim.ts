@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../../config/config';
 import { ConfigError } from '../../errors';
 import { createS3Client } from '../../s3/client';
 import { Faults, startSimulator } from '../../sim';
+import { localCredentials } from '../../stack/local-credentials';
+import { SANDBOX_CLIENT_ID } from '../../stack/sandbox';
 
 export interface SimCommandOptions {
-  port: string;
+  port?: string;
   seed: string;
   eventsPerDay: string;
   rateLimit: string;
@@ -22,18 +22,6 @@ export interface SimCommandOptions {
   firehoseInterval?: string;
 }
 
-const CREDENTIALS_FILE = 'sim-credentials.json';
-
-/** The sandbox's client credentials: generated once per data dir and kept there (mode 0600). */
-function simCredentials(dataDir: string): { clientId: string; clientSecret: string } {
-  const file = path.join(dataDir, CREDENTIALS_FILE);
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    const fresh = { clientId: 'gcaudit-sim-client', clientSecret: randomBytes(24).toString('base64url') };
-    writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600, flag: 'wx' });
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as { clientId: string; clientSecret: string };
-}
 
 function number(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
@@ -49,7 +37,9 @@ function number(name: string, value: string | undefined, min: number, max = Numb
  */
 export async function sim(opts: SimCommandOptions): Promise<void> {
   const config = loadConfig();
-  const { clientId, clientSecret } = simCredentials(config.dataDir);
+  // The same sandbox client as gcaudit up's: its secret is generated once in the data dir.
+  const clientId = SANDBOX_CLIENT_ID;
+  const clientSecret = localCredentials(config.dataDir)!.sandboxClientSecret.reveal();
   const faults: Partial<Faults> = {};
   const set = (key: keyof Faults, name: string, value: string | undefined, min: number, max?: number) => {
     const n = number(name, value, min, max);
@@ -67,7 +57,7 @@ export async function sim(opts: SimCommandOptions): Promise<void> {
   const s3 = firehoseSeconds ? createS3Client(config) : undefined;
 
   const simulator = await startSimulator({
-    port: number('port', opts.port, 0, 65535),
+    port: number('port', opts.port, 0, 65535) ?? config.local.simPort,
     seed: opts.seed,
     eventsPerDay: number('events-per-day', opts.eventsPerDay, 0, 10_000_000),
     rateLimitPerMinute: number('rate-limit', opts.rateLimit, 1),
@@ -76,7 +66,7 @@ export async function sim(opts: SimCommandOptions): Promise<void> {
     faults,
     firehose: s3 ? { s3, bucket: config.s3.bucket, intervalMs: firehoseSeconds! * 1000 } : undefined,
   });
-  const file = path.join(config.dataDir, CREDENTIALS_FILE);
+  const file = path.join(config.dataDir, 'local-credentials.json');
   const rel = path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file);
   const on = Object.entries(faults).map(([k, v]) => `${k}=${v}`);
   const rows: [string, string][] = [

@@ -1,0 +1,147 @@
+/**
+ * Backfill benchmark (issue 5): 30 days at 20k events a day against the sandbox org at 300
+ * requests a minute, scaled by SCALE (rate and volume together: the ratios stay comparable).
+ * Real Temporal dev server, real MinIO, the worker in its own process (for its peak RSS).
+ *
+ *   npm run bench:backfill            # SCALE=1: 300/min, 20k events/day (about 5 minutes)
+ *   SCALE=2 DAYS=10 npm run bench:backfill
+ *
+ * Reports wall time against the floor (the fewest requests the API allows, divided by the
+ * backfill's budget), requests per 1000 events (floor 2.0 at 500 a page), 429s, history events
+ * per collected day, and the worker's peak RSS.
+ */
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../src/config/config';
+import { addDays, dayOf, daysBetween } from '../src/days';
+import { PROJECT_ROOT } from '../src/paths';
+import { createS3Client } from '../src/s3/client';
+import { ensureLakeBucket } from '../src/s3/lake-bucket';
+import { startSimulator } from '../src/sim';
+import { freePort } from '../src/stack/free-port';
+import { localCredentials } from '../src/stack/local-credentials';
+import { startMinio } from '../src/stack/minio';
+import { ManagedProcess } from '../src/stack/process';
+import { startTemporalDevServer } from '../src/stack/temporal-dev-server';
+import { taskQueues } from '../src/temporal/task-queues';
+import { backfillWorkflow } from '../src/workflows';
+
+const SCALE = Number(process.env.SCALE ?? 1);
+const DAYS = Number(process.env.DAYS ?? 30);
+const EVENTS_PER_DAY = 20_000 * SCALE;
+// The simulator's weekends carry 40 % of a weekday: this weekday volume averages EVENTS_PER_DAY.
+const WEEKDAY_EVENTS = Math.round((EVENTS_PER_DAY * 7) / (5 + 2 * 0.4));
+const ORG_RATE = 300 * SCALE;
+const BACKFILL_RATE = 280 * SCALE;
+const POLLS = 2;
+const CONCURRENCY = 4;
+
+async function main() {
+  const work = mkdtempSync(path.join(tmpdir(), 'gcaudit-bench-'));
+  const started: ManagedProcess[] = [];
+  const sim = await startSimulator({
+    seed: 'bench',
+    eventsPerDay: WEEKDAY_EVENTS,
+    rateLimitPerMinute: ORG_RATE,
+    queryPollsToComplete: POLLS,
+  });
+  try {
+    const temporal = await startTemporalDevServer({ logDir: path.join(work, 'logs'), port: await freePort() });
+    started.push(temporal.process);
+    const credentials = localCredentials(path.join(work, 'creds'))!;
+    const minio = await startMinio({ dataDir: path.join(work, 'minio'), logDir: path.join(work, 'logs'), port: await freePort(), consolePort: await freePort(), credentials });
+    started.push(minio.process);
+
+    const env: Record<string, string> = {
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: 'bench',
+      S3_ENDPOINT: minio.endpoint,
+      S3_ACCESS_KEY_ID: credentials.minioUser,
+      S3_SECRET_ACCESS_KEY: credentials.minioPassword.reveal(),
+      S3_BUCKET: 'bench-lake',
+      GCAUDIT_ORG: 'bench',
+      GCAUDIT_DATA_DIR: path.join(work, 'data'),
+      LAKE_RETENTION_DAYS: '1',
+      GENESYS_API_BASE: sim.baseUrl,
+      GENESYS_LOGIN_BASE: sim.loginUrl,
+      GENESYS_CLIENT_ID: sim.clientId,
+      GENESYS_CLIENT_SECRET: sim.clientSecret,
+      GENESYS_ORG_REQUESTS_PER_MINUTE: String(ORG_RATE),
+      GENESYS_REQUESTS_PER_MINUTE: String(ORG_RATE - BACKFILL_RATE),
+      BACKFILL_REQUESTS_PER_MINUTE: String(BACKFILL_RATE),
+      MASK_HMAC_KEY: randomBytes(32).toString('base64url'),
+      MANIFEST_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    const config = loadConfig(env);
+    const s3 = createS3Client(config);
+    await ensureLakeBucket(s3, config.s3.bucket);
+
+    const worker = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/worker/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({ connection });
+    const queues = taskQueues('bench');
+    const to = addDays(dayOf(Date.now()), -2);
+    const from = addDays(to, -(DAYS - 1));
+    const days = daysBetween(from, to);
+    const truthEvents = days.reduce((n, d) => n + sim.truth(d).eventIds.length, 0);
+    const floorRequests = days.reduce((n, d) => n + Math.ceil(sim.truth(d).eventIds.length / 500) + 1 + POLLS, 0);
+
+    const before = sim.stats();
+    const t0 = Date.now();
+    const handle = await client.workflow.start(backfillWorkflow, {
+      taskQueue: queues.backfill,
+      workflowId: `backfill/bench/${from}..${to}`,
+      args: [{ org: 'bench', from, to, concurrency: CONCURRENCY, lakeTaskQueue: queues.lake }],
+    });
+    const result = await handle.result();
+    const wallMs = Date.now() - t0;
+    const stats = sim.stats();
+    const rss = readFileSync(`/proc/${worker.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/)?.[1];
+
+    let historyEvents = 0;
+    for (const day of days) historyEvents += (await client.workflow.getHandle(`collect-day/bench/${day}`).describe()).historyLength;
+
+    const apiRequests = stats.requests - before.requests - (stats.byRoute['POST /oauth/token'] ?? 0) + (before.byRoute['POST /oauth/token'] ?? 0);
+    const r429 = stats.rateLimited + stats.fault429 - before.rateLimited - before.fault429;
+    const floorMs = (floorRequests / BACKFILL_RATE) * 60_000;
+    const report = {
+      scale: SCALE,
+      days: DAYS,
+      eventsPerDayAverage: Math.round(truthEvents / DAYS),
+      backfillBudgetPerMinute: BACKFILL_RATE,
+      eventsCollected: result.events,
+      eventsInApi: truthEvents,
+      wallSeconds: +(wallMs / 1000).toFixed(1),
+      floorSeconds: +(floorMs / 1000).toFixed(1),
+      wallOverFloor: +(wallMs / floorMs).toFixed(3),
+      apiRequests,
+      requestsPer1000Events: +((apiRequests / truthEvents) * 1000).toFixed(3),
+      http429: r429,
+      http429Share: +((r429 / apiRequests) * 100).toFixed(2),
+      historyEventsPerDay: Math.round(historyEvents / days.length),
+      workerPeakRssMB: rss ? Math.round(Number(rss) / 1024) : null,
+    };
+    console.log(JSON.stringify(report, null, 2));
+    const ok = report.wallOverFloor <= 1.15 && report.requestsPer1000Events <= 2.2 && report.http429Share <= 1 && result.events === truthEvents;
+    console.log(`targets (<= 1.15x floor, <= 2.2 req/1000 events, <= 1% 429s, every event): ${ok ? 'met' : 'NOT met'}`);
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    await connection.close();
+    s3.destroy();
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    await sim.close();
+    for (const p of started.reverse()) await p.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

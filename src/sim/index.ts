@@ -1,0 +1,221 @@
+/**
+ * The Genesys Cloud sandbox org simulator (`gcaudit sim`, or in-process with startSimulator).
+ *
+ * Genesys endpoints (bearer token and per-token budget on /api/v2):
+ *   POST /oauth/token                                  client credentials, Basic auth
+ *   POST /api/v2/audits/query                          202 {id, state: Queued, ...}
+ *   GET  /api/v2/audits/query/{id}                     202 Queued/Running, 200 Succeeded/Failed
+ *   GET  /api/v2/audits/query/{id}/results             cursor, pageSize (25, max 500), expand=user, allowRedirect
+ *   POST /api/v2/audits/query/realtime                 last 14 days, pageNumber/pageSize/total/pageCount
+ *   POST /api/v2/audits/query/realtime/related         {auditId} -> every audit of the same transaction
+ *   GET  /api/v2/audits/query/servicemapping           (and /realtime/servicemapping)
+ * Test hooks (no auth; a local sandbox's control plane, never part of the Genesys API):
+ *   GET  /_sim/truth?day=YYYY-MM-DD    GET /_sim/anomaly-days?from=&to=    GET /_sim/stats
+ *   GET|POST /_sim/clock {now?, advanceMs?, real?}    GET|POST /_sim/faults {knob: value}
+ *   POST /_sim/rate-limit {perMinute}    POST /_sim/firehose/flush {day} | {from, to}
+ *   GET  /_sim/download/<token>        (the 302's downloadUrl, like a presigned S3 URL)
+ */
+import { randomBytes } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import { AuditLogMessage } from '../model/audit-log-message';
+import { ANOMALY_KINDS, AnomalyKind, planDay } from './anomalies';
+import { serviceMapping } from './catalogue';
+import { DAY_MS, SimClock, dayNumber, dayString, parseDay } from './clock';
+import { control } from './control';
+import { DayStore } from './day-store';
+import { eventMessage } from './event';
+import { DEFAULT_FAULTS, FaultDice, Faults, mergeFaults } from './faults';
+import { FirehoseOptions, FirehoseWriter } from './firehose';
+import { DayGenerator } from './generator';
+import { OAuthServer } from './oauth';
+import { QueryEngine } from './query-engine';
+import { RateLimiter } from './rate-limit';
+import { createSimServer } from './server';
+import { SimStats, emptyStats } from './stats';
+import { DayTruth, buildTruth } from './truth';
+
+export { ANOMALY_KINDS };
+export type { AnomalyKind, DayTruth, Faults, FirehoseOptions, SimStats };
+export type { StreamShares, StreamTruth, FlushResult } from './firehose';
+export type { Anomaly } from './anomalies';
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Same seed, same org, same events. Default 'gcaudit-sim'. */
+  seed?: string | number;
+  /** Weekday volume (weekends about 40 %). Default 2000. */
+  eventsPerDay?: number;
+  /** Default 'gcaudit-sim-client'. */
+  clientId?: string;
+  /** Default: a random secret (read it back from the returned simulator). */
+  clientSecret?: string;
+  faults?: Partial<Faults>;
+  /** Clock source; default real time. The clock can also be set and advanced later. */
+  now?: () => Date;
+  /** Per access token, default 300 (Genesys' client-credentials default). */
+  rateLimitPerMinute?: number;
+  /** Status polls until Succeeded, default 2 (Running, then Succeeded). */
+  queryPollsToComplete?: number;
+  /** allowRedirect=true turns pages over this many bytes into a 302. Default 1 MiB. */
+  redirectThresholdBytes?: number;
+  /** Larger pages get 400 response.entity.too.large unless redirected. Default 20 MiB. */
+  maxResponseBytes?: number;
+  /** Default 365. */
+  retentionDays?: number;
+  /** Default 14. */
+  realtimeDays?: number;
+  /** Days kept generated in memory, default 16 (covers the realtime window). */
+  dayCacheSize?: number;
+  /** Share of weekdays, besides the weekly all-anomalies day, with a few anomalies. Default 0.15. */
+  anomalyDayShare?: number;
+  /** Audits over 256 KB per day. Default 1. */
+  oversizedPerDay?: number;
+  /** Where EventBridge-through-Firehose objects go (MinIO / S3). */
+  firehose?: FirehoseOptions;
+}
+
+export interface Simulator {
+  /** API base, e.g. http://127.0.0.1:8787 (GENESYS_API_BASE). */
+  baseUrl: string;
+  /** Login base: the same server (GENESYS_LOGIN_BASE); the token endpoint is tokenUrl. */
+  loginUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  orgId: string;
+  seed: string;
+  clock: SimClock;
+  setNow(at: Date | string | number): void;
+  advance(ms: number): void;
+  faults(): Faults;
+  setFaults(update: Partial<Faults>): Faults;
+  setRateLimit(perMinute: number): void;
+  /** Ground truth of a UTC day (YYYY-MM-DD). */
+  truth(day: string): DayTruth;
+  /** Days in [from, to] (default: the retained year up to today) that carry anomalies. */
+  anomalyDays(range?: { from?: string; to?: string }): Array<{ day: string; kinds: AnomalyKind[]; full: boolean }>;
+  /** A day's wire records in eventDate order; user.name only with expandUser (as expand=user). */
+  events(day: string, options?: { expandUser?: boolean }): AuditLogMessage[];
+  firehose?: FirehoseWriter;
+  stats(): SimStats;
+  close(): Promise<void>;
+}
+
+function requireDay(day: string): number {
+  const d = parseDay(day);
+  if (d === undefined) throw new RangeError(`not a day (YYYY-MM-DD): ${day}`);
+  return d;
+}
+
+/** Starts the sandbox org: an HTTP server speaking the Genesys audit API, on 127.0.0.1. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const seed = String(options.seed ?? 'gcaudit-sim');
+  const clock = new SimClock(options.now);
+  let faults: Faults = mergeFaults({ ...DEFAULT_FAULTS }, options.faults ?? {});
+  const dice = new FaultDice(seed);
+  const generator = new DayGenerator({
+    seed,
+    eventsPerDay: options.eventsPerDay ?? 2000,
+    anomalyDayShare: options.anomalyDayShare ?? 0.15,
+    oversizedPerDay: options.oversizedPerDay ?? 1,
+  });
+  const org = generator.org;
+  const store = new DayStore(generator, options.dayCacheSize ?? 16);
+  const retentionDays = options.retentionDays ?? 365;
+  const engine = new QueryEngine(
+    store,
+    clock,
+    {
+      queryPollsToComplete: options.queryPollsToComplete ?? 2,
+      retentionDays,
+      realtimeDays: options.realtimeDays ?? 14,
+      redirectThresholdBytes: options.redirectThresholdBytes ?? 1024 * 1024,
+      maxResponseBytes: options.maxResponseBytes ?? 20 * 1024 * 1024,
+    },
+    () => faults,
+    dice,
+  );
+  const clientId = options.clientId ?? 'gcaudit-sim-client';
+  const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+  const oauth = new OAuthServer(clientId, clientSecret, clock, () => faults.tokenLifetimeSeconds);
+  const limiter = new RateLimiter(options.rateLimitPerMinute ?? 300);
+  const stats = emptyStats();
+  const firehose = options.firehose ? new FirehoseWriter(options.firehose, store, clock, org.id, seed) : undefined;
+  let baseUrl = '';
+
+  const sim: Simulator = {
+    baseUrl: '',
+    loginUrl: '',
+    tokenUrl: '',
+    clientId,
+    clientSecret,
+    orgId: org.id,
+    seed,
+    clock,
+    setNow: (at) => clock.set(at),
+    advance: (ms) => clock.advance(ms),
+    faults: () => ({ ...faults }),
+    setFaults: (update) => {
+      faults = mergeFaults(faults, update);
+      return { ...faults };
+    },
+    setRateLimit: (perMinute) => limiter.setLimit(perMinute),
+    truth: (day) => {
+      const d = requireDay(day);
+      return buildTruth(store.get(d), org, clock.nowMs(), retentionDays, faults.lateEventShare, firehose?.truth(d));
+    },
+    anomalyDays: (range = {}) => {
+      const today = dayNumber(clock.nowMs());
+      const from = range.from ? requireDay(range.from) : today - retentionDays;
+      const to = range.to ? requireDay(range.to) : today;
+      const out: Array<{ day: string; kinds: AnomalyKind[]; full: boolean }> = [];
+      for (let d = from; d <= to; d++) {
+        const plan = planDay(seed, d, options.anomalyDayShare ?? 0.15);
+        if (plan.kinds.length > 0) out.push({ day: dayString(d), kinds: plan.kinds, full: plan.full });
+      }
+      return out;
+    },
+    events: (day, opts) => store.get(requireDay(day)).events.map((e) => eventMessage(e, opts?.expandUser)),
+    firehose,
+    stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, byRoute: { ...stats.byRoute }, duplicatesServed: engine.duplicatesServed }),
+    close: async () => {
+      firehose?.stop();
+      await firehose?.idle();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+
+  const server = createSimServer({
+    oauth,
+    limiter,
+    engine,
+    dice,
+    faults: () => faults,
+    stats,
+    serviceMappingJson: JSON.stringify(serviceMapping()),
+    baseUrl: () => baseUrl,
+    control: (method, path, params, body) => control(sim, (token) => engine.download(token), method, path, params, body),
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://${host}:${port}`;
+  sim.baseUrl = baseUrl;
+  sim.loginUrl = baseUrl;
+  sim.tokenUrl = `${baseUrl}/oauth/token`;
+  return sim;
+}
+
+export { DAY_MS, dayString, parseDay };

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { PROJECT_ROOT } from '../../src/paths';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'gcaudit-sim-cli-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Runs `gcaudit sim`, waits for its banner, runs `check`, then stops it with Ctrl-C. */
+async function withSim(check: (out: string) => Promise<void>): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/client/cli.ts', 'sim', '--port', '0', '--events-per-day', '50'], {
+    cwd: PROJECT_ROOT,
+    // Without NODE_TEST_CONTEXT: otherwise the child node takes itself for a test subprocess.
+    env: { ...process.env, NODE_TEST_CONTEXT: undefined, GCAUDIT_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!out.includes('Press Ctrl-C to stop.') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(out.includes('Press Ctrl-C to stop.'), `the banner: ${out}`);
+    await check(out);
+  } finally {
+    child.kill('SIGINT');
+  }
+  assert.equal(await exited, 0);
+  assert.match(out, /gcaudit sim: stopped\./);
+  return out;
+}
+
+const field = (out: string, name: string) => new RegExp(`export ${name}=(\\S+)`).exec(out)![1];
+
+test('gcaudit sim prints its base URL, login URL and credentials; they work; the secret is kept (0600) and reused', async () => {
+  const first = await withSim(async (out) => {
+    const base = field(out, 'GENESYS_API_BASE');
+    assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(field(out, 'GENESYS_LOGIN_BASE'), base);
+    const res = await fetch(`${field(out, 'GENESYS_LOGIN_BASE')}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${field(out, 'GENESYS_CLIENT_ID')}:${field(out, 'GENESYS_CLIENT_SECRET')}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+    assert.equal(res.status, 200, 'the printed credentials log in');
+    const { access_token } = (await res.json()) as { access_token: string };
+    const mapping = await fetch(`${base}/api/v2/audits/query/servicemapping`, { headers: { Authorization: `Bearer ${access_token}` } });
+    assert.equal(mapping.status, 200);
+  });
+  const file = path.join(dataDir, 'local-credentials.json');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const second = await withSim(() => Promise.resolve());
+  assert.equal(field(second, 'GENESYS_CLIENT_SECRET'), field(first, 'GENESYS_CLIENT_SECRET'), 'the same secret on the next run');
+});
