@@ -50,12 +50,33 @@ export interface Config {
     apiRetentionDays: number;
   };
   mask: {
-    /** Unset outside the local stack: collection refuses to start (see requireMaskKey). */
+    /** Unset outside the local stack: the worker refuses to start (transformContext). */
     hmacKey?: Secret;
     extraAllowlist: string[];
   };
   manifest: {
     signingKey?: Secret;
+  };
+  query: {
+    engine: 'duckdb' | 'athena';
+    athena: {
+      database: string;
+      workgroup: string;
+      outputLocation?: string;
+      region: string;
+      endpoint?: string;
+    };
+  };
+  checks: {
+    systemUserIds: string[];
+    changeWindows: string;
+    businessHours: string;
+    afterSeal: boolean;
+    webhookUrl?: Secret;
+  };
+  schema: {
+    recrawlDays: number;
+    recrawlHour: number;
   };
   local: {
     temporalPort: number;
@@ -163,6 +184,27 @@ export function loadConfig(env: Env = process.env): Config {
     },
     manifest: {
       signingKey: secret('MANIFEST_SIGNING_KEY'),
+    },
+    query: {
+      engine: v.QUERY_ENGINE,
+      athena: {
+        database: v.ATHENA_DATABASE,
+        workgroup: v.ATHENA_WORKGROUP,
+        outputLocation: v.ATHENA_OUTPUT_LOCATION,
+        region: v.ATHENA_REGION ?? v.S3_REGION,
+        endpoint: v.ATHENA_ENDPOINT,
+      },
+    },
+    checks: {
+      systemUserIds: (v.CHECKS_SYSTEM_USER_IDS as string).split(',').filter((id) => id !== ''),
+      changeWindows: v.CHECKS_CHANGE_WINDOWS,
+      businessHours: v.CHECKS_BUSINESS_HOURS,
+      afterSeal: v.CHECKS_AFTER_SEAL,
+      webhookUrl: secret('CHECKS_WEBHOOK_URL'),
+    },
+    schema: {
+      recrawlDays: v.SCHEMA_RECRAWL_DAYS,
+      recrawlHour: v.SCHEMA_RECRAWL_HOUR,
     },
     local: {
       temporalPort: v.LOCAL_TEMPORAL_PORT,

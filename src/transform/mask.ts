@@ -1,0 +1,155 @@
+/**
+ * Masking before anything leaves the worker (DESIGN.md, Masking): in every string of an event,
+ * columns and `extra` alike, nested arrays and maps included (keys too), emails become
+ * `***@domain` and phone numbers `phone#<keyId>:<16 hex>`, a keyed HMAC-SHA256 of the number's
+ * normal form (+<country code><number>). A plain hash of a phone number is reversible by trying
+ * every number; an HMAC is not without the key. Numbers, booleans and null pass untouched.
+ *
+ * Copy on write: a value without PII comes back as the same object, so clean data costs no
+ * allocation and the input is never modified.
+ */
+import { KeyObject, createHash, createHmac, createSecretKey } from 'node:crypto';
+import type { Secret } from '../config/secret';
+import { ConfigError, InvalidDataError } from '../errors';
+import type { CanonicalEvent, CanonicalPropertyChange } from '../model/canonical';
+import { maskEmails } from './email';
+import { PHONE_HINT, replacePhones } from './phone';
+import { setField } from './read-fields';
+
+export interface MaskerOptions {
+  hmacKey: Secret;
+}
+
+const MIN_KEY_LENGTH = 32;
+// Phone numbers repeat (the same agents, the same DIDs); an HMAC costs a few microseconds.
+const CACHE_SIZE = 10_000;
+// Deeper nesting than any audit record has; stops a hostile record from exhausting the stack.
+const MAX_DEPTH = 64;
+// Every email and phone pattern needs one of these; most strings have none and stop here.
+const PII_HINT = /[@+]|\d{3}[ .-]\d{4}/;
+// Shorter than the shortest email (a@b.co) and phone (+1234567): keys, enum values, flags.
+const MIN_PII_LENGTH = 6;
+
+export class Masker {
+  /** Names the key in manifests without revealing it: the first 8 hex digits of its SHA-256. */
+  readonly keyId: string;
+  readonly #key: KeyObject;
+  readonly #tokens = new Map<string, string>();
+  /** Object keys already found clean: a few dozen field names, seen on every event. */
+  readonly #cleanKeys = new Set<string>();
+  readonly #token = (normal: string): string => this.phoneToken(normal);
+
+  constructor(options: MaskerOptions) {
+    const key = options.hmacKey.reveal();
+    if (key.length < MIN_KEY_LENGTH) throw new ConfigError(`MASK_HMAC_KEY: expected at least ${MIN_KEY_LENGTH} characters`);
+    this.#key = createSecretKey(Buffer.from(key, 'utf8'));
+    this.keyId = createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8);
+  }
+
+  /** The token of a phone number given in normal form (`+15551234567`). */
+  phoneToken(normal: string): string {
+    let token = this.#tokens.get(normal);
+    if (token === undefined) {
+      const mac = createHmac('sha256', this.#key).update(normal, 'utf8').digest('hex');
+      token = `phone#${this.keyId}:${mac.slice(0, 16)}`;
+      if (this.#tokens.size >= CACHE_SIZE) this.#tokens.clear();
+      this.#tokens.set(normal, token);
+    }
+    return token;
+  }
+
+  maskString(text: string): string {
+    if (text.length < MIN_PII_LENGTH || !PII_HINT.test(text)) return text;
+    const masked = text.includes('@') ? maskEmails(text) : text;
+    return PHONE_HINT.test(masked) ? replacePhones(masked, this.#token) : masked;
+  }
+
+  maskNullable(text: string | null): string | null {
+    return text === null ? null : this.maskString(text);
+  }
+
+  /** Any JSON value, recursively. */
+  maskValue<T>(value: T): T {
+    return this.#mask(value, 0) as T;
+  }
+
+  /** Every string of the event except its time and source, which are ours. */
+  maskEvent(event: CanonicalEvent): CanonicalEvent {
+    return {
+      eventId: this.maskString(event.eventId),
+      eventTime: event.eventTime,
+      serviceName: this.maskNullable(event.serviceName),
+      level: this.maskNullable(event.level),
+      action: this.maskNullable(event.action),
+      status: this.maskNullable(event.status),
+      entityType: this.maskNullable(event.entityType),
+      entityId: this.maskNullable(event.entityId),
+      entityName: this.maskNullable(event.entityName),
+      userId: this.maskNullable(event.userId),
+      userName: this.maskNullable(event.userName),
+      clientId: this.maskNullable(event.clientId),
+      remoteIp: this.maskNullable(event.remoteIp),
+      transactionId: this.maskNullable(event.transactionId),
+      source: event.source,
+      propertyChanges: this.#maskChanges(event.propertyChanges),
+      extra: this.#mask(event.extra, 0) as Record<string, unknown>,
+    };
+  }
+
+  #maskKey(key: string): string {
+    if (this.#cleanKeys.has(key)) return key;
+    const masked = this.maskString(key);
+    if (masked === key) {
+      if (this.#cleanKeys.size >= CACHE_SIZE) this.#cleanKeys.clear();
+      this.#cleanKeys.add(key);
+    }
+    return masked;
+  }
+
+  #maskChanges(changes: CanonicalPropertyChange[]): CanonicalPropertyChange[] {
+    let copy: CanonicalPropertyChange[] | undefined;
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i];
+      const property = this.maskNullable(change.property);
+      const oldValues = this.#mask(change.oldValues, 0) as string[];
+      const newValues = this.#mask(change.newValues, 0) as string[];
+      if (property === change.property && oldValues === change.oldValues && newValues === change.newValues) continue;
+      copy ??= changes.slice();
+      copy[i] = { property, oldValues, newValues };
+    }
+    return copy ?? changes;
+  }
+
+  #mask(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.maskString(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_DEPTH) throw new InvalidDataError(`audit record nested deeper than ${MAX_DEPTH} levels`);
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        const masked = this.#mask(item, depth + 1);
+        if (masked === item) continue;
+        copy ??= value.slice();
+        copy[i] = masked;
+      }
+      return copy ?? value;
+    }
+    const object = value as Record<string, unknown>;
+    let copy: Record<string, unknown> | undefined;
+    const keys = Object.keys(object);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const item = object[key];
+      const maskedKey = this.#maskKey(key);
+      const masked = this.#mask(item, depth + 1);
+      if (copy === undefined) {
+        if (maskedKey === key && masked === item) continue;
+        copy = {};
+        for (let j = 0; j < i; j++) setField(copy, keys[j], object[keys[j]]);
+      }
+      setField(copy, maskedKey, masked);
+    }
+    return copy ?? object;
+  }
+}
