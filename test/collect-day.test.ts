@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { Config } from '../src/config/config';
 import { startSimulator, Simulator } from '../src/sim';
 import { collectDayWorkflow } from '../src/workflows';
+import { collectProgressQuery } from '../src/workflows/collect-day';
 import { freshLake } from './harness/env';
 import { readDay } from './harness/lake';
 import { startTestWorkers, TestWorkers } from './harness/workers';
@@ -95,12 +96,25 @@ test('late events arrive in a supplement; repeated pages and failed queries lose
 
 test('a query that fails is split into smaller windows', async () => {
   const day = '2026-11-16';
-  sim.setFaults({ failedQueryShare: 0.3 });
+  // Every query fails until the workflow has split its window once; then they succeed again.
+  sim.setFaults({ failedQueryShare: 1 });
   try {
-    const summary = await collect(day);
-    assert.ok(summary.splits > 0, 'at least one window was split');
+    const handle = await t.client.workflow.start(collectDayWorkflow, {
+      taskQueue: t.queues.daily,
+      workflowId: `collect-day/${ORG}/${day}`,
+      args: [{ org: ORG, day, lakeTaskQueue: t.queues.lake }],
+    });
+    for (;;) {
+      const progress = await handle.query(collectProgressQuery);
+      if (progress.splits > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    sim.setFaults({ failedQueryShare: 0 });
+    const summary = await handle.result();
+    assert.ok(summary.splits > 0);
     const lake = await readDay(t.deps.s3, config.s3.bucket, ORG, day);
     assert.deepEqual(lake.eventIds, [...sim.truth(day).eventIds].sort());
+    assert.equal(lake.duplicateRows, 0);
   } finally {
     sim.setFaults({ failedQueryShare: 0 });
   }

@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import { loadConfig } from '../src/config/config';
 import { acceptedNames } from '../src/config/settings';
 import { PROJECT_ROOT } from '../src/paths';
+import { taskQueues } from '../src/temporal/task-queues';
 
 // No Docker engine runs here, so this test keeps docker-compose.yml from rotting silently:
 // it checks the services, ports and the worker's environment against the config module.
@@ -49,6 +50,18 @@ test('the stack has Temporal on PostgreSQL, its Web UI, MinIO with an init step,
   assert.match(services.temporal.image!, /^temporalio\/auto-setup:\d/);
   assert.equal(services.temporal.environment!.DB, 'postgres12');
   assert.equal(services.temporal.environment!.POSTGRES_SEEDS, 'postgresql');
+  // The API budgets are task-queue rate limits: the rate-limited queues must have one partition.
+  const mount = (services.temporal as { volumes?: string[] }).volumes?.find((v) => v.includes('dynamicconfig'));
+  assert.ok(mount, 'the dynamic config is mounted');
+  const [hostPath, containerPath] = mount.split(':');
+  assert.equal(containerPath, `/etc/temporal/${services.temporal.environment!.DYNAMIC_CONFIG_FILE_PATH}`);
+  const dynamic = YAML.parse(readFileSync(path.join(PROJECT_ROOT, hostPath), 'utf8')) as Record<string, Array<{ value: number; constraints: { taskQueueName: string } }>>;
+  const queues = taskQueues(services.worker.environment!.TEMPORAL_TASK_QUEUE ?? 'gcaudit');
+  for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
+    for (const queue of [queues.daily, queues.backfill]) {
+      assert.ok(dynamic[key].some((e) => e.value === 1 && e.constraints.taskQueueName === queue), `${key} is 1 for ${queue}`);
+    }
+  }
   assert.equal(publishedPort(services.temporal, 7233), 7233);
   assert.equal(publishedPort(services['temporal-ui'], 8080), 8233, 'the Web UI is where the docs say: 8233');
   assert.equal(services['temporal-ui'].environment!.TEMPORAL_ADDRESS, 'temporal:7233');

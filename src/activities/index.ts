@@ -1,4 +1,6 @@
+import { createCheckActivities } from './checks';
 import { createCollectActivities } from './collect';
+import { createSchemaRecrawlActivities } from './schema-recrawl';
 import { createLakeProbeActivities } from './lake-probe';
 import { createLakeStatusActivities } from './lake-status';
 import { withTypedFailures } from './typed-failures';
@@ -12,6 +14,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createLakeProbeActivities(deps),
     ...createCollectActivities(deps),
     ...createLakeStatusActivities(deps),
+    ...createCheckActivities(deps),
+    ...createSchemaRecrawlActivities(deps),
   });
 }
 

@@ -7,6 +7,9 @@ import { backfill } from './commands/backfill';
 import { schedule } from './commands/schedule';
 import { status } from './commands/status';
 import { sim } from './commands/sim';
+import { checkList, checkRun } from './commands/check';
+import { query } from './commands/query';
+import { athenaCommand } from './commands/athena';
 
 const exitWith = (code: number) => {
   process.exitCode = code;
@@ -71,5 +74,40 @@ program
   .option('--slow-polls <n>', 'extra status polls before a query completes')
   .option('--firehose-interval <seconds>', 'also deliver the EventBridge stream to S3 raw/ every N seconds')
   .action(sim);
+
+const check = program.command('check').description('compliance checks (checks/*.sql) over the lake');
+check
+  .command('run')
+  .description('run the checks over a window; findings are printed, stored in the lake (audit_findings) and posted to CHECKS_WEBHOOK_URL. Exit 3 when there are findings')
+  .requiredOption('--from <when>', 'first day YYYY-MM-DD (or an ISO-8601 time)')
+  .option('--to <when>', 'last day YYYY-MM-DD, inclusive (or an ISO-8601 time, exclusive); default: --from')
+  .option('--check <id...>', 'only these checks')
+  .option('--engine <engine>', 'duckdb or athena (default QUERY_ENGINE)')
+  .option('--param <name=value...>', 'override a check parameter, e.g. min_count=5')
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await checkRun(opts)));
+check
+  .command('list')
+  .description('list the checks with their controls and parameters')
+  .option('--json', 'machine-readable output')
+  .action((opts: { json?: boolean }) => exitWith(checkList(opts)));
+
+program
+  .command('query')
+  .description('run SQL over audit_events, audit_events_live, audit_events_all and audit_findings')
+  .argument('<sql>', 'the query')
+  .option('--engine <engine>', 'duckdb or athena (default QUERY_ENGINE)')
+  .option('--from <day>', 'DuckDB: first day to sync and read (default: all)')
+  .option('--to <day>', 'DuckDB: last day')
+  .option('--json', 'machine-readable output')
+  .action(async (sql: string, opts) => exitWith(await query(sql, opts)));
+
+program
+  .command('athena')
+  .description('Athena: ddl prints the database, tables (partition projection), view and named queries; apply runs them')
+  .argument('<action>', 'ddl | apply')
+  .option('--database <name>', 'database (default ATHENA_DATABASE)')
+  .option('--json', 'machine-readable output')
+  .action(async (action: string, opts) => exitWith(await athenaCommand(action, opts)));
 
 program.parseAsync().catch(fatal);

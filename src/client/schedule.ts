@@ -2,7 +2,7 @@ import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOptions,
 import { Config } from '../config/config';
 import { KIND, ORG } from '../temporal/search-attributes';
 import { taskQueues } from '../temporal/task-queues';
-import { dailyCollectWorkflow } from '../workflows';
+import { dailyCollectWorkflow, schemaRecrawlWorkflow } from '../workflows';
 
 export const dailyScheduleId = (org: string) => `daily-collect/${org}`;
 
@@ -86,5 +86,47 @@ export async function describeDailySchedule(client: Client, org: string): Promis
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) return { scheduleId, exists: false };
     throw err;
+  }
+}
+
+export const recrawlScheduleId = (org: string) => `schema-recrawl/${org}`;
+
+/** The nightly schema recrawl: at SCHEMA_RECRAWL_HOUR UTC, new source fields become columns. */
+export function recrawlScheduleOptions(config: Config): ScheduleOptions {
+  const queues = taskQueues(config.temporal.taskQueue);
+  return {
+    scheduleId: recrawlScheduleId(config.org),
+    spec: { calendars: [{ hour: config.schema.recrawlHour, minute: 0, comment: 'nightly schema recrawl' }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: schemaRecrawlWorkflow,
+      workflowId: `schema-recrawl/${config.org}`,
+      taskQueue: queues.daily,
+      args: [{ org: config.org, days: config.schema.recrawlDays, lakeTaskQueue: queues.lake }],
+      typedSearchAttributes: [
+        { key: ORG, value: config.org },
+        { key: KIND, value: 'schema-recrawl' },
+      ],
+      staticSummary: `Nightly schema recrawl for ${config.org}`,
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day', pauseOnFailure: false },
+    memo: { org: config.org },
+  };
+}
+
+export async function applyRecrawlSchedule(client: Client, config: Config): Promise<'created' | 'updated'> {
+  const options = recrawlScheduleOptions(config);
+  try {
+    await client.schedule.create(options);
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
+      ...previous,
+      spec: options.spec,
+      action: options.action,
+      policies: { ...previous.policies, ...options.policies },
+    }));
+    return 'updated';
   }
 }

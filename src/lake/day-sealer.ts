@@ -13,7 +13,7 @@ import { openDuckDb, sqlString } from './duckdb';
 import { eventPartKey } from './keys';
 import { Manifest, MANIFEST_SCHEMA, ManifestBody, ManifestObject, ManifestQuery } from './manifest';
 import { ManifestChain } from './manifest-chain';
-import { parquetRelation, parquetStats, writeParquet } from './parquet';
+import { LAKE_SELECT, parquetRelation, parquetStats, rowFilesRelation, writeParquet } from './parquet';
 import { ManifestSigner } from './signing';
 
 /** Rows per sealed part file; a day larger than this gets several parts. */
@@ -71,17 +71,18 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-seal-'));
   const db = await openDuckDb({ threads: 1, memoryLimit: '256MB', tempDirectory: path.join(work, 'spill') });
   try {
-    const staged = await download(s3, bucket, await listKeys(s3, bucket, req.stagingPrefix), path.join(work, 'staged'));
+    const staged = await download(s3, bucket, await listKeys(s3, bucket, req.stagingPrefix), path.join(work, 'staged'), '.ndjson.gz');
     const existing = await download(
       s3,
       bucket,
       previous.flatMap((m) => m.objects.filter((o) => o.table === 'audit_events').map((o) => o.key)),
       path.join(work, 'existing'),
+      '.parquet',
     );
 
     const c = db.connection;
     const dayStart = `${req.day} 00:00:00`;
-    await c.run(`CREATE TEMP TABLE staged AS SELECT * FROM ${staged.length ? parquetRelation(staged) : emptyRelation()}`);
+    await c.run(`CREATE TEMP TABLE staged AS SELECT ${LAKE_SELECT} FROM ${staged.length ? rowFilesRelation(staged) : emptyRelation()}`);
     const outsideDay = await scalar(
       c,
       `SELECT count(*) FROM staged WHERE NOT (event_time >= TIMESTAMP ${sqlString(dayStart)} AND event_time < TIMESTAMP ${sqlString(dayStart)} + INTERVAL 1 DAY)`,
@@ -187,11 +188,11 @@ export async function listKeys(s3: S3Client, bucket: string, prefix: string): Pr
   return keys.sort();
 }
 
-async function download(s3: S3Client, bucket: string, keys: string[], dir: string): Promise<string[]> {
+async function download(s3: S3Client, bucket: string, keys: string[], dir: string, extension: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const [i, key] of keys.entries()) {
-    const file = path.join(dir, `${String(i).padStart(6, '0')}.parquet`);
+    const file = path.join(dir, `${String(i).padStart(6, '0')}${extension}`);
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     await pipeline(res.Body as Readable, createWriteStream(file));
     files.push(file);

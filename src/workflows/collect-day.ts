@@ -2,16 +2,23 @@ import {
   ApplicationFailure,
   continueAsNew,
   defineQuery,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   sleep,
+  startChild,
   workflowInfo,
+  WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createCollectActivities } from '../activities/collect';
 import type { SealResult } from '../lake/day-sealer';
 import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import { dayInterval } from '../days';
+import { DAY, KIND, ORG } from '../temporal/search-attributes';
+import { runChecksWorkflow } from './run-checks';
 
 type CollectActivities = ReturnType<typeof createCollectActivities>;
 
@@ -25,6 +32,8 @@ export interface CollectDayInput {
   lakeTaskQueue: string;
   /** Carried over continue-as-new. */
   state?: CollectState;
+  /** Start the compliance checks of the day once it is sealed with new events (default true; the worker's CHECKS_AFTER_SEAL can still turn them off). */
+  checksAfterSeal?: boolean;
 }
 
 interface Window {
@@ -188,6 +197,11 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
     },
   });
   phase = 'sealed';
+  // After sealing, the day's checks run on their own (a child that outlives this workflow);
+  // only when the seal added events, so collecting an unchanged day again runs nothing twice.
+  if (patched('run-checks-after-seal') && sealed.changed && input.checksAfterSeal !== false) {
+    await startDayChecks(input, sealed.version, start, end);
+  }
   setCurrentDetails(
     `${input.day}: sealed v${sealed.version}, ${sealed.dayEvents} events${sealed.changed ? `, ${sealed.newEvents} new` : ', unchanged'}`,
   );
@@ -205,6 +219,26 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
     objects: sealed.objects,
     outsideDay: sealed.outsideDay,
   };
+}
+
+async function startDayChecks(input: CollectDayInput, version: number, start: string, end: string): Promise<void> {
+  try {
+    await startChild(runChecksWorkflow, {
+      workflowId: `run-checks/${input.org}/${input.day}/v${version}`,
+      args: [{ org: input.org, from: start, to: end, lakeTaskQueue: input.lakeTaskQueue, trigger: 'after-seal' }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: ORG, value: input.org },
+        { key: DAY, value: input.day },
+        { key: KIND, value: 'run-checks' },
+      ],
+      staticSummary: `Compliance checks of ${input.day} (sealed v${version}) for ${input.org}`,
+    });
+  } catch (err) {
+    // Already started for this version (a retried or repeated run): nothing to do.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }
 
 /** Polls the query with durable timers (0.5 s, 1 s, 2 s ... 30 s) until it ends. */

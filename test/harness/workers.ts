@@ -16,8 +16,8 @@ export interface TestWorkers {
   stop(): Promise<void>;
 }
 
-export async function startTestWorkers(config: Config, overrides: Partial<WorkerDependencies> = {}): Promise<TestWorkers> {
-  const base = uniqueName('tq');
+/** Workers on their own task queues: `base` (default a fresh name) as TEMPORAL_TASK_QUEUE. */
+export async function startTestWorkers(config: Config, overrides: Partial<WorkerDependencies> = {}, base = uniqueName('tq')): Promise<TestWorkers> {
   const deps = { ...createWorkerDependencies(config), ...overrides };
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress(config) });
   const workers = await createWorkers({ connection: nativeConnection, deps, workflowBundle: workflowBundle(), taskQueue: base });

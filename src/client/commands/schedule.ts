@@ -1,5 +1,5 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { applyDailySchedule, dailyScheduleId, describeDailySchedule } from '../schedule';
+import { applyDailySchedule, applyRecrawlSchedule, dailyScheduleId, describeDailySchedule, recrawlScheduleId } from '../schedule';
 import { temporalContext } from '../context';
 import { EXIT } from '../output';
 
@@ -14,7 +14,11 @@ export async function schedule(action: string, opts: { json?: boolean }): Promis
       case 'apply': {
         const result = await applyDailySchedule(client, config);
         const s = await describeDailySchedule(client, config.org);
-        print({ ...s, result }, `schedule ${id} ${result}; next runs: ${s.nextRuns?.join(', ')}`);
+        const recrawl = await applyRecrawlSchedule(client, config);
+        print(
+          { ...s, result, recrawl: { scheduleId: recrawlScheduleId(config.org), result: recrawl } },
+          `schedule ${id} ${result}; next runs: ${s.nextRuns?.join(', ')}\nschedule ${recrawlScheduleId(config.org)} ${recrawl} (nightly schema recrawl at ${config.schema.recrawlHour}:00 UTC)`,
+        );
         return EXIT.ok;
       }
       case 'pause':

@@ -1,0 +1,91 @@
+import { DuckDBConnection } from '@duckdb/node-api';
+import { openDuckDb, sqlString } from '../lake/duckdb';
+import { LakeTable } from '../lake/keys';
+import { LAKE_COLUMNS } from '../model/canonical';
+import { QueryEngine, QueryOptions, QueryResult, referencedTables } from './engine';
+import { ExtraColumn } from './extra-columns';
+import { allEventsViewSql, FINDINGS_COLUMNS, PARTITION_COLUMNS } from './lake-views';
+import { LakeFile, PartitionSource } from './partition-source';
+import { readDuckDbResult } from './duckdb-values';
+
+export interface DuckDbEngineOptions {
+  source: PartitionSource;
+  /** Columns the schema recrawl added (read from the lake's schema state per query). */
+  extraColumns?: () => Promise<readonly ExtraColumn[]>;
+  threads?: number;
+  memoryLimit?: string;
+  tempDirectory?: string;
+}
+
+/**
+ * DuckDB over the lake: per query, the partitions it needs (its tables, its days) come from the
+ * source (S3 synced to a local cache, or a local directory), and the same table and view names as
+ * on Athena are defined over exactly those files. Files are read by column name (union_by_name),
+ * so columns added later are never lost, and old files read them as NULL.
+ */
+export class DuckDbQueryEngine implements QueryEngine {
+  readonly name = 'duckdb' as const;
+
+  constructor(private readonly opts: DuckDbEngineOptions) {}
+
+  async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    const started = Date.now();
+    const tables = referencedTables(sql);
+    const files = new Map<LakeTable, LakeFile[]>();
+    for (const table of tables) files.set(table, await this.opts.source.files(table, options.days));
+    const extra = (await this.opts.extraColumns?.()) ?? [];
+    const db = await openDuckDb({ threads: this.opts.threads, memoryLimit: this.opts.memoryLimit, tempDirectory: this.opts.tempDirectory });
+    try {
+      await defineLakeViews(db.connection, files, extra);
+      const result = readDuckDbResult(await db.connection.runAndReadAll(sql));
+      const read = [...files.values()].flat();
+      return {
+        ...result,
+        stats: { engine: 'duckdb', ms: Date.now() - started, filesRead: read.length, bytesScanned: read.reduce((n, f) => n + f.bytes, 0) },
+      };
+    } finally {
+      db.close();
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Defines audit_events, audit_events_live, audit_events_all and audit_findings over the given files. */
+export async function defineLakeViews(c: DuckDBConnection, files: Map<LakeTable, LakeFile[]>, extra: readonly ExtraColumn[]): Promise<void> {
+  const lakeCols = LAKE_COLUMNS.map((col) => ({ name: col.name as string, type: col.name === 'event_time' ? 'TIMESTAMP_MS' : col.duckdb }));
+  const extraCols = extra.map((col) => ({ name: col.name, type: 'VARCHAR' }));
+  for (const table of ['audit_events', 'audit_events_live'] as const) {
+    await c.run(`CREATE OR REPLACE VIEW ${table} AS ${await tableSelect(c, files.get(table) ?? [], [...lakeCols, ...extraCols])}`);
+  }
+  await c.run(
+    `CREATE OR REPLACE VIEW audit_events_all AS ${allEventsViewSql('duckdb', extra, { liveIsEmpty: (files.get('audit_events_live') ?? []).length === 0 })}`,
+  );
+  await c.run(`CREATE OR REPLACE VIEW audit_findings AS ${await tableSelect(c, files.get('audit_findings') ?? [], FINDINGS_COLUMNS.map((f) => ({ name: f.name, type: f.duckdb })))}`);
+}
+
+/**
+ * The declared columns first (a column no file has yet reads as NULL), then any other column the
+ * files carry (written by a newer version), then the partition columns as text.
+ */
+export async function tableSelect(c: DuckDBConnection, files: LakeFile[], declared: Array<{ name: string; type: string }>): Promise<string> {
+  const partitions = PARTITION_COLUMNS.map((p) => `CAST(NULL AS VARCHAR) AS ${p}`);
+  if (files.length === 0) {
+    return `SELECT ${[...declared.map((d) => `CAST(NULL AS ${d.type}) AS ${d.name}`), ...partitions].join(', ')} WHERE false`;
+  }
+  const relation = `read_parquet([${files.map((f) => sqlString(f.path)).join(', ')}], hive_partitioning = true, hive_types_autocast = false, union_by_name = true)`;
+  const present = new Set(
+    (await c.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRows().map((r) => String(r[0])),
+  );
+  const declaredNames = new Set(declared.map((d) => d.name));
+  const select = [
+    ...declared.map((d) => (present.has(d.name) ? `CAST(${quoteIdent(d.name)} AS ${d.type}) AS ${d.name}` : `CAST(NULL AS ${d.type}) AS ${d.name}`)),
+    ...[...present].filter((n) => !declaredNames.has(n) && !(PARTITION_COLUMNS as readonly string[]).includes(n)).map(quoteIdent),
+    ...PARTITION_COLUMNS.map((p) => (present.has(p) ? `CAST(${p} AS VARCHAR) AS ${p}` : `CAST(NULL AS VARCHAR) AS ${p}`)),
+  ];
+  return `SELECT ${select.join(', ')} FROM ${relation}`;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

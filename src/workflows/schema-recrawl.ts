@@ -1,0 +1,32 @@
+import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import type { createSchemaRecrawlActivities, RecrawlSummary } from '../activities/schema-recrawl';
+import { dayOf } from '../days';
+import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
+
+type RecrawlActivities = ReturnType<typeof createSchemaRecrawlActivities>;
+
+export interface SchemaRecrawlInput {
+  org: string;
+  /** Recent days looked at. */
+  days: number;
+  lakeTaskQueue?: string;
+  /** Default: the day the workflow starts (UTC). */
+  today?: string;
+}
+
+/**
+ * The nightly schema recrawl: new fields of the source, found in `extra` of recent days, become
+ * new columns at the end of the tables (Athena: ALTER TABLE ADD COLUMNS; locally the views
+ * follow the schema state). Columns are never dropped, renamed or retyped.
+ */
+export async function schemaRecrawlWorkflow(input: SchemaRecrawlInput): Promise<RecrawlSummary> {
+  const lake = proxyActivities<RecrawlActivities>({
+    taskQueue: input.lakeTaskQueue ?? workflowInfo().taskQueue,
+    startToCloseTimeout: '30 minutes',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  });
+  const started = workflowInfo().startTime;
+  const summary = await lake.recrawlLakeSchema({ org: input.org, today: input.today ?? dayOf(started.getTime()), days: input.days, now: started.toISOString() });
+  setCurrentDetails(summary.added.length ? `added columns: ${summary.added.join(', ')} (schema v${summary.version})` : `no new fields (schema v${summary.version})`);
+  return summary;
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { addDays, dayOf } from '../src/days';
+import { PROJECT_ROOT } from '../src/paths';
+import { startSimulator, Simulator } from '../src/sim';
+import { freshLake, uniqueName } from './harness/env';
+import { startTestWorkers, TestWorkers } from './harness/workers';
+
+// gcaudit as a user runs it: the compiled CLI in its own process, against the harness's Temporal
+// and MinIO, the sandbox org, and real workers.
+
+let sim: Simulator;
+let t: TestWorkers;
+let env: Record<string, string>;
+const org = uniqueName('cli');
+const queue = uniqueName('cliq');
+
+before(async () => {
+  sim = await startSimulator({ seed: 'cli-test', eventsPerDay: 800, rateLimitPerMinute: 100_000 });
+  env = {
+    GCAUDIT_ORG: org,
+    TEMPORAL_TASK_QUEUE: queue,
+    LAKE_RETENTION_DAYS: '1',
+    GENESYS_API_BASE: sim.baseUrl,
+    GENESYS_LOGIN_BASE: sim.loginUrl,
+    GENESYS_CLIENT_ID: sim.clientId,
+    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    GENESYS_REQUESTS_PER_MINUTE: '3000',
+    BACKFILL_REQUESTS_PER_MINUTE: '3000',
+    GENESYS_ORG_REQUESTS_PER_MINUTE: '6000',
+  };
+  const lake = await freshLake(env);
+  lake.s3.destroy();
+  env.S3_BUCKET = lake.config.s3.bucket;
+  t = await startTestWorkers(lake.config, {}, queue);
+});
+
+after(async () => {
+  await t.stop();
+  await sim.close();
+});
+
+function gcaudit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/client/cli.js'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const today = dayOf(Date.now());
+
+test('bad ranges are refused before anything starts, with exit code 2 and a clear message', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--from', '2026-13-01', '--to', '2026-11-01'], /--from: expected a date YYYY-MM-DD, got "2026-13-01"/],
+    [['--from', '2026-11-05', '--to', '2026-11-01'], /--from 2026-11-05 is after --to 2026-11-01/],
+    [['--from', addDays(today, -400), '--to', addDays(today, -390)], /older than the audit API's retention \(365 days\): the oldest day it still serves is \d{4}-\d{2}-\d{2}/],
+    [['--from', addDays(today, -1), '--to', today], /only complete UTC days can be collected/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await gcaudit('backfill', ...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  const started = [];
+  for await (const wf of t.client.workflow.list({ query: `WorkflowId STARTS_WITH "backfill/${org}/"` })) started.push(wf.workflowId);
+  assert.deepEqual(started, [], 'no backfill was started');
+});
+
+test('backfill --follow --json reports progress to the end; status shows the sealed days', async () => {
+  const from = addDays(today, -4);
+  const to = addDays(today, -3);
+  const r = await gcaudit('backfill', '--from', from, '--to', to, '--follow', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines[0].workflowId, `backfill/${org}/${from}..${to}`);
+  const last = lines.at(-1);
+  assert.equal(last.state, 'done');
+  assert.equal(last.daysDone, 2);
+  assert.equal(last.events, sim.truth(from).eventIds.length + sim.truth(to).eventIds.length);
+
+  const status = await gcaudit('status', '--json');
+  assert.equal(status.code, 0, status.stderr);
+  const report = JSON.parse(status.stdout);
+  assert.equal(report.lastSealedDay.day, to);
+  assert.equal(report.lastSealedDay.events, sim.truth(to).eventIds.length);
+  assert.ok(report.gaps.some((g: { from: string; to: string }) => g.to === addDays(from, -1)), 'the days before the backfill are gaps');
+  assert.ok(!report.gaps.some((g: { from: string; to: string }) => g.from <= to && g.to >= from), 'the backfilled days are not');
+
+  const human = await gcaudit('status');
+  assert.match(human.stdout, new RegExp(`last sealed day\\s+${to} \\(version 1, \\d+ events\\)`));
+});
+
+test('schedule apply, pause, resume and status', async () => {
+  const missing = await gcaudit('schedule', 'status');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stdout, /does not exist; create it with "gcaudit schedule apply"/);
+
+  const applied = await gcaudit('schedule', 'apply', '--json');
+  assert.equal(applied.code, 0, applied.stderr);
+  const a = JSON.parse(applied.stdout);
+  assert.equal(a.result, 'created');
+  assert.match(a.nextRuns[0], /T02:00:00\.000Z$/, 'at the lag (120 minutes) after midnight UTC');
+
+  assert.equal((await gcaudit('schedule', 'pause')).code, 0);
+  assert.equal(JSON.parse((await gcaudit('schedule', 'status', '--json')).stdout).paused, true);
+  assert.equal((await gcaudit('schedule', 'resume')).code, 0);
+  assert.equal(JSON.parse((await gcaudit('schedule', 'status', '--json')).stdout).paused, false);
+  assert.equal(JSON.parse((await gcaudit('schedule', 'apply', '--json')).stdout).result, 'updated');
+  assert.equal((await gcaudit('schedule', 'bogus')).code, 2);
+  await t.client.schedule.getHandle(`daily-collect/${org}`).delete();
+});

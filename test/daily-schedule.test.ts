@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { applyDailySchedule, dailyScheduleId } from '../src/client/schedule';
+import { Config } from '../src/config/config';
+import { addDays, dayOf } from '../src/days';
+import { startSimulator, Simulator } from '../src/sim';
+import { freshLake, uniqueName } from './harness/env';
+import { readDay } from './harness/lake';
+import { startTestWorkers, TestWorkers } from './harness/workers';
+
+let sim: Simulator;
+let t: TestWorkers;
+let config: Config;
+const org = uniqueName('daily');
+const queue = uniqueName('dailyq');
+
+before(async () => {
+  sim = await startSimulator({ seed: 'daily-test', eventsPerDay: 700, rateLimitPerMinute: 100_000 });
+  const lake = await freshLake({
+    GCAUDIT_ORG: org,
+    TEMPORAL_TASK_QUEUE: queue,
+    LAKE_RETENTION_DAYS: '1',
+    AUDIT_RETENTION_DAYS: '3',
+    GENESYS_API_BASE: sim.baseUrl,
+    GENESYS_LOGIN_BASE: sim.loginUrl,
+    GENESYS_CLIENT_ID: sim.clientId,
+    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    GENESYS_REQUESTS_PER_MINUTE: '3000',
+    BACKFILL_REQUESTS_PER_MINUTE: '3000',
+    GENESYS_ORG_REQUESTS_PER_MINUTE: '6000',
+  });
+  lake.s3.destroy();
+  config = lake.config;
+  t = await startTestWorkers(config, {}, queue);
+});
+
+after(async () => {
+  await t.client.schedule.getHandle(dailyScheduleId(org)).delete().catch(() => undefined);
+  await t.stop();
+  await sim.close();
+});
+
+async function waitForCompletion(workflowId: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const d = await t.client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+    if (d?.status.name === 'COMPLETED') return;
+    if (d && d.status.name !== 'RUNNING') assert.fail(`${workflowId} ended ${d.status.name}`);
+    if (Date.now() > deadline) assert.fail(`${workflowId} did not complete in time`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+test('the daily schedule collects the previous UTC day and starts backfills for earlier unsealed days', { timeout: 300_000 }, async () => {
+  assert.equal(await applyDailySchedule(t.client, config), 'created');
+  const handle = t.client.schedule.getHandle(dailyScheduleId(org));
+  const described = await handle.describe();
+  assert.equal(described.policies.overlap, ScheduleOverlapPolicy.BUFFER_ONE);
+  assert.equal(described.policies.catchupWindow, 3 * 86_400_000);
+  assert.deepEqual(
+    described.spec.calendars?.map((c) => [c.hour, c.minute]),
+    [[[{ start: 2, end: 2, step: 1 }], [{ start: 0, end: 0, step: 1 }]]],
+  );
+
+  await handle.trigger();
+  const today = dayOf(Date.now());
+  const yesterday = addDays(today, -1);
+  await waitForCompletion(`collect-day/${org}/${yesterday}`);
+  const lake = await readDay(t.deps.s3, config.s3.bucket, org, yesterday);
+  assert.deepEqual(lake.eventIds, [...sim.truth(yesterday).eventIds].sort());
+
+  // With a 3-day API retention, the one earlier day it still serves is a gap: a backfill fills it.
+  const gap = addDays(today, -2);
+  await waitForCompletion(`backfill/${org}/${gap}..${gap}`);
+  const filled = await readDay(t.deps.s3, config.s3.bucket, org, gap);
+  assert.deepEqual(filled.eventIds, [...sim.truth(gap).eventIds].sort());
+});
