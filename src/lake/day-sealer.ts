@@ -5,19 +5,15 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { LAKE_COLUMNS } from '../model/canonical';
-import { DuckDBConnection } from '@duckdb/node-api';
 import { Config } from '../config/config';
 import { putLockedObject } from '../s3/locked-object';
-import { openDuckDb, sqlString } from './duckdb';
+import { openDuckDb } from './duckdb';
 import { eventPartKey } from './keys';
 import { Manifest, MANIFEST_SCHEMA, ManifestBody, ManifestObject, ManifestQuery } from './manifest';
 import { ManifestChain } from './manifest-chain';
-import { LAKE_SELECT, parquetRelation, parquetStats, rowFilesRelation, writeParquet } from './parquet';
+import { mergeStaged } from './merge-staged';
+import { parquetRelation } from './parquet';
 import { ManifestSigner } from './signing';
-
-/** Rows per sealed part file; a day larger than this gets several parts. */
-export const ROWS_PER_PART = 2_000_000;
 
 export interface SealRequest {
   org: string;
@@ -30,6 +26,8 @@ export interface SealRequest {
   hmacKeyId: string;
   extraAllowlist: string[];
   reconciliation?: Record<string, unknown> | null;
+  /** Computes the reconciliation from the day's API event ids (every version), when a version is written. */
+  reconcile?: (apiEventIds: string[]) => Promise<object | null>;
   /** Chain sequence this seal already reached before a crash (heartbeat details). */
   alreadyAt?: number;
   onAppended?: (sequence: number) => void;
@@ -58,8 +56,8 @@ export interface SealerDeps {
 }
 
 /**
- * Seals a day: merges the staged pages (duplicates across pages removed), keeps only events the
- * lake does not already hold for that day, writes them as locked Parquet parts, and appends a
+ * Seals a day: merges the staged pages (duplicates across pages removed, mergeStaged), keeps only
+ * events the lake does not already hold for that day, writes them as locked Parquet parts, and appends a
  * signed manifest to the chain. Sealing again with nothing new changes nothing; late events
  * become a supplement of a new version. Empty days get a manifest too.
  */
@@ -69,7 +67,7 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
   const chain = new ManifestChain({ s3, bucket, org: req.org, lake: config.lake });
   const previous = await chain.dayManifests(req.day);
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-seal-'));
-  const db = await openDuckDb({ threads: 1, memoryLimit: '256MB', tempDirectory: path.join(work, 'spill') });
+  const db = await openDuckDb({ threads: 1, memoryLimit: '128MB', tempDirectory: path.join(work, 'spill') });
   try {
     const staged = await download(s3, bucket, await listKeys(s3, bucket, req.stagingPrefix), path.join(work, 'staged'), '.ndjson.gz');
     const existing = await download(
@@ -81,22 +79,8 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
     );
 
     const c = db.connection;
-    const dayStart = `${req.day} 00:00:00`;
-    await c.run(`CREATE TEMP TABLE staged AS SELECT ${LAKE_SELECT} FROM ${staged.length ? rowFilesRelation(staged) : emptyRelation()}`);
-    const outsideDay = await scalar(
-      c,
-      `SELECT count(*) FROM staged WHERE NOT (event_time >= TIMESTAMP ${sqlString(dayStart)} AND event_time < TIMESTAMP ${sqlString(dayStart)} + INTERVAL 1 DAY)`,
-    );
-    // One row per (event_id, change_index): the same event on two pages is stored once.
-    await c.run(
-      `CREATE TEMP TABLE fresh AS
-       SELECT * FROM staged
-       WHERE event_time >= TIMESTAMP ${sqlString(dayStart)} AND event_time < TIMESTAMP ${sqlString(dayStart)} + INTERVAL 1 DAY
-         ${existing.length ? `AND event_id NOT IN (SELECT DISTINCT event_id FROM ${parquetRelation(existing)})` : ''}
-       QUALIFY row_number() OVER (PARTITION BY event_id, change_index ORDER BY event_time) = 1`,
-    );
-    const newRows = await scalar(c, 'SELECT count(*) FROM fresh');
-    const newEvents = await scalar(c, 'SELECT count(DISTINCT event_id) FROM fresh');
+    const merged = await mergeStaged(c, { staged, existing, day: req.day, outDir: work });
+    const { newRows, newEvents, outsideDay } = merged;
 
     const last = previous.at(-1);
     if (last && newRows === 0) {
@@ -106,23 +90,24 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
 
     const version = (last?.version ?? 0) + 1;
     const objects: ManifestObject[] = [];
-    const parts = Math.ceil(newRows / ROWS_PER_PART);
-    for (let part = 0; part < parts; part++) {
-      const file = path.join(work, `part-${part}.parquet`);
-      // A total order (event_time, event_id, change_index) makes each part's rows, and bytes, deterministic.
-      await writeParquet(c, {
-        relation: `(SELECT * FROM fresh ORDER BY event_time, event_id, change_index LIMIT ${ROWS_PER_PART} OFFSET ${part * ROWS_PER_PART})`,
-        outPath: file,
-      });
-      const key = eventPartKey(req.org, req.day, version, part);
+    for (const [index, part] of merged.parts.entries()) {
+      const key = eventPartKey(req.org, req.day, version, index);
       const put = await putLockedObject(s3, {
         bucket,
         key,
-        body: await readFile(file),
+        body: await readFile(part.file),
         contentType: 'application/vnd.apache.parquet',
         lake: config.lake,
       });
-      objects.push({ table: 'audit_events', key, versionId: put.versionId, sha256: put.sha256, bytes: put.bytes, ...(await parquetStats(c, file)) });
+      const { file: _file, ...stats } = part;
+      objects.push({ table: 'audit_events', key, versionId: put.versionId, sha256: put.sha256, bytes: put.bytes, ...stats });
+    }
+
+    let reconciliation = req.reconciliation ?? null;
+    if (req.reconcile) {
+      const dayParts = [...merged.parts.map((p) => p.file), ...existing];
+      const ids = await c.runAndReadAll(dayParts.length ? `SELECT DISTINCT event_id FROM ${parquetRelation(dayParts)}` : 'SELECT NULL WHERE false');
+      reconciliation = (await req.reconcile(ids.getRows().map((r) => String(r[0])))) as Record<string, unknown> | null;
     }
 
     const before = last?.dayTotals ?? { events: 0, rows: 0, objects: 0 };
@@ -136,7 +121,7 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
       dayTotals: { events: before.events + newEvents, rows: before.rows + newRows, objects: before.objects + objects.length },
       query: req.query,
       masking: { hmacKeyId: req.hmacKeyId, extraAllowlist: req.extraAllowlist },
-      reconciliation: req.reconciliation ?? null,
+      reconciliation,
     };
     const link = await chain.append(body, deps.signer, req.alreadyAt);
     req.onAppended?.(link.sequence);
@@ -166,15 +151,6 @@ function summary(
     objects: manifest.objects.map(({ key, sha256, rows, events }) => ({ key, sha256, rows, events })),
     ...extra,
   };
-}
-
-/** A relation with the lake's columns and no rows, for a day with nothing staged. */
-function emptyRelation(): string {
-  return `(SELECT ${LAKE_COLUMNS.map((col) => `NULL::${col.name === 'event_time' ? 'TIMESTAMP_MS' : col.duckdb} AS ${col.name}`).join(', ')} WHERE false)`;
-}
-
-async function scalar(c: DuckDBConnection, sql: string): Promise<number> {
-  return Number((await c.runAndReadAll(sql)).getRows()[0][0]);
 }
 
 export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {

@@ -3,7 +3,7 @@ import { LAKE_COLUMNS } from '../model/canonical';
 import { sqlString } from './duckdb';
 
 /** Rows per Parquet row group: large enough for good zstd ratios, small enough to prune days. */
-const ROW_GROUP_SIZE = 100_000;
+const ROW_GROUP_SIZE = 50_000;
 
 /** The lake's column list with types: event_time as millisecond timestamps, the rest as declared. */
 export const LAKE_SELECT = LAKE_COLUMNS.map((c) =>
@@ -24,7 +24,8 @@ export function parquetRelation(paths: string[]): string {
 /**
  * Writes `SELECT <lake columns> FROM <relation> [WHERE] ORDER BY event_time, event_id,
  * change_index` to one Parquet file (zstd). The order makes the bytes a function of the rows,
- * so writing the same rows twice gives the same file.
+ * so writing the same rows twice gives the same file. For small sets (a live part); a sealed
+ * day goes through mergeStaged, which keeps page order instead of sorting in memory.
  */
 export async function writeParquet(
   db: DuckDBConnection,
