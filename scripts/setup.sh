@@ -15,7 +15,10 @@ log() { printf 'setup: %s\n' "$*"; }
 # npm packages: reinstall only when the lock file changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Not `npm ci`: npm 11 writes lock files without the other platforms' optional packages
+  # (@duckdb/node-bindings-*, @swc/core-*) and then `npm ci` refuses them as out of sync.
+  # `npm install` installs exactly the locked versions here and leaves the lock file as it is.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 mkdir -p .tools/bin
@@ -44,4 +47,18 @@ if [ ! -f "$(stamp minio "$MINIO_VERSION")" ] || [ ! -x .tools/bin/minio ]; then
   GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod go install "github.com/minio/minio@$MINIO_VERSION"
   rm -f .tools/.minio-*
   touch "$(stamp minio "$MINIO_VERSION")"
+fi
+
+# Headless Chromium renders the evidence report in the tests (DOM, PNG, PDF); poppler-utils reads
+# the PDF back. The Debian packages, as no browser can be downloaded by npm here.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    log "installing chromium and poppler-utils (apt)"
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils >/dev/null
+  else
+    log "no apt-get here: install Chromium (or set CHROMIUM_PATH) for the evidence report test"
+  fi
 fi
