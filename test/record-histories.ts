@@ -12,7 +12,8 @@ import { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { PROJECT_ROOT } from '../src/paths';
 import { startSimulator } from '../src/sim';
-import { backfillWorkflow, collectDayWorkflow, dailyCollectWorkflow } from '../src/workflows';
+import { backfillWorkflow, collectDayWorkflow, dailyCollectWorkflow, ingestWorkflow, rehydrateWorkflow } from '../src/workflows';
+import { Secret } from '../src/config/secret';
 import { freshLake, uniqueName } from './harness/env';
 import { startTestWorkers } from './harness/workers';
 
@@ -23,20 +24,44 @@ async function save(name: string, handle: WorkflowHandle) {
   writeFileSync(path.join(DIR, `${name}.json`), historyToJSON(history));
 }
 
+// RECORD_ONLY=ingest,rehydrate records just those (the others stay as they are).
+const only = process.env.RECORD_ONLY?.split(',');
+const want = (name: string) => only === undefined || only.includes(name);
+
 test('record histories', { timeout: 600_000 }, async () => {
-  const sim = await startSimulator({ seed: 'replay', eventsPerDay: 900, faults: { duplicateAcrossPagesShare: 0.3 } });
   const org = uniqueName('replay');
   const { config, s3 } = await freshLake({
     GCAUDIT_ORG: org,
     LAKE_RETENTION_DAYS: '1',
-    GENESYS_API_BASE: sim.baseUrl,
-    GENESYS_LOGIN_BASE: sim.loginUrl,
-    GENESYS_CLIENT_ID: sim.clientId,
-    GENESYS_CLIENT_SECRET: sim.clientSecret,
   });
-  s3.destroy();
-  const t = await startTestWorkers(config);
+  // The stream (one object per three hours) goes to the test bucket, for the ingest's history.
+  const sim = await startSimulator({
+    seed: 'replay',
+    eventsPerDay: 900,
+    faults: { duplicateAcrossPagesShare: 0.3 },
+    firehose: { s3, bucket: config.s3.bucket, prefix: 'raw/', bufferMs: 3 * 3_600_000 },
+  });
+  const simConfig = {
+    ...config,
+    genesys: { ...config.genesys, apiBase: sim.baseUrl, loginBase: sim.loginUrl, clientId: sim.clientId, clientSecret: new Secret(sim.clientSecret) },
+  };
+  const t = await startTestWorkers(simConfig);
   try {
+    if (want('ingest') || want('rehydrate')) {
+      await sim.firehose!.flush({ day: '2026-08-02' }, { truncatedShare: 0.01, unparsableShare: 0.01 });
+      const ingest = await t.client.workflow.start(ingestWorkflow, {
+        taskQueue: t.queues.daily,
+        workflowId: `ingest/${org}`,
+        args: [{ org, rawPrefix: 'raw/', pollSeconds: 1, graceMinutes: 60, rehydrateMaxHours: 24, apiTaskQueue: t.queues.daily, lakeTaskQueue: t.queues.lake, untilIdle: true }],
+      });
+      await ingest.result();
+      if (want('ingest')) await save('ingest', ingest);
+      const truncated = sim.truth('2026-08-02').stream!.truncated[0];
+      const rehydrate = t.client.workflow.getHandle<typeof rehydrateWorkflow>(`rehydrate/${org}/${truncated}`);
+      await rehydrate.result();
+      if (want('rehydrate')) await save('rehydrate', rehydrate);
+    }
+    if (!want('collect-day') && !want('backfill') && !want('daily-collect')) return;
     const collect = await t.client.workflow.start(collectDayWorkflow, {
       taskQueue: t.queues.daily,
       workflowId: `collect-day/${org}/2026-08-03`,
@@ -65,5 +90,6 @@ test('record histories', { timeout: 600_000 }, async () => {
   } finally {
     await t.stop();
     await sim.close();
+    s3.destroy();
   }
 });

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { RateLimitedError } from '../errors';
 import { AuditClient, AuditQueryRequest, MAX_PAGE_SIZE } from '../genesys/audit-client';
+import { reconcileDay } from '../ingest/reconcile';
 import { sealDay, SealResult } from '../lake/day-sealer';
 import { pageChunkName, quarantineKey, stagingChunkKey, stagingPrefix } from '../lake/keys';
 import { ManifestQuery } from '../lake/manifest';
@@ -139,6 +140,8 @@ export function createCollectActivities(deps: CollectDeps) {
             hmacKeyId: transform.masker.keyId,
             extraAllowlist: config.mask.extraAllowlist,
             alreadyAt,
+            // The stream against the API for the day, when a stream is ingested (null otherwise).
+            reconcile: (apiIds) => reconcileDay(s3, config.s3.bucket, input.org, input.day, apiIds),
             onAppended: (sequence) => {
               appendedAt = sequence;
               ctx.heartbeat({ appendedAt });

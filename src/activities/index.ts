@@ -1,8 +1,12 @@
 import { createCheckActivities } from './checks';
 import { createCollectActivities } from './collect';
+import { createIngestActivities } from './ingest';
+import { createRehydrateActivities } from './rehydrate';
 import { createSchemaRecrawlActivities } from './schema-recrawl';
 import { createLakeProbeActivities } from './lake-probe';
 import { createLakeStatusActivities } from './lake-status';
+import { createRestoreActivities } from './restore';
+import { createEvidenceActivities } from './evidence';
 import { withTypedFailures } from './typed-failures';
 import type { WorkerDependencies } from '../worker/dependencies';
 
@@ -16,6 +20,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createLakeStatusActivities(deps),
     ...createCheckActivities(deps),
     ...createSchemaRecrawlActivities(deps),
+    ...createRestoreActivities(deps),
+    ...createEvidenceActivities(deps),
+    ...createIngestActivities(deps),
+    ...createRehydrateActivities(deps),
   });
 }
 

@@ -10,6 +10,11 @@ import { sim } from './commands/sim';
 import { checkList, checkRun } from './commands/check';
 import { query } from './commands/query';
 import { athenaCommand } from './commands/athena';
+import { ingest } from './commands/ingest';
+import { verify } from './commands/verify';
+import { evidenceExport } from './commands/evidence';
+import { init } from './commands/init';
+import { restore } from './commands/restore';
 
 const exitWith = (code: number) => {
   process.exitCode = code;
@@ -103,11 +108,56 @@ program
   .action(async (sql: string, opts) => exitWith(await query(sql, opts)));
 
 program
+  .command('ingest')
+  .description('the EventBridge stream ingest (Firehose objects under RAW_PREFIX): start it, show its status (checkpoint, counts, quarantine, rehydrations), or poke it to look now')
+  .argument('<action>', 'start | status | poke')
+  .option('--json', 'machine-readable output')
+  .action(async (action: string, opts) => exitWith(await ingest(action, opts)));
+
+program
   .command('athena')
   .description('Athena: ddl prints the database, tables (partition projection), view and named queries; apply runs them')
   .argument('<action>', 'ddl | apply')
   .option('--database <name>', 'database (default ATHENA_DATABASE)')
   .option('--json', 'machine-readable output')
   .action(async (action: string, opts) => exitWith(await athenaCommand(action, opts)));
+
+program
+  .command('verify')
+  .description('verify the lake for a range of days: the manifest chain and its signatures, every object\'s SHA-256, version, Object Lock mode and retention, every day sealed, nothing added. Exit 1 when anything is wrong')
+  .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+  .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
+  .option('--public-key <file>', 'check signatures against this pinned Ed25519 public key (PEM) instead of the keys stored in the lake')
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await verify(opts)));
+
+const evidence = program.command('evidence').description('evidence packages for auditors');
+evidence
+  .command('export')
+  .description('write an evidence package: HTML report, findings CSV, the manifests, the verification result and a signed index of every file')
+  .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+  .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
+  .requiredOption('--out <dir>', 'directory to write the package into (created; must be empty)')
+  .option('--public-key <file>', 'verify with this pinned public key (PEM) instead of the keys stored in the lake')
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await evidenceExport(opts)));
+
+program
+  .command('init')
+  .description('configure the lake bucket: versioning, default Object Lock retention, lifecycle (archive transition, expiry after the retention, _staging/ cleanup)')
+  .option('--dry-run', 'print the configuration without applying it')
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await init(opts)));
+
+program
+  .command('restore')
+  .description('restore the archived parts of a range of days (RestoreObject), wait durably until readable, then run checks, verify or export')
+  .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+  .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
+  .option('--then <action>', 'checks | verify | export | none', 'none')
+  .option('--out <dir>', 'with --then export: the package directory (on the worker\'s machine)')
+  .option('--wait', 'wait for the workflow to end and print its result')
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await restore(opts)));
 
 program.parseAsync().catch(fatal);

@@ -32,6 +32,16 @@ export interface Config {
     retentionDays: number;
     sse: 'AES256' | 'aws:kms';
     kmsKeyId?: string;
+    /** gcaudit init: bucket default retention, lifecycle archive transition and expiry. */
+    bucketDefaultRetention: boolean;
+    archiveAfterDays: number;
+    archiveStorageClass: 'STANDARD_IA' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
+    expireAfterDays: number;
+  };
+  restore: {
+    days: number;
+    tier: 'Expedited' | 'Standard' | 'Bulk';
+    maxWaitHours: number;
   };
   genesys: {
     region?: string;
@@ -78,7 +88,15 @@ export interface Config {
     recrawlDays: number;
     recrawlHour: number;
   };
+  ingest: {
+    rawPrefix: string;
+    pollSeconds: number;
+    graceMinutes: number;
+    rehydrateMaxHours: number;
+  };
   local: {
+    /** Sandbox org's Firehose delivery interval for gcaudit up; 0: no stream. */
+    simFirehoseSeconds: number;
     temporalPort: number;
     temporalUiPort: number;
     minioPort: number;
@@ -161,6 +179,15 @@ export function loadConfig(env: Env = process.env): Config {
       retentionDays: v.LAKE_RETENTION_DAYS,
       sse: v.LAKE_SSE,
       kmsKeyId: v.LAKE_KMS_KEY_ID,
+      bucketDefaultRetention: v.LAKE_BUCKET_DEFAULT_RETENTION,
+      archiveAfterDays: v.LAKE_ARCHIVE_AFTER_DAYS,
+      archiveStorageClass: v.LAKE_ARCHIVE_STORAGE_CLASS,
+      expireAfterDays: v.LAKE_EXPIRE_AFTER_DAYS ?? v.LAKE_RETENTION_DAYS,
+    },
+    restore: {
+      days: v.RESTORE_DAYS,
+      tier: v.RESTORE_TIER,
+      maxWaitHours: v.RESTORE_MAX_WAIT_HOURS,
     },
     genesys: {
       region: v.GENESYS_REGION,
@@ -206,7 +233,14 @@ export function loadConfig(env: Env = process.env): Config {
       recrawlDays: v.SCHEMA_RECRAWL_DAYS,
       recrawlHour: v.SCHEMA_RECRAWL_HOUR,
     },
+    ingest: {
+      rawPrefix: v.RAW_PREFIX,
+      pollSeconds: v.INGEST_POLL_SECONDS,
+      graceMinutes: v.INGEST_GRACE_MINUTES,
+      rehydrateMaxHours: v.REHYDRATE_MAX_HOURS,
+    },
     local: {
+      simFirehoseSeconds: v.LOCAL_SIM_FIREHOSE_SECONDS,
       temporalPort: v.LOCAL_TEMPORAL_PORT,
       temporalUiPort: v.LOCAL_TEMPORAL_UI_PORT,
       minioPort: v.LOCAL_MINIO_PORT,

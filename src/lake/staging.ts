@@ -4,19 +4,32 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LakeRow } from '../model/canonical';
 
 const gzipAsync = promisify(gzip);
+const STAGING_RETENTION_MS = 86_400_000;
 
 /**
  * Persists one page's masked rows as gzipped NDJSON under _staging/, so a collection that
  * resumes from its last cursor after a crash still has every earlier page. No DuckDB here: a
- * page is small, and the seal reads all chunks at once with DuckDB's JSON reader. Staging
- * objects carry no retention: they are deleted once the day is sealed.
+ * page is small, and the seal reads all chunks at once with DuckDB's JSON reader. A chunk is
+ * not evidence: it carries its own one-day GOVERNANCE retention, which overrides a bucket default
+ * lock (gcaudit init sets one), so the seal can delete it with BypassGovernanceRetention; if that
+ * permission is missing, the _staging/ lifecycle rule removes it once the day has passed.
  */
 export async function writeStagingChunk(
   s3: S3Client,
   opts: { bucket: string; key: string; rows: readonly LakeRow[] },
 ): Promise<{ key: string; rows: number; bytes: number }> {
   const body = await stagingChunkBytes(opts.rows);
-  await s3.send(new PutObjectCommand({ Bucket: opts.bucket, Key: opts.key, Body: body, ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: opts.bucket,
+      Key: opts.key,
+      Body: body,
+      ContentType: 'application/x-ndjson',
+      ContentEncoding: 'gzip',
+      ObjectLockMode: 'GOVERNANCE',
+      ObjectLockRetainUntilDate: new Date(Date.now() + STAGING_RETENTION_MS),
+    }),
+  );
   return { key: opts.key, rows: opts.rows.length, bytes: body.length };
 }
 

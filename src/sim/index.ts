@@ -9,6 +9,8 @@
  *   POST /api/v2/audits/query/realtime                 last 14 days, pageNumber/pageSize/total/pageCount
  *   POST /api/v2/audits/query/realtime/related         {auditId} -> every audit of the same transaction
  *   GET  /api/v2/audits/query/servicemapping           (and /realtime/servicemapping)
+ *   GET  /api/v2/tokens/me, /api/v2/authorization/subjects/me, /api/v2/oauth/clients/{id},
+ *        /api/v2/authorization/roles/{id}              what the OAuth client may do (authorization.ts)
  * Test hooks (no auth; a local sandbox's control plane, never part of the Genesys API):
  *   GET  /_sim/truth?day=YYYY-MM-DD    GET /_sim/anomaly-days?from=&to=    GET /_sim/stats
  *   GET|POST /_sim/clock {now?, advanceMs?, real?}    GET|POST /_sim/faults {knob: value}
@@ -21,6 +23,7 @@ import { AuditLogMessage } from '../model/audit-log-message';
 import { ANOMALY_KINDS, AnomalyKind, planDay } from './anomalies';
 import { serviceMapping } from './catalogue';
 import { DAY_MS, SimClock, dayNumber, dayString, parseDay } from './clock';
+import { AuthorizationDirectory, ClientRoles } from './authorization';
 import { control } from './control';
 import { DayStore } from './day-store';
 import { eventMessage } from './event';
@@ -35,7 +38,7 @@ import { SimStats, emptyStats } from './stats';
 import { DayTruth, buildTruth } from './truth';
 
 export { ANOMALY_KINDS };
-export type { AnomalyKind, DayTruth, Faults, FirehoseOptions, SimStats };
+export type { AnomalyKind, ClientRoles, DayTruth, Faults, FirehoseOptions, SimStats };
 export type { StreamShares, StreamTruth, FlushResult } from './firehose';
 export type { Anomaly } from './anomalies';
 
@@ -75,6 +78,8 @@ export interface SimulatorOptions {
   oversizedPerDay?: number;
   /** Where EventBridge-through-Firehose objects go (MinIO / S3). */
   firehose?: FirehoseOptions;
+  /** Roles of the OAuth client: only audits:audit:view (default), or also Genesys' admin role. */
+  clientRoles?: ClientRoles;
 }
 
 export interface Simulator {
@@ -93,6 +98,8 @@ export interface Simulator {
   faults(): Faults;
   setFaults(update: Partial<Faults>): Faults;
   setRateLimit(perMinute: number): void;
+  /** Gives the OAuth client only audits:audit:view, or the admin role too. */
+  setClientRoles(roles: ClientRoles): void;
   /** Ground truth of a UTC day (YYYY-MM-DD). */
   truth(day: string): DayTruth;
   /** Days in [from, to] (default: the retained year up to today) that carry anomalies. */
@@ -142,6 +149,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
   const oauth = new OAuthServer(clientId, clientSecret, clock, () => faults.tokenLifetimeSeconds);
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? 300);
+  const authorization = new AuthorizationDirectory(seed, { id: org.id, name: org.name }, clientId, options.clientRoles ?? 'least-privilege');
   const stats = emptyStats();
   const firehose = options.firehose ? new FirehoseWriter(options.firehose, store, clock, org.id, seed) : undefined;
   let baseUrl = '';
@@ -163,6 +171,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return { ...faults };
     },
     setRateLimit: (perMinute) => limiter.setLimit(perMinute),
+    setClientRoles: (roles) => authorization.setRoles(roles),
     truth: (day) => {
       const d = requireDay(day);
       return buildTruth(store.get(d), org, clock.nowMs(), retentionDays, faults.lateEventShare, firehose?.truth(d));
@@ -200,6 +209,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats,
     serviceMappingJson: JSON.stringify(serviceMapping()),
     baseUrl: () => baseUrl,
+    authorization,
     control: (method, path, params, body) => control(sim, (token) => engine.download(token), method, path, params, body),
   });
   const host = options.host ?? '127.0.0.1';

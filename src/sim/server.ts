@@ -1,4 +1,5 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { AuthorizationDirectory, authorizationRoute } from './authorization';
 import { ApiError, MALFORMED, badRequest, newContextId, notFound, serverError, tooManyRequests } from './errors-body';
 import { FaultDice, Faults } from './faults';
 import { OAuthServer } from './oauth';
@@ -18,6 +19,8 @@ export interface RouteDeps {
   stats: SimStats;
   serviceMappingJson: string;
   baseUrl: () => string;
+  /** Token info, subject grants, OAuth client and roles (authorization.ts). */
+  authorization: AuthorizationDirectory;
   /** /_sim/* control and truth routes (no auth). */
   control: (method: string, path: string, params: URLSearchParams, body: unknown) => Promise<{ status: number; body: unknown; raw?: string }>;
 }
@@ -147,7 +150,8 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
       throw serverError(deps.dice.pick([500, 502, 503, 504] as const));
     }
     const text = method === 'POST' ? await readBody(req) : '';
-    answer = { ...api(deps, route, method, path, url.searchParams, text), route };
+    const authz = authorizationRoute(method, path);
+    answer = { ...(authz ? deps.authorization.answer(authz, path, token) : api(deps, route, method, path, url.searchParams, text)), route };
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     answer = errorAnswer(err, route);
@@ -163,7 +167,7 @@ function routeName(method: string, path: string): string {
   if (method === 'GET' && (path === `${AUDITS}/servicemapping` || path === `${AUDITS}/realtime/servicemapping`)) return 'servicemapping';
   if (method === 'GET' && /^\/api\/v2\/audits\/query\/[^/]+\/results$/.test(path)) return 'results';
   if (method === 'GET' && /^\/api\/v2\/audits\/query\/[^/]+$/.test(path)) return 'status';
-  return 'unknown';
+  return authorizationRoute(method, path) ?? 'unknown';
 }
 
 function api(deps: RouteDeps, route: string, _method: string, path: string, params: URLSearchParams, text: string): Omit<Answer, 'route'> {

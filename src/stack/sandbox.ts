@@ -1,3 +1,4 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { Secret } from '../config/secret';
 import { startSimulator, Simulator } from '../sim';
@@ -12,13 +13,17 @@ export function needsSandbox(config: Config): boolean {
 
 /**
  * Starts the sandbox org (the simulator) on its local port with the data dir's client secret,
- * and returns the config pointing at it.
+ * and returns the config pointing at it. With `s3` and LOCAL_SIM_FIREHOSE_SECONDS > 0 it also
+ * delivers its EventBridge stream, like Firehose, to RAW_PREFIX in the lake bucket.
  */
-export async function startSandbox(config: Config): Promise<{ sim: Simulator; config: Config }> {
+export async function startSandbox(config: Config, s3?: S3Client): Promise<{ sim: Simulator; config: Config; streaming: boolean }> {
   const secret = localCredentials(config.dataDir)!.sandboxClientSecret;
-  const sim = await startSimulator({ port: config.local.simPort, clientId: SANDBOX_CLIENT_ID, clientSecret: secret.reveal() });
+  const intervalMs = config.local.simFirehoseSeconds * 1000;
+  const firehose = s3 && intervalMs > 0 ? { s3, bucket: config.s3.bucket, prefix: config.ingest.rawPrefix, intervalMs } : undefined;
+  const sim = await startSimulator({ port: config.local.simPort, clientId: SANDBOX_CLIENT_ID, clientSecret: secret.reveal(), firehose });
   return {
     sim,
+    streaming: firehose !== undefined,
     config: {
       ...config,
       genesys: { ...config.genesys, apiBase: sim.baseUrl, loginBase: sim.loginUrl, clientId: SANDBOX_CLIENT_ID, clientSecret: new Secret(sim.clientSecret) },

@@ -3,6 +3,7 @@
  * and S3, checks the lake bucket, and runs until SIGINT/SIGTERM.
  */
 import { loadConfig } from '../config/config';
+import { reportPrivileges } from '../genesys/privilege-check';
 import { ensureLakeBucket } from '../s3/lake-bucket';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
@@ -16,6 +17,8 @@ async function main() {
   const { config } = deps;
   const workflowBundle = prebuiltWorkflowBundle();
   await ensureLakeBucket(deps.s3, config.s3.bucket);
+  // Least privilege, checked where Genesys lets a client ask about itself; never blocks the start.
+  await reportPrivileges(config, (line) => (line.startsWith('WARNING') ? console.warn(line) : console.log(line)));
   const client = await connectClient(config);
   await ensureSearchAttributes(client, config.temporal.namespace).catch((err: Error) =>
     console.warn(`gcaudit worker: could not register search attributes (${err.message}); create GcauditOrg, GcauditDay, GcauditKind (Keyword) on the namespace`),

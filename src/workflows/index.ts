@@ -4,3 +4,6 @@ export { backfillWorkflow } from './backfill';
 export { dailyCollectWorkflow } from './daily-collect';
 export { runChecksWorkflow } from './run-checks';
 export { schemaRecrawlWorkflow } from './schema-recrawl';
+export { ingestWorkflow } from './ingest';
+export { rehydrateWorkflow } from './rehydrate';
+export { archiveRestoreWorkflow } from './archive-restore';

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { GetObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../../src/config/config';
 import { Secret } from '../../src/config/secret';
 import { ImmutabilityError } from '../../src/errors';
@@ -162,6 +162,26 @@ describe('sealing a day', () => {
     const [manifest] = await new ManifestChain({ s3, bucket: config.s3.bucket, org: ORG, lake: config.lake }).dayManifests('2026-11-19');
     assert.equal(manifest.dayTotals.events, 0);
   });
+});
+
+test('with a bucket default COMPLIANCE lock (gcaudit init), sealing still clears the staging chunks', async () => {
+  const locked = await freshLake({ LAKE_RETENTION_DAYS: '1' });
+  try {
+    await locked.s3.send(
+      new PutObjectLockConfigurationCommand({
+        Bucket: locked.config.s3.bucket,
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } },
+      }),
+    );
+    const day = '2026-08-10';
+    await writeStagingChunk(locked.s3, { bucket: locked.config.s3.bucket, key: stagingChunkKey(ORG, day, 'r', 'c0'), rows: [row('s1', `${day}T10:00:00.000Z`)] });
+    const sealed = await sealDay({ s3: locked.s3, config: locked.config, signer }, request(day, stagingPrefix(ORG, day, 'r')));
+    assert.equal(sealed.newEvents, 1);
+    const versions = await locked.s3.send(new ListObjectVersionsCommand({ Bucket: locked.config.s3.bucket, Prefix: stagingPrefix(ORG, day, 'r') }));
+    assert.deepEqual([...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])], [], 'no staging version or marker is left');
+  } finally {
+    locked.s3.destroy();
+  }
 });
 
 test('concurrent seals never fork the chain', async () => {

@@ -1,9 +1,13 @@
 import * as path from 'node:path';
+import { Client } from '@temporalio/client';
 import { loadConfig } from '../../config/config';
+import { reportPrivileges } from '../../genesys/privilege-check';
 import { withLocalSecrets } from '../../config/local-defaults';
 import { startLocalStack } from '../../stack/local-stack';
 import { needsSandbox, startSandbox } from '../../stack/sandbox';
-import { connectWorker } from '../../temporal/connection';
+import { startIngest } from '../../ingest/start-ingest';
+import { createS3Client } from '../../s3/client';
+import { connectClient, connectWorker } from '../../temporal/connection';
 import { taskQueues } from '../../temporal/task-queues';
 import { createWorkerDependencies } from '../../worker/dependencies';
 import { createWorkers, runWorkers } from '../../worker/worker';
@@ -22,16 +26,29 @@ export async function up(): Promise<void> {
   try {
     config = withLocalSecrets({ ...config, temporal: { ...config.temporal, address: stack.temporal.address } });
     let sandboxUrl: string | undefined;
+    let streaming = false;
     if (needsSandbox(config)) {
-      const sandbox = await startSandbox(config);
-      stops.unshift(() => sandbox.sim.close());
+      // The sandbox's stream goes to the lake bucket's raw/ prefix, as Firehose would deliver it.
+      const streamS3 = createS3Client(config);
+      const sandbox = await startSandbox(config, streamS3);
+      stops.unshift(async () => {
+        await sandbox.sim.close();
+        streamS3.destroy();
+      });
       config = sandbox.config;
       sandboxUrl = sandbox.sim.baseUrl;
+      streaming = sandbox.streaming;
     }
     const deps = createWorkerDependencies(config);
     const connection = await connectWorker(config);
     const workers = await createWorkers({ connection, deps, workflowBundle });
-    printBanner(config, stack, sandboxUrl);
+    if (streaming) {
+      const temporal = await connectClient(config);
+      await startIngest(new Client({ connection: temporal, namespace: config.temporal.namespace }), config);
+      await temporal.close();
+    }
+    printBanner(config, stack, sandboxUrl, streaming);
+    await reportPrivileges(config, (line) => process.stdout.write(`${line}\n`));
 
     // The workers' runtime shuts them down on SIGINT/SIGTERM; run() then resolves.
     await runWorkers(workers);
@@ -44,7 +61,7 @@ export async function up(): Promise<void> {
   }
 }
 
-function printBanner(config: ReturnType<typeof loadConfig>, stack: Awaited<ReturnType<typeof startLocalStack>>, sandboxUrl?: string) {
+function printBanner(config: ReturnType<typeof loadConfig>, stack: Awaited<ReturnType<typeof startLocalStack>>, sandboxUrl?: string, streaming = false) {
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   const queues = taskQueues(config.temporal.taskQueue);
   const rows: [string, string][] = [
@@ -57,6 +74,7 @@ function printBanner(config: ReturnType<typeof loadConfig>, stack: Awaited<Retur
   ]);
   if (stack.s3.consoleUrl) rows.push(['MinIO console', `${stack.s3.consoleUrl}  (credentials in ${rel(path.join(config.dataDir, 'local-credentials.json'))})`]);
   rows.push(['Genesys org', sandboxUrl ? `sandbox (simulator) at ${sandboxUrl}, org ${config.org}` : `${config.genesys.region ?? config.genesys.apiBase}, org ${config.org}`]);
+  if (streaming) rows.push(['Stream', `sandbox EventBridge -> s3://${stack.s3.bucket}/${config.ingest.rawPrefix} every ${config.local.simFirehoseSeconds} s; workflow ingest/${config.org}`]);
   rows.push(['Worker', `task queues ${queues.daily} (${config.genesys.requestsPerMinute}/min), ${queues.backfill} (${config.genesys.backfillRequestsPerMinute}/min), ${queues.lake}`]);
   rows.push(['Logs', rel(stack.logDir)]);
   const width = Math.max(...rows.map(([k]) => k.length));

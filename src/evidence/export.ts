@@ -1,0 +1,151 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { loadChecks } from '../checks/check-file';
+import { ConfigError } from '../errors';
+import { signingKeyKey } from '../lake/keys';
+import { Manifest } from '../lake/manifest';
+import { ManifestSigner } from '../lake/signing';
+import { QueryEngine } from '../query/engine';
+import { FINDING_CSV_COLUMNS, readFindings, toCsv } from './findings-export';
+import { readVersion } from './object-versions';
+import {
+  hashFiles,
+  INDEX_FILE,
+  INDEX_PUBLIC_KEY_FILE,
+  INDEX_SIGNATURE_FILE,
+  signIndex,
+  VERIFY_INSTRUCTIONS_FILE,
+  verifyInstructions,
+} from './package-index';
+import { coverageRows, DaySeal, renderReport } from './report-html';
+import { verifyLake, VerifyReport } from './verify';
+
+export interface ExportOptions {
+  s3: S3Client;
+  bucket: string;
+  org: string;
+  from: string;
+  to: string;
+  outDir: string;
+  policy: VerifyReport['policy'];
+  engine: QueryEngine;
+  signer: ManifestSigner;
+  pinnedKey?: { pem: string; file?: string };
+  now?: Date;
+}
+
+export interface ExportResult {
+  outDir: string;
+  files: string[];
+  verificationOk: boolean;
+  problems: number;
+  findings: number;
+  days: number;
+  sealedDays: number;
+  index: { sha256Files: number; keyId: string };
+}
+
+/**
+ * Writes an evidence package for a range of days: verification first (the package states the
+ * result, pass or fail), then the manifests byte for byte as the verification trusted them, the
+ * findings, the HTML report, and last the signed index of every file.
+ */
+export async function exportEvidence(opts: ExportOptions): Promise<ExportResult> {
+  await prepareEmptyDir(opts.outDir);
+  const now = opts.now ?? new Date();
+  const verification = await verifyLake({ s3: opts.s3, bucket: opts.bucket, org: opts.org, from: opts.from, to: opts.to, policy: opts.policy, pinnedKey: opts.pinnedKey, now });
+  const write = async (rel: string, body: string | Buffer) => {
+    const file = path.join(opts.outDir, ...rel.split('/'));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, body);
+  };
+
+  // Manifests and pointers: the versions the verification trusted, under their lake names.
+  const seals: DaySeal[] = [];
+  const stripOrg = (key: string) => key.slice(opts.org.length + 1);
+  for (const day of verification.days) {
+    for (const o of day.objects) {
+      if (o.kind === 'events' || !o.versionId) continue;
+      const bytes = await readVersion(opts.s3, opts.bucket, o.key, o.versionId);
+      await write(stripOrg(o.key), bytes);
+      if (o.kind === 'manifest') {
+        const m = JSON.parse(bytes.toString('utf8')) as Manifest;
+        seals.push({
+          day: m.day,
+          version: m.version,
+          sequence: m.sequence,
+          events: m.dayTotals.events,
+          rows: m.dayTotals.rows,
+          objects: m.objects.length,
+          pages: m.query?.pages ?? null,
+          requests: m.query?.requests ?? null,
+          transactionIds: m.query?.transactionIds.length ?? null,
+          reconciliation: m.reconciliation,
+        });
+      }
+    }
+  }
+  for (const keyId of verification.publicKey.keyIds) {
+    const key = signingKeyKey(opts.org, keyId);
+    try {
+      await write(stripOrg(key), await readVersion(opts.s3, opts.bucket, key));
+    } catch {
+      // A pinned key need not be stored in the lake: then the pinned file itself goes in.
+      if (opts.pinnedKey) await write(stripOrg(key), opts.pinnedKey.pem);
+    }
+  }
+
+  const findings = await readFindings(opts.engine, { from: opts.from, to: opts.to });
+  await write('findings.csv', toCsv(FINDING_CSV_COLUMNS, findings as unknown as Array<Record<string, string>>));
+  const coverage = coverageRows(verification);
+  await write('coverage.csv', toCsv(Object.keys(coverage[0] ?? { day: '' }), coverage));
+  await write('verification.json', `${JSON.stringify(verification, null, 2)}\n`);
+
+  const listed = (await hashFiles(opts.outDir)).map((f) => f.path);
+  const html = renderReport({
+    org: opts.org,
+    from: opts.from,
+    to: opts.to,
+    generatedAt: now.toISOString(),
+    verification,
+    findings,
+    checks: loadChecks().map(({ id, title, severity, controls }) => ({ id, title, severity, controls })),
+    seals: seals.sort((a, b) => a.sequence - b.sequence),
+    files: [...listed.filter((f) => !f.startsWith('manifests/')), `manifests/ (${listed.filter((f) => f.startsWith('manifests/')).length} files)`, INDEX_FILE, INDEX_SIGNATURE_FILE, INDEX_PUBLIC_KEY_FILE, VERIFY_INSTRUCTIONS_FILE],
+  });
+  await write('report.html', html);
+
+  const files = await hashFiles(opts.outDir);
+  const signed = signIndex(
+    { schema: 'gcaudit.evidence-index/v1', org: opts.org, from: opts.from, to: opts.to, createdAt: now.toISOString(), verificationOk: verification.ok, files },
+    opts.signer,
+  );
+  await write(INDEX_FILE, signed.json);
+  await write(INDEX_SIGNATURE_FILE, signed.signature);
+  await write(INDEX_PUBLIC_KEY_FILE, opts.signer.publicKeyPem);
+  await write(VERIFY_INSTRUCTIONS_FILE, verifyInstructions(signed.index));
+
+  return {
+    outDir: opts.outDir,
+    files: [...files.map((f) => f.path), INDEX_FILE, INDEX_SIGNATURE_FILE, INDEX_PUBLIC_KEY_FILE, VERIFY_INSTRUCTIONS_FILE].sort(),
+    verificationOk: verification.ok,
+    problems: verification.problems.length,
+    findings: findings.length,
+    days: verification.summary.days,
+    sealedDays: verification.summary.sealedDays,
+    index: { sha256Files: files.length, keyId: opts.signer.keyId },
+  };
+}
+
+/** A package is written into a new or empty directory only: never mixed with other files. */
+async function prepareEmptyDir(dir: string): Promise<void> {
+  let existing: string[] = [];
+  try {
+    existing = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (existing.length > 0) throw new ConfigError(`--out: ${dir} is not empty; an evidence package goes into a new or empty directory`);
+  await mkdir(dir, { recursive: true });
+}

@@ -1,0 +1,129 @@
+/**
+ * The end of one event's rehydration, in the lake: its full record as a live part (transformed
+ * like any API record: normalized, minimized, masked), or, when it could not be resolved, a
+ * finding. Either way a record under ingest/rehydrations/<day>/ says what happened, for the
+ * day's reconciliation.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { storeFindings } from '../checks/findings-store';
+import { Check } from '../checks/check-file';
+import { Config } from '../config/config';
+import { dayInterval } from '../days';
+import { openDuckDb } from '../lake/duckdb';
+import { RowFile } from '../lake/row-file';
+import { AuditLogMessage } from '../model/audit-log-message';
+import { EngineName } from '../query/engine';
+import { TransformContext, transformBatch } from '../transform/pipeline';
+import { RehydrationRequest } from './envelope';
+import { liveRehydratedPartKey, rehydrationKey, streamEventQuarantineKey } from './ingest-keys';
+import { writeLivePart } from './live-part';
+import { putLockedJson } from './locked-json';
+import { maskedForQuarantine } from './quarantine';
+
+export interface RehydrationRecord {
+  eventId: string;
+  status: 'rehydrated' | 'unresolved';
+  reason: RehydrationRequest['reason'];
+  via?: 'related' | 'query';
+  liveKey?: string;
+  attempts?: number;
+  why?: string;
+}
+
+export interface StoreDeps {
+  config: Config;
+  s3: S3Client;
+  transform: TransformContext;
+}
+
+/** Writes the fetched record; null when the API's record itself cannot be transformed (quarantined). */
+export async function storeRehydrated(
+  deps: StoreDeps,
+  org: string,
+  req: RehydrationRequest,
+  record: AuditLogMessage,
+  via: 'related' | 'query',
+): Promise<{ liveKey: string; rows: number } | { invalid: string }> {
+  const { config, s3, transform } = deps;
+  const batch = transformBatch([record], 'api', transform);
+  if (batch.invalid.length > 0) {
+    await putLockedJson(s3, config, streamEventQuarantineKey(org, req.eventId), {
+      eventId: req.eventId,
+      reason: batch.invalid[0].reason,
+      record: maskedForQuarantine(transform.masker, record),
+    });
+    return { invalid: batch.invalid[0].reason };
+  }
+  const day = batch.rows[0].event_time.slice(0, 10);
+  const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-rehydrate-'));
+  const db = await openDuckDb({ threads: 1, memoryLimit: '128MB' });
+  try {
+    const file = new RowFile(path.join(work, 'rows.ndjson'));
+    await file.append(batch.rows);
+    await file.close();
+    const part = await writeLivePart(s3, config, db.connection, { rowFiles: [file.path], key: liveRehydratedPartKey(org, day, req.eventId), workDir: work });
+    const done: RehydrationRecord = { eventId: req.eventId, status: 'rehydrated', reason: req.reason, via, liveKey: part.key };
+    await putLockedJson(s3, config, rehydrationKey(org, requestDay(req), req.eventId), done);
+    return { liveKey: part.key, rows: part.rows };
+  } finally {
+    db.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The day the stream filed the event under (its eventTime as the stream saw it). */
+export const requestDay = (req: RehydrationRequest) => req.eventTime.slice(0, 10);
+
+export const UNRESOLVED_CHECK: Check = {
+  id: 'unresolved_stream_event',
+  title: 'Stream event whose full record could not be fetched',
+  severity: 'medium',
+  description:
+    'An audit event arrived on the EventBridge stream truncated, unparsable or missing fields, and the audit query API did not return its full record within the rehydration period.',
+  controls: { SOC2: ['CC7.2'], PCI_DSS_4: ['10.7.2'], HIPAA: ['164.312(b)'] },
+  parameters: {},
+  runbook:
+    'Look the event id up in the Genesys audit viewer. If the API never returns it, keep the masked stream copy (ingest quarantine) as the evidence and open a Genesys support case.',
+  tests: { firesOn: 'unresolved rehydration' },
+  sql: '',
+};
+
+/** An event that could not be rehydrated: a finding in audit_findings and the rehydration record. */
+export async function storeUnresolved(deps: Pick<StoreDeps, 'config' | 's3'>, org: string, req: RehydrationRequest, attempts: number, why: string): Promise<{ findingKey: string | null }> {
+  const { config, s3 } = deps;
+  const { start, end } = dayInterval(requestDay(req));
+  const stored = await storeFindings(
+    s3,
+    config,
+    org,
+    {
+      check: UNRESOLVED_CHECK,
+      window: { from: start, to: end },
+      params: {},
+      findings: [
+        {
+          checkId: UNRESOLVED_CHECK.id,
+          title: UNRESOLVED_CHECK.title,
+          severity: UNRESOLVED_CHECK.severity,
+          controls: UNRESOLVED_CHECK.controls,
+          key: req.eventId,
+          userId: null,
+          eventIds: [req.eventId],
+          firstEventTime: req.eventTime,
+          lastEventTime: req.eventTime,
+          summary: `audit ${req.eventId} (${req.entityType ?? 'unknown entity type'}) arrived ${req.reason}${req.detail ? ` (${req.detail})` : ''}; not found in the audit API after ${attempts} attempts: ${why}`,
+          window: { from: start, to: end },
+        },
+      ],
+      // Not a query's result: the engine column names the stream ingest.
+      stats: { engine: 'ingest' as EngineName, ms: 0, bytesScanned: 0, filesRead: null },
+    },
+    new Date().toISOString(),
+  );
+  const record: RehydrationRecord = { eventId: req.eventId, status: 'unresolved', reason: req.reason, attempts, why };
+  await putLockedJson(s3, config, rehydrationKey(org, requestDay(req), req.eventId), record);
+  return { findingKey: stored?.key ?? null };
+}
