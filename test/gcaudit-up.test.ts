@@ -42,7 +42,13 @@ async function stop(child: ChildProcess): Promise<number | null> {
 test('gcaudit up runs Temporal with its Web UI, MinIO with an Object Lock bucket and the worker; Ctrl-C stops it; a second up resumes', { timeout: 240_000 }, async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gcaudit-up-'));
   const ports = { LOCAL_TEMPORAL_PORT: await freePort(), LOCAL_TEMPORAL_UI_PORT: await freePort(), LOCAL_MINIO_PORT: await freePort(), LOCAL_MINIO_CONSOLE_PORT: await freePort(), LOCAL_SIM_PORT: await freePort() };
-  const env: NodeJS.ProcessEnv = { ...process.env, GCAUDIT_DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GCAUDIT_DATA_DIR: dataDir,
+    // A short API retention keeps the first run's gap backfill small.
+    AUDIT_RETENTION_DAYS: '3',
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+  };
   for (const k of ['TEMPORAL_ADDRESS', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_BUCKET', 'MASK_HMAC_KEY', 'MANIFEST_SIGNING_KEY']) delete env[k];
   const config = loadConfig(env);
 
@@ -64,6 +70,20 @@ test('gcaudit up runs Temporal with its Web UI, MinIO with an Object Lock bucket
   const client = new Client({ connection });
   const result = await client.workflow.execute('lakeProbeWorkflow', { taskQueue: config.temporal.taskQueue, workflowId: 'lake-probe/up-test', args: ['up-test'] });
   assert.equal((result as { lockMode: string }).lockMode, 'COMPLIANCE');
+
+  // Data arrives: the schedules are applied and, the lake being empty, yesterday is collected now.
+  assert.match(banner, /the lake has no sealed day yet, so daily-collect\/sandbox runs now/);
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const d = await client.workflow.getHandle(`collect-day/sandbox/${yesterday}`).describe().catch(() => undefined);
+    if (d?.status.name === 'COMPLETED') break;
+    assert.ok(Date.now() < deadline, `collect-day/sandbox/${yesterday} completes after gcaudit up (${d?.status.name ?? 'not started'})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const schedules = [];
+  for await (const sch of client.schedule.list()) schedules.push(sch.scheduleId);
+  assert.deepEqual(schedules.sort(), ['daily-collect/sandbox', 'schema-recrawl/sandbox']);
   await connection.close();
 
   assert.equal(await stop(first.child), 0, `clean exit on Ctrl-C:\n${first.output()}`);

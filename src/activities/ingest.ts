@@ -4,7 +4,7 @@ import { Config } from '../config/config';
 import { alreadyProcessed, IngestCheckpoint, listingStart } from '../ingest/checkpoint';
 import { RehydrationRequest } from '../ingest/envelope';
 import { ingestOutcomeKey, rawKeyDay, rawObjectHash, streamQuarantineKey } from '../ingest/ingest-keys';
-import { IngestOutcome, ingestRawObject } from '../ingest/ingest-object';
+import { emptyOutcome, IngestOutcome, ingestRawObject } from '../ingest/ingest-object';
 import { putLockedJson, readJson } from '../ingest/locked-json';
 import { TransformContext } from '../transform/pipeline';
 
@@ -71,22 +71,9 @@ export function createIngestActivities(deps: IngestActivityDeps) {
     async quarantineRawObject(input: { org: string; rawPrefix: string; ref: RawObjectRef; reason: string }): Promise<void> {
       const hash = rawObjectHash(input.ref.key, input.ref.etag);
       const outcome: IngestOutcome = {
-        rawKey: input.ref.key,
-        etag: input.ref.etag,
-        hash,
-        status: 'quarantined',
+        ...emptyOutcome({ rawKey: input.ref.key, etag: input.ref.etag, hash, status: 'quarantined', bytes: input.ref.size }),
         reasons: [input.reason],
-        bytes: input.ref.size,
-        lines: 0,
-        events: 0,
-        rows: 0,
-        duplicates: 0,
-        rehydrations: 0,
-        quarantinedLines: 0,
-        parts: [],
         quarantineKey: streamQuarantineKey(input.org, hash),
-        requests: [],
-        requestsKey: null,
       };
       await putLockedJson(s3, config, outcome.quarantineKey!, { rawKey: outcome.rawKey, etag: outcome.etag, bytes: outcome.bytes, status: outcome.status, reasons: outcome.reasons });
       await putLockedJson(s3, config, ingestOutcomeKey(input.org, rawKeyDay(input.rawPrefix, input.ref.key), hash), outcome);

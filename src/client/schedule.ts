@@ -44,9 +44,12 @@ export function dailyScheduleOptions(config: Config): ScheduleOptions {
   };
 }
 
-/** Creates the schedule, or updates it to the current config. */
-export async function applyDailySchedule(client: Client, config: Config): Promise<'created' | 'updated'> {
-  const options = dailyScheduleOptions(config);
+export function applyDailySchedule(client: Client, config: Config): Promise<'created' | 'updated'> {
+  return applySchedule(client, dailyScheduleOptions(config));
+}
+
+/** Creates the schedule, or updates its spec, action and policies to the current config. */
+async function applySchedule(client: Client, options: ScheduleOptions): Promise<'created' | 'updated'> {
   try {
     await client.schedule.create(options);
     return 'created';
@@ -114,19 +117,6 @@ export function recrawlScheduleOptions(config: Config): ScheduleOptions {
   };
 }
 
-export async function applyRecrawlSchedule(client: Client, config: Config): Promise<'created' | 'updated'> {
-  const options = recrawlScheduleOptions(config);
-  try {
-    await client.schedule.create(options);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-      ...previous,
-      spec: options.spec,
-      action: options.action,
-      policies: { ...previous.policies, ...options.policies },
-    }));
-    return 'updated';
-  }
+export function applyRecrawlSchedule(client: Client, config: Config): Promise<'created' | 'updated'> {
+  return applySchedule(client, recrawlScheduleOptions(config));
 }

@@ -66,23 +66,11 @@ const BATCH = 500;
 /** Masked quarantined lines kept in the quarantine record; the raw object itself stays in raw/. */
 const MAX_QUARANTINE_SAMPLES = 100;
 
-export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput, heartbeat: () => void = () => undefined): Promise<IngestOutcome> {
-  const { config, s3, transform } = deps;
-  const bucket = config.s3.bucket;
-  const res = await getObject(s3, bucket, input.key);
-  const etag = (res.etag ?? '').replace(/"/g, '');
-  const hash = rawObjectHash(input.key, etag);
-  const outcomeKey = ingestOutcomeKey(input.org, rawKeyDay(input.rawPrefix, input.key), hash);
-  const done = await readJson<IngestOutcome>(s3, bucket, outcomeKey);
-  if (done) return done;
-
-  const outcome: IngestOutcome = {
-    rawKey: input.key,
-    etag,
-    hash,
-    status: 'ingested',
+/** An outcome with nothing counted yet. */
+export function emptyOutcome(o: Pick<IngestOutcome, 'rawKey' | 'etag' | 'hash' | 'status' | 'bytes'>): IngestOutcome {
+  return {
+    ...o,
     reasons: [],
-    bytes: res.body?.length ?? 0,
     lines: 0,
     events: 0,
     rows: 0,
@@ -94,6 +82,19 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
     requests: [],
     requestsKey: null,
   };
+}
+
+export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput, heartbeat: () => void = () => undefined): Promise<IngestOutcome> {
+  const { config, s3, transform } = deps;
+  const bucket = config.s3.bucket;
+  const res = await getObject(s3, bucket, input.key);
+  const etag = (res.etag ?? '').replace(/"/g, '');
+  const hash = rawObjectHash(input.key, etag);
+  const outcomeKey = ingestOutcomeKey(input.org, rawKeyDay(input.rawPrefix, input.key), hash);
+  const done = await readJson<IngestOutcome>(s3, bucket, outcomeKey);
+  if (done) return done;
+
+  const outcome = emptyOutcome({ rawKey: input.key, etag, hash, status: 'ingested', bytes: res.body?.length ?? 0 });
   const quarantined: Array<{ line: number; reason: string; record: unknown }> = [];
   const reasons = new Map<string, number>();
   const quarantine = (line: number, reason: string, record: unknown) => {

@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import { Client } from '@temporalio/client';
-import { loadConfig } from '../../config/config';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Config, loadConfig } from '../../config/config';
+import { sealedDays } from '../../lake/sealed-days';
+import { applyDailySchedule, applyRecrawlSchedule, dailyScheduleId } from '../schedule';
 import { reportPrivileges } from '../../genesys/privilege-check';
 import { withLocalSecrets } from '../../config/local-defaults';
 import { startLocalStack } from '../../stack/local-stack';
@@ -42,12 +45,12 @@ export async function up(): Promise<void> {
     const deps = createWorkerDependencies(config);
     const connection = await connectWorker(config);
     const workers = await createWorkers({ connection, deps, workflowBundle });
-    if (streaming) {
-      const temporal = await connectClient(config);
-      await startIngest(new Client({ connection: temporal, namespace: config.temporal.namespace }), config);
-      await temporal.close();
-    }
-    printBanner(config, stack, sandboxUrl, streaming);
+    const temporal = await connectClient(config);
+    const client = new Client({ connection: temporal, namespace: config.temporal.namespace });
+    if (streaming) await startIngest(client, config);
+    const applied = await applySchedules(client, config, deps.s3);
+    await temporal.close();
+    printBanner(config, stack, { sandboxUrl, streaming, schedules: applied });
     await reportPrivileges(config, (line) => process.stdout.write(`${line}\n`));
 
     // The workers' runtime shuts them down on SIGINT/SIGTERM; run() then resolves.
@@ -61,7 +64,27 @@ export async function up(): Promise<void> {
   }
 }
 
-function printBanner(config: ReturnType<typeof loadConfig>, stack: Awaited<ReturnType<typeof startLocalStack>>, sandboxUrl?: string, streaming = false) {
+/**
+ * The daily and nightly schedules, created or updated to this config. On a lake with no sealed
+ * day yet, the daily run is triggered at once: it collects yesterday and starts backfills for the
+ * rest of the API's retention, so data starts arriving now rather than at the next 02:00 UTC.
+ */
+async function applySchedules(client: Client, config: Config, s3: S3Client): Promise<string> {
+  const daily = await applyDailySchedule(client, config);
+  await applyRecrawlSchedule(client, config);
+  const id = dailyScheduleId(config.org);
+  if ((await sealedDays(s3, config.s3.bucket, config.org)).size === 0) {
+    await client.schedule.getHandle(id).trigger();
+    return `Schedules ${daily}; the lake has no sealed day yet, so ${id} runs now: watch it in the Web UI (GcauditOrg="${config.org}") or with gcaudit status.`;
+  }
+  return `Schedules ${daily}: ${id} collects the previous UTC day daily, ${config.collection.dailyLagMinutes} minutes after midnight UTC.`;
+}
+
+function printBanner(
+  config: Config,
+  stack: Awaited<ReturnType<typeof startLocalStack>>,
+  { sandboxUrl, streaming, schedules }: { sandboxUrl?: string; streaming: boolean; schedules: string },
+) {
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   const queues = taskQueues(config.temporal.taskQueue);
   const rows: [string, string][] = [
@@ -78,5 +101,5 @@ function printBanner(config: ReturnType<typeof loadConfig>, stack: Awaited<Retur
   rows.push(['Worker', `task queues ${queues.daily} (${config.genesys.requestsPerMinute}/min), ${queues.backfill} (${config.genesys.backfillRequestsPerMinute}/min), ${queues.lake}`]);
   rows.push(['Logs', rel(stack.logDir)]);
   const width = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(`gcaudit local stack is up\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(`gcaudit local stack is up\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n${schedules}\nPress Ctrl-C to stop.\n`);
 }
