@@ -106,7 +106,9 @@ async function main() {
     let historyEvents = 0;
     for (const day of days) historyEvents += (await client.workflow.getHandle(`collect-day/bench/${day}`).describe()).historyLength;
 
-    const apiRequests = stats.requests - before.requests - (stats.byRoute['POST /oauth/token'] ?? 0) + (before.byRoute['POST /oauth/token'] ?? 0);
+    // API requests only: not the token endpoint nor the simulator's own control routes.
+    const api = (s: typeof stats) => s.requests - (s.byRoute.oauth ?? 0) - (s.byRoute.sim ?? 0);
+    const apiRequests = api(stats) - api(before);
     const r429 = stats.rateLimited + stats.fault429 - before.rateLimited - before.fault429;
     const floorMs = (floorRequests / BACKFILL_RATE) * 60_000;
     const report = {

@@ -75,6 +75,10 @@ test('a backfill with 429s, 5xx, resets, 30-second tokens and repeated pages col
     assert.equal(result.failed.length, 0);
     assert.ok(stats.fault429 - before.fault429 > 0 && stats.fault5xx - before.fault5xx > 0 && stats.resets - before.resets > 0, 'the faults happened');
     assert.ok(result.rateLimited > 0, 'the progress counts the 429s it waited out');
+    // Each activity counts its own requests, not those of the activities running beside it.
+    const apiRequests = (s: typeof stats) => s.requests - (s.byRoute.oauth ?? 0) - (s.byRoute.sim ?? 0);
+    assert.ok(result.requests <= apiRequests(stats) - apiRequests(before), `${result.requests} counted, ${apiRequests(stats) - apiRequests(before)} served`);
+    assert.ok(result.requests >= result.pages, 'at least one request a page');
     assert.ok(elapsed > 35_000, `the run outlived a 30-second token (${elapsed} ms)`);
     assert.ok(stats.tokensIssued - before.tokensIssued >= 2, 'the token was refreshed');
     await assertLakeMatchesTruth(config, org, days);

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { RateLimitedError } from '../errors';
 import { AuditClient, AuditQueryRequest, MAX_PAGE_SIZE } from '../genesys/audit-client';
+import { countRequests } from '../genesys/request-count';
 import { reconcileDay } from '../ingest/reconcile';
 import { sealDay, SealResult } from '../lake/day-sealer';
 import { pageChunkName, quarantineKey, stagingChunkKey, stagingPrefix } from '../lake/keys';
@@ -59,19 +60,22 @@ const MAX_IN_ACTIVITY_WAIT_MS = 5_000;
 export function createCollectActivities(deps: CollectDeps) {
   const { config, s3, genesys, transform } = deps;
 
-  /** Runs one API call, waiting out 429s for the server's delay and counting them. */
+  /** Runs one API call, waiting out short 429s for the server's delay; counts its requests and 429s. */
   async function withRateLimit<T>(call: () => Promise<T>): Promise<{ value: T; rateLimited: number; requests: number }> {
-    const before = genesys.stats().requests;
-    for (let rateLimited = 0; ; rateLimited++) {
-      try {
-        const value = await call();
-        return { value, rateLimited, requests: genesys.stats().requests - before };
-      } catch (err) {
-        if (!(err instanceof RateLimitedError) || rateLimited >= IN_ACTIVITY_RATE_LIMIT_RETRIES || err.retryAfterMs > MAX_IN_ACTIVITY_WAIT_MS) throw err;
-        Context.current().heartbeat({ rateLimited: rateLimited + 1 });
-        await Context.current().sleep(err.retryAfterMs);
+    let rateLimited = 0;
+    const { value, requests } = await countRequests(async () => {
+      for (;;) {
+        try {
+          return await call();
+        } catch (err) {
+          if (!(err instanceof RateLimitedError) || rateLimited >= IN_ACTIVITY_RATE_LIMIT_RETRIES || err.retryAfterMs > MAX_IN_ACTIVITY_WAIT_MS) throw err;
+          rateLimited++;
+          Context.current().heartbeat({ rateLimited });
+          await Context.current().sleep(err.retryAfterMs);
+        }
       }
-    }
+    });
+    return { value, rateLimited, requests };
   }
 
   return {

@@ -5,6 +5,7 @@ import { AuditLogMessage } from '../model/audit-log-message';
 import { apiError, headerValue, HttpResponse, jsonBody, send } from './http';
 import { genesysEndpoints } from './regions';
 import { RequestBudget } from './request-budget';
+import { noteRequest } from './request-count';
 import { TokenProvider } from './token-provider';
 
 export type QueryState = 'Queued' | 'Running' | 'Succeeded' | 'Failed' | 'Cancelled' | string;
@@ -98,6 +99,7 @@ export class AuditClient {
       // The download URL is pre-signed: no bearer token goes to it.
       await this.budget.take();
       this.requests++;
+      noteRequest();
       const download = await send(this.dispatcher, url, { method: 'GET' });
       if (download.status !== 200) throw apiError('audit results download', download);
       const page = jsonBody('audit results download', download, isResultsPage);
@@ -129,6 +131,7 @@ export class AuditClient {
       const token = await this.tokens.token();
       await this.budget.take();
       this.requests++;
+      noteRequest();
       const res = await send(this.dispatcher, `${this.apiBase}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
