@@ -2,6 +2,7 @@
  * Standalone worker process (the container's entry point). Connects to the configured Temporal
  * and S3, checks the lake bucket, and runs until SIGINT/SIGTERM.
  */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { reportPrivileges } from '../genesys/privilege-check';
 import { ensureLakeBucket } from '../s3/lake-bucket';
@@ -13,7 +14,9 @@ import { createWorkers, runWorkers } from './worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 async function main() {
-  const deps = createWorkerDependencies(loadConfig());
+  const loaded = loadConfig();
+  Runtime.install({ logger: new DefaultLogger(loaded.logLevel.toUpperCase() as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR') });
+  const deps = createWorkerDependencies(loaded);
   const { config } = deps;
   const workflowBundle = prebuiltWorkflowBundle();
   await ensureLakeBucket(deps.s3, config.s3.bucket);

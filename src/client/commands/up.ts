@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Config, loadConfig } from '../../config/config';
 import { sealedDays } from '../../lake/sealed-days';
@@ -23,6 +24,8 @@ import { prebuiltWorkflowBundle } from '../../worker/workflow-bundle';
  */
 export async function up(): Promise<void> {
   let config = loadConfig();
+  // The terminal shows the banner and what needs attention; worker state changes are debug.
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
   const workflowBundle = prebuiltWorkflowBundle();
   const stack = await startLocalStack(config);
   const stops: Array<() => Promise<void>> = [stack.stop];
