@@ -8,6 +8,7 @@ import { createSigner, ManifestSigner } from '../../src/lake/signing';
 import { writeStagingChunk } from '../../src/lake/staging';
 import { LakeRow } from '../../src/model/canonical';
 import { freshLake } from '../harness/env';
+import { lakeRow } from '../harness/lake';
 
 export interface SealedLake {
   config: Config;
@@ -17,31 +18,7 @@ export interface SealedLake {
   days: string[];
 }
 
-export function lakeRow(eventId: string, time: string, extra: Partial<LakeRow> = {}): LakeRow {
-  return {
-    event_id: eventId,
-    event_time: time,
-    service_name: 'PeoplePermissions',
-    level: 'USER',
-    action: 'Update',
-    status: 'SUCCESS',
-    entity_type: 'Role',
-    entity_id: 'role-1',
-    entity_name: 'Admin',
-    user_id: 'user-1',
-    user_name: null,
-    client_id: null,
-    remote_ip: '203.0.113.7',
-    transaction_id: `tx-${eventId}`,
-    change_index: 0,
-    property: null,
-    old_value: null,
-    new_value: null,
-    source: 'api',
-    extra: null,
-    ...extra,
-  };
-}
+export { lakeRow };
 
 /** Seals `count` consecutive days from `first`, day i with i + 2 events (so each day differs). */
 export async function sealedLake(opts: { org: string; first: string; count: number; env?: Record<string, string> }): Promise<SealedLake> {

@@ -6,6 +6,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { listKeys } from '../../src/lake/day-sealer';
 import { openDuckDb } from '../../src/lake/duckdb';
 import { LakeTable, partitionPrefix } from '../../src/lake/keys';
+import { LakeRow } from '../../src/model/canonical';
 
 export interface DayContents {
   keys: string[];
@@ -42,4 +43,31 @@ export async function readDay(s3: S3Client, bucket: string, org: string, day: st
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A plausible lake row for tests that write the lake directly. */
+export function lakeRow(eventId: string, time: string, extra: Partial<LakeRow> = {}): LakeRow {
+  return {
+    event_id: eventId,
+    event_time: time,
+    service_name: 'PeoplePermissions',
+    level: 'USER',
+    action: 'Update',
+    status: 'SUCCESS',
+    entity_type: 'Role',
+    entity_id: 'role-1',
+    entity_name: 'Admin',
+    user_id: 'user-1',
+    user_name: null,
+    client_id: null,
+    remote_ip: '203.0.113.7',
+    transaction_id: `tx-${eventId}`,
+    change_index: 0,
+    property: null,
+    old_value: null,
+    new_value: null,
+    source: 'api',
+    extra: null,
+    ...extra,
+  };
 }

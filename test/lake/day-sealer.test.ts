@@ -17,36 +17,16 @@ import { writeStagingChunk } from '../../src/lake/staging';
 import { LakeRow } from '../../src/model/canonical';
 import { putLockedObject } from '../../src/s3/locked-object';
 import { freshLake } from '../harness/env';
+import { lakeRow } from '../harness/lake';
 
 const signer = createSigner(
   new Secret(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
 );
 const ORG = 'acme';
 
-function row(eventId: string, time: string, changeIndex = 0, extra: Partial<LakeRow> = {}): LakeRow {
-  return {
-    event_id: eventId,
-    event_time: time,
-    service_name: 'PeoplePermissions',
-    level: 'USER',
-    action: 'Update',
-    status: 'SUCCESS',
-    entity_type: 'Role',
-    entity_id: 'role-1',
-    entity_name: 'Admin',
-    user_id: 'user-1',
-    user_name: null,
-    client_id: null,
-    remote_ip: '203.0.113.7',
-    transaction_id: `tx-${eventId}`,
-    change_index: changeIndex,
-    property: changeIndex === 0 ? null : `p${changeIndex}`,
-    old_value: null,
-    new_value: changeIndex === 0 ? null : 'v',
-    source: 'api',
-    extra: null,
-    ...extra,
-  };
+/** A lake row; change_index > 0 rows carry a property change. */
+function row(eventId: string, time: string, changeIndex = 0): LakeRow {
+  return lakeRow(eventId, time, changeIndex === 0 ? {} : { change_index: changeIndex, property: `p${changeIndex}`, new_value: 'v' });
 }
 
 let config: Config;
