@@ -5,7 +5,7 @@
  * in events per second, beside a plain JSON.parse of the same page bytes in the same run; and
  * the peak RSS of the process writing 1M events. S3 is left out: it is network, not the writer.
  *
- *   npm run bench:writer            # 1,000,000 events
+ *   npm run bench:writer            # 1,000,000 events, compiled (as the worker runs)
  *   EVENTS=200000 npm run bench:writer
  *
  * The pipeline runs in a child process pinned to one core (its VmHWM is the peak RSS), one page
@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { Secret } from '../src/config/secret';
 import { SETTINGS } from '../src/config/settings';
 import { openDuckDb } from '../src/lake/duckdb';
-import { mergeStaged } from '../src/lake/merge-staged';
+import { MERGE_MEMORY_LIMIT, mergeStaged } from '../src/lake/merge-staged';
 import { stagingChunkBytes } from '../src/lake/staging';
 import { transformBatch, transformContext } from '../src/transform/pipeline';
 import { syntheticApiRecords } from './transform-records';
@@ -75,7 +75,7 @@ async function child() {
     }
     const rssBeforeMerge = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
     const t0 = process.hrtime.bigint();
-    const db = await openDuckDb({ threads: 1, memoryLimit: '128MB', tempDirectory: path.join(dir, 'spill') });
+    const db = await openDuckDb({ threads: 1, memoryLimit: MERGE_MEMORY_LIMIT, tempDirectory: path.join(dir, 'spill') });
     const merged = await mergeStaged(db.connection, { staged, existing: [], day: DAY, outDir: dir });
     db.close();
     times.parquet = seconds(t0);

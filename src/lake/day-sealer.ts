@@ -11,7 +11,7 @@ import { openDuckDb } from './duckdb';
 import { eventPartKey } from './keys';
 import { Manifest, MANIFEST_SCHEMA, ManifestBody, ManifestObject, ManifestQuery } from './manifest';
 import { ManifestChain } from './manifest-chain';
-import { mergeStaged } from './merge-staged';
+import { MERGE_MEMORY_LIMIT, mergeStaged } from './merge-staged';
 import { parquetRelation } from './parquet';
 import { ManifestSigner } from './signing';
 
@@ -67,7 +67,7 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
   const chain = new ManifestChain({ s3, bucket, org: req.org, lake: config.lake });
   const previous = await chain.dayManifests(req.day);
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-seal-'));
-  const db = await openDuckDb({ threads: 1, memoryLimit: '128MB', tempDirectory: path.join(work, 'spill') });
+  const db = await openDuckDb({ threads: 1, memoryLimit: MERGE_MEMORY_LIMIT, tempDirectory: path.join(work, 'spill') });
   try {
     const staged = await download(s3, bucket, await listKeys(s3, bucket, req.stagingPrefix), path.join(work, 'staged'), '.ndjson.gz');
     const existing = await download(

@@ -3,6 +3,9 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from './duckdb';
 import { LAKE_SELECT, parquetRelation, parquetStats, ParquetStats, rowFilesRelation } from './parquet';
 
+/** DuckDB's memory for merging a day (it spills to disk beyond; below this the merge runs out). */
+export const MERGE_MEMORY_LIMIT = '128MB';
+
 /** Staged chunk files per Parquet part: about 500 events a chunk, so parts of ~250k events. */
 export const CHUNKS_PER_PART = 500;
 const ROW_GROUP_SIZE = 10_000;
