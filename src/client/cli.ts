@@ -81,6 +81,7 @@ program
   .option('--failed-queries <share>', 'share of async queries that end Failed')
   .option('--slow-polls <n>', 'extra status polls before a query completes')
   .option('--firehose-interval <seconds>', 'also deliver the EventBridge stream to S3 raw/ every N seconds')
+  .option('--client-roles <roles>', 'roles of the sandbox OAuth client: least-privilege (audits:audit:view only) or admin', 'least-privilege')
   .action(sim);
 
 const check = program.command('check').description('compliance checks (checks/*.sql) over the lake');

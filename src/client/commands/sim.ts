@@ -20,6 +20,7 @@ export interface SimCommandOptions {
   failedQueries?: string;
   slowPolls?: string;
   firehoseInterval?: string;
+  clientRoles: string;
 }
 
 
@@ -54,6 +55,9 @@ export async function sim(opts: SimCommandOptions): Promise<void> {
   set('failedQueryShare', 'failed-queries', opts.failedQueries, 0, 1);
   set('slowQueryExtraPolls', 'slow-polls', opts.slowPolls, 0, 1000);
   const firehoseSeconds = number('firehose-interval', opts.firehoseInterval, 1);
+  if (opts.clientRoles !== 'least-privilege' && opts.clientRoles !== 'admin') {
+    throw new ConfigError(`--client-roles: expected least-privilege or admin (got ${JSON.stringify(opts.clientRoles)})`);
+  }
   const s3 = firehoseSeconds ? createS3Client(config) : undefined;
 
   const simulator = await startSimulator({
@@ -64,6 +68,7 @@ export async function sim(opts: SimCommandOptions): Promise<void> {
     clientId,
     clientSecret,
     faults,
+    clientRoles: opts.clientRoles,
     firehose: s3 ? { s3, bucket: config.s3.bucket, intervalMs: firehoseSeconds! * 1000 } : undefined,
   });
   const file = path.join(config.dataDir, 'local-credentials.json');
