@@ -12,7 +12,7 @@ import { temporalAddress } from '../src/temporal/connection';
 import { taskQueues } from '../src/temporal/task-queues';
 import { backfillWorkflow } from '../src/workflows';
 import { backfillProgressQuery, BackfillProgress } from '../src/workflows/backfill';
-import { freshLake, uniqueName } from './harness/env';
+import { freshLake, sandboxEnv, uniqueName } from './harness/env';
 import { readDay } from './harness/lake';
 import { startTestWorkers } from './harness/workers';
 
@@ -29,10 +29,7 @@ function lakeEnv(org: string, extra: Record<string, string> = {}): Record<string
   return {
     GCAUDIT_ORG: org,
     LAKE_RETENTION_DAYS: '1',
-    GENESYS_API_BASE: sim.baseUrl,
-    GENESYS_LOGIN_BASE: sim.loginUrl,
-    GENESYS_CLIENT_ID: sim.clientId,
-    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    ...sandboxEnv(sim),
     ...extra,
   };
 }

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { addDays, dayOf } from '../src/days';
-import { PROJECT_ROOT } from '../src/paths';
 import { startSimulator, Simulator } from '../src/sim';
-import { freshLake, uniqueName } from './harness/env';
+import { freshLake, sandboxEnv, uniqueName } from './harness/env';
+import { gcaudit as run } from './harness/gcaudit';
 import { startTestWorkers, TestWorkers } from './harness/workers';
 
-// gcaudit as a user runs it: the compiled CLI in its own process, against the harness's Temporal
+// gcaudit as a user runs it: the CLI in its own process, against the harness's Temporal
 // and MinIO, the sandbox org, and real workers.
 
 let sim: Simulator;
@@ -23,10 +21,7 @@ before(async () => {
     GCAUDIT_ORG: org,
     TEMPORAL_TASK_QUEUE: queue,
     LAKE_RETENTION_DAYS: '1',
-    GENESYS_API_BASE: sim.baseUrl,
-    GENESYS_LOGIN_BASE: sim.loginUrl,
-    GENESYS_CLIENT_ID: sim.clientId,
-    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    ...sandboxEnv(sim),
     GENESYS_REQUESTS_PER_MINUTE: '3000',
     BACKFILL_REQUESTS_PER_MINUTE: '3000',
     GENESYS_ORG_REQUESTS_PER_MINUTE: '6000',
@@ -42,19 +37,7 @@ after(async () => {
   await sim.close();
 });
 
-function gcaudit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/client/cli.js'), ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const gcaudit = (...args: string[]) => run(env, ...args);
 
 const today = dayOf(Date.now());
 

@@ -4,7 +4,7 @@ import { Config } from '../src/config/config';
 import { startSimulator, Simulator } from '../src/sim';
 import { collectDayWorkflow } from '../src/workflows';
 import { collectProgressQuery } from '../src/workflows/collect-day';
-import { freshLake } from './harness/env';
+import { freshLake, sandboxEnv } from './harness/env';
 import { readDay } from './harness/lake';
 import { startTestWorkers, TestWorkers } from './harness/workers';
 
@@ -18,10 +18,7 @@ before(async () => {
   const lake = await freshLake({
     GCAUDIT_ORG: ORG,
     LAKE_RETENTION_DAYS: '1',
-    GENESYS_API_BASE: sim.baseUrl,
-    GENESYS_LOGIN_BASE: sim.loginUrl,
-    GENESYS_CLIENT_ID: sim.clientId,
-    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    ...sandboxEnv(sim),
     GENESYS_REQUESTS_PER_MINUTE: '6000',
     BACKFILL_REQUESTS_PER_MINUTE: '3000',
     GENESYS_ORG_REQUESTS_PER_MINUTE: '10000',

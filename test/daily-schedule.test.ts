@@ -5,7 +5,7 @@ import { applyDailySchedule, dailyScheduleId } from '../src/client/schedule';
 import { Config } from '../src/config/config';
 import { addDays, dayOf } from '../src/days';
 import { startSimulator, Simulator } from '../src/sim';
-import { freshLake, uniqueName } from './harness/env';
+import { freshLake, sandboxEnv, uniqueName } from './harness/env';
 import { readDay } from './harness/lake';
 import { startTestWorkers, TestWorkers } from './harness/workers';
 
@@ -22,10 +22,7 @@ before(async () => {
     TEMPORAL_TASK_QUEUE: queue,
     LAKE_RETENTION_DAYS: '1',
     AUDIT_RETENTION_DAYS: '3',
-    GENESYS_API_BASE: sim.baseUrl,
-    GENESYS_LOGIN_BASE: sim.loginUrl,
-    GENESYS_CLIENT_ID: sim.clientId,
-    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    ...sandboxEnv(sim),
     GENESYS_REQUESTS_PER_MINUTE: '3000',
     BACKFILL_REQUESTS_PER_MINUTE: '3000',
     GENESYS_ORG_REQUESTS_PER_MINUTE: '6000',

@@ -2,7 +2,7 @@
 import { Config } from '../../src/config/config';
 import { startSimulator, Simulator } from '../../src/sim';
 import { collectDayWorkflow } from '../../src/workflows';
-import { freshLake } from '../harness/env';
+import { freshLake, sandboxEnv } from '../harness/env';
 import { startTestWorkers, TestWorkers } from '../harness/workers';
 
 export interface CheckLake {
@@ -36,10 +36,7 @@ export async function checkLake(opts: { seed: string; org: string; env?: Record<
   const { config, s3 } = await freshLake({
     GCAUDIT_ORG: opts.org,
     LAKE_RETENTION_DAYS: '1',
-    GENESYS_API_BASE: sim.baseUrl,
-    GENESYS_LOGIN_BASE: sim.loginUrl,
-    GENESYS_CLIENT_ID: sim.clientId,
-    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    ...sandboxEnv(sim),
     GENESYS_REQUESTS_PER_MINUTE: '6000',
     BACKFILL_REQUESTS_PER_MINUTE: '3000',
     GENESYS_ORG_REQUESTS_PER_MINUTE: '10000',

@@ -10,7 +10,7 @@ import { runChecksWorkflow } from '../../src/workflows';
 import { checkLake, CheckLake } from '../checks/lake-fixture';
 import { uniqueName } from '../harness/env';
 import { chromiumAvailable, dumpDom, printToPdf, screenshot } from './chromium';
-import { gcaudit } from './cli';
+import { gcaudit } from '../harness/gcaudit';
 
 // Two days collected from the sandbox org through the real collect-day workflow (the checks run
 // after each seal and store their findings), exported with the CLI, and the report opened in

@@ -11,7 +11,7 @@ import { CreateBucketCommand, HeadObjectCommand, PutBucketLifecycleConfiguration
 import { describeRetention } from '../../src/evidence/init';
 import { createS3Client } from '../../src/s3/client';
 import { testConfig, uniqueName } from '../harness/env';
-import { gcaudit } from './cli';
+import { gcaudit } from '../harness/gcaudit';
 import { RecordedS3, startRecordedS3 } from './recorded-s3';
 
 let s3: S3Client;

@@ -10,10 +10,11 @@ import * as platformClient from 'purecloud-platform-client-v2';
 import { loadConfig } from '../../src/config/config';
 import { reportPrivileges } from '../../src/genesys/privilege-check';
 import { Simulator, startSimulator } from '../../src/sim';
+import { sandboxEnv } from '../harness/env';
 
 let sim: Simulator;
 const config = () =>
-  loadConfig({ ...process.env, GENESYS_API_BASE: sim.baseUrl, GENESYS_LOGIN_BASE: sim.loginUrl, GENESYS_CLIENT_ID: sim.clientId, GENESYS_CLIENT_SECRET: sim.clientSecret });
+  loadConfig({ ...process.env, ...sandboxEnv(sim) });
 
 before(async () => {
   sim = await startSimulator({ seed: 'privilege-check', eventsPerDay: 50, rateLimitPerMinute: 100_000 });

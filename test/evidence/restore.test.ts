@@ -21,7 +21,7 @@ import { verifyLake } from '../../src/evidence/verify';
 import { createS3Client } from '../../src/s3/client';
 import { archiveRestoreWorkflow } from '../../src/workflows';
 import { timeSkippingServerPath, uniqueName, workflowBundle } from '../harness/env';
-import { gcaudit } from './cli';
+import { gcaudit } from '../harness/gcaudit';
 import { RecordedS3, startRecordedS3 } from './recorded-s3';
 import { sealedLake, SealedLake } from './sealed-lake';
 

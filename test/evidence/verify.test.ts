@@ -10,7 +10,7 @@ import { verifyLake, VerifyReport } from '../../src/evidence/verify';
 import { manifestChainKey, partitionPrefix } from '../../src/lake/keys';
 import { Manifest } from '../../src/lake/manifest';
 import { ManifestChain } from '../../src/lake/manifest-chain';
-import { gcaudit } from './cli';
+import { gcaudit } from '../harness/gcaudit';
 import { sealedLake, SealedLake } from './sealed-lake';
 
 // Tampering the way an attacker with write access to the bucket can: Object Lock protects

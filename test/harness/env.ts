@@ -36,3 +36,13 @@ export async function freshLake(overrides: Record<string, string> = {}): Promise
 export function timeSkippingServerPath(): string {
   return toolPath('temporal-test-server');
 }
+
+/** The settings that point gcaudit at a sandbox org (the simulator) started by the test. */
+export function sandboxEnv(sim: { baseUrl: string; loginUrl: string; clientId: string; clientSecret: string }): Record<string, string> {
+  return {
+    GENESYS_API_BASE: sim.baseUrl,
+    GENESYS_LOGIN_BASE: sim.loginUrl,
+    GENESYS_CLIENT_ID: sim.clientId,
+    GENESYS_CLIENT_SECRET: sim.clientSecret,
+  };
+}
