@@ -16,7 +16,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { objectExists } from '../src/s3/not-found';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config/config';
@@ -45,16 +46,6 @@ const NO_FAULTS = { neverDeliveredShare: 0, unparsableShare: 0, truncatedShare: 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const seconds = (ms: number) => +(ms / 1000).toFixed(1);
-
-async function exists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch (err) {
-    if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return false;
-    throw err;
-  }
-}
 
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -118,7 +109,7 @@ async function main() {
       if (ids.length === 0) continue;
       const day = new Date(landed).toISOString().slice(0, 10);
       const part = liveStreamPartKey(ORG, day, rawObjectHash(key, etag));
-      while (!(await exists(s3, 'bench-lake', part))) await sleep(100);
+      while (!(await objectExists(s3, 'bench-lake', part))) await sleep(100);
       const partAt = Date.now();
       const sql = `SELECT count(DISTINCT event_id) FROM audit_events_all WHERE event_id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
       for (;;) {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
+import { objectExists } from '../s3/not-found';
 import { Config } from '../config/config';
 import { ImmutabilityError } from '../errors';
 import { canonicalJson } from '../lake/canonical-json';
@@ -35,7 +36,7 @@ export async function storeFindings(s3: S3Client, config: Pick<Config, 's3' | 'l
     .update(canonicalJson({ check: run.check.id, window: run.window, params: run.params, findings: run.findings }))
     .digest('hex');
   const key = findingsKey(org, run, resultsSha256);
-  if (await exists(s3, config.s3.bucket, key)) return { key, written: false, findings: run.findings.length, resultsSha256 };
+  if (await objectExists(s3, config.s3.bucket, key)) return { key, written: false, findings: run.findings.length, resultsSha256 };
 
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-findings-'));
   const db = await openDuckDb({ threads: 1, memoryLimit: '128MB' });
@@ -87,14 +88,4 @@ export async function storeFindings(s3: S3Client, config: Pick<Config, 's3' | 'l
 export function findingsKey(org: string, run: Pick<CheckRun, 'check' | 'window'>, resultsSha256: string): string {
   const compact = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${partitionPrefix(org, 'audit_findings', windowDays(run.window).from)}${run.check.id}-${compact(run.window.from)}-${compact(run.window.to)}-${resultsSha256.slice(0, 12)}.parquet`;
-}
-
-async function exists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch (err) {
-    if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return false;
-    throw err;
-  }
 }

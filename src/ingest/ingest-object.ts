@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { isNotFound } from '../s3/not-found';
 import { Config } from '../config/config';
 import { InvalidDataError } from '../errors';
 import { openDuckDb } from '../lake/duckdb';
@@ -232,7 +233,7 @@ async function getObject(s3: S3Client, bucket: string, key: string): Promise<{ b
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return { body: Buffer.from(await res.Body!.transformToByteArray()), etag: res.ETag };
   } catch (err) {
-    if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey')) return {};
+    if (isNotFound(err)) return {};
     throw err;
   }
 }

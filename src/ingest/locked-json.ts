@@ -1,4 +1,5 @@
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { isNotFound } from '../s3/not-found';
 import { Config } from '../config/config';
 import { ImmutabilityError } from '../errors';
 import { putLockedObject } from '../s3/locked-object';
@@ -23,7 +24,7 @@ export async function readJson<T>(s3: S3Client, bucket: string, key: string): Pr
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return JSON.parse(await res.Body!.transformToString('utf8')) as T;
   } catch (err) {
-    if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey')) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }

@@ -5,7 +5,7 @@
  * stream never delivered is in the sealed table anyway; this only reports.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { listKeys } from '../lake/day-sealer';
+import { listKeys } from '../s3/list-objects';
 import { RehydrationRequest } from './envelope';
 import { rehydrationsPrefix, streamIdsPrefix } from './ingest-keys';
 import { readJson } from './locked-json';

@@ -1,4 +1,5 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { listKeys } from '../s3/list-objects';
 import { Config } from '../config/config';
 import { ImmutabilityError, InvalidDataError } from '../errors';
 import { putLockedObject } from '../s3/locked-object';
@@ -38,7 +39,7 @@ export class ManifestChain {
 
   /** Every chain entry key, in sequence order. */
   async listChainKeys(): Promise<string[]> {
-    return (await this.list(manifestChainPrefix(this.deps.org))).filter((k) => chainSeq(k) !== undefined).sort();
+    return (await listKeys(this.deps.s3, this.deps.bucket, manifestChainPrefix(this.deps.org))).filter((k) => chainSeq(k) !== undefined).sort();
   }
 
   async tail(): Promise<ChainLink | null> {
@@ -93,7 +94,7 @@ export class ManifestChain {
 
   /** The day's pointers, oldest version first. */
   async dayPointers(day: string): Promise<DayPointer[]> {
-    const keys = (await this.list(dayPointerPrefix(this.deps.org, day))).sort();
+    const keys = (await listKeys(this.deps.s3, this.deps.bucket, dayPointerPrefix(this.deps.org, day))).sort();
     const pointers: DayPointer[] = [];
     for (const key of keys) pointers.push(JSON.parse((await this.getBytes(key)).toString('utf8')) as DayPointer);
     return pointers;
@@ -133,16 +134,5 @@ export class ManifestChain {
   private async getBytes(key: string): Promise<Buffer> {
     const res = await this.deps.s3.send(new GetObjectCommand({ Bucket: this.deps.bucket, Key: key }));
     return Buffer.from(await res.Body!.transformToByteArray());
-  }
-
-  private async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.deps.s3.send(new ListObjectsV2Command({ Bucket: this.deps.bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return keys;
   }
 }

@@ -3,9 +3,10 @@ import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { daysBetween } from '../days';
 import { LakeTable, partitionPrefix, tablePrefix } from '../lake/keys';
+import { listObjects } from '../s3/list-objects';
 
 export interface LakeFile {
   /** Local path, laid out like the lake key (…/year=/month=/day=/name.parquet), so Hive partitioning reads it. */
@@ -29,22 +30,11 @@ export class S3PartitionCache implements PartitionSource {
     const prefixes = days ? daysBetween(days.from, days.to).map((d) => partitionPrefix(this.opts.org, table, d)) : [tablePrefix(this.opts.org, table)];
     const out: LakeFile[] = [];
     for (const prefix of prefixes) {
-      for (const obj of await this.list(prefix)) {
+      for (const obj of await listObjects(this.opts.s3, this.opts.bucket, prefix)) {
         if (!obj.key.endsWith('.parquet')) continue;
         out.push(await this.fetch(obj.key, obj.size));
       }
     }
-    return out;
-  }
-
-  private async list(prefix: string): Promise<Array<{ key: string; size: number }>> {
-    const out: Array<{ key: string; size: number }> = [];
-    let token: string | undefined;
-    do {
-      const page = await this.opts.s3.send(new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 });
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
     return out;
   }
 

@@ -1,6 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
-import { listKeys } from '../lake/day-sealer';
+import { listKeys } from '../s3/list-objects';
 import { pad } from '../lake/keys';
 import { putLockedObject } from '../s3/locked-object';
 import { ExtraColumn } from './extra-columns';

@@ -7,6 +7,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { ConfigError } from '../errors';
+import { isNotFound } from './not-found';
 
 export interface LakeBucketState {
   created: boolean;
@@ -23,7 +24,7 @@ export async function ensureLakeBucket(s3: S3Client, bucket: string): Promise<La
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch (err) {
-    if (!(err instanceof S3ServiceException) || err.$metadata.httpStatusCode !== 404) throw err;
+    if (!isNotFound(err)) throw err;
     await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
     created = true;
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { listKeys } from '../../src/lake/day-sealer';
+import { listKeys } from '../../src/s3/list-objects';
 import { openDuckDb } from '../../src/lake/duckdb';
 import { LakeTable, partitionPrefix } from '../../src/lake/keys';
 import { LakeRow } from '../../src/model/canonical';

@@ -15,7 +15,7 @@ import { WorkflowHandle } from '@temporalio/client';
 import { Config } from '../../src/config/config';
 import { Secret } from '../../src/config/secret';
 import { MAX_DECODED_BYTES } from '../../src/ingest/decode';
-import { listKeys } from '../../src/lake/day-sealer';
+import { listKeys } from '../../src/s3/list-objects';
 import { ingestOutcomesPrefix, streamIdsKey } from '../../src/ingest/ingest-keys';
 import { putLockedJson } from '../../src/ingest/locked-json';
 import { reconcileDay } from '../../src/ingest/reconcile';

@@ -7,7 +7,8 @@ import { GetObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObj
 import { Config } from '../../src/config/config';
 import { Secret } from '../../src/config/secret';
 import { ImmutabilityError } from '../../src/errors';
-import { listKeys, sealDay, SealRequest } from '../../src/lake/day-sealer';
+import { sealDay, SealRequest } from '../../src/lake/day-sealer';
+import { listKeys } from '../../src/s3/list-objects';
 import { openDuckDb } from '../../src/lake/duckdb';
 import { partitionPrefix, stagingChunkKey, stagingPrefix } from '../../src/lake/keys';
 import { verifyManifestSignature } from '../../src/lake/manifest';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { S3Client } from '@aws-sdk/client-s3';
 import { openDuckDb } from '../../src/lake/duckdb';
-import { listKeys } from '../../src/lake/day-sealer';
+import { listKeys } from '../../src/s3/list-objects';
 import { partitionPrefix } from '../../src/lake/keys';
 import { DuckDbQueryEngine } from '../../src/query/duckdb-engine';
 import { rowObjects } from '../../src/query/engine';
