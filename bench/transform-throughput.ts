@@ -1,13 +1,13 @@
 /**
- * Transform throughput on one core: normalize + minimize + mask + flatten on synthetic realistic
+ * Transform throughput on one core: normalize + minimize + mask + event line on synthetic realistic
  * API records, against plain JSON.parse of the same bytes as the yardstick.
  *
  *   node --import tsx bench/transform-throughput.ts [events]
  */
 import { Secret } from '../src/config/secret';
 import { SETTINGS } from '../src/config/settings';
-import type { CanonicalEvent, LakeRow } from '../src/model/canonical';
-import { flatten } from '../src/transform/flatten';
+import { eventLine } from '../src/lake/event-lines';
+import type { CanonicalEvent } from '../src/model/canonical';
 import { normalizeApi } from '../src/transform/normalize-api';
 import { transformBatch, transformContext } from '../src/transform/pipeline';
 import { syntheticApiRecords } from './transform-records';
@@ -57,13 +57,9 @@ rate('normalize', () => {
   return n;
 });
 
-rate('normalize + flatten (no masking)', () => {
+rate('normalize + event line (no masking)', () => {
   let n = 0;
-  for (const page of parsedPages) {
-    const rows: LakeRow[] = [];
-    for (const raw of page) flatten(normalizeApi(raw), rows);
-    n += rows.length;
-  }
+  for (const page of parsedPages) for (const raw of page) n += eventLine(normalizeApi(raw)).length;
   return n;
 });
 
@@ -79,15 +75,15 @@ rate('normalize + minimize + mask', () => {
 });
 
 let rows = 0;
-const transform = rate('transformBatch: normalize+minimize+mask+flatten', () => {
+const transform = rate('transformBatch: normalize+minimize+mask+line', () => {
   rows = 0;
-  for (const page of parsedPages) rows += transformBatch(page, 'api', context).rows.length;
+  for (const page of parsedPages) rows += transformBatch(page, 'api', context).rows;
   return rows;
 });
 
 const both = rate('JSON.parse + transformBatch', () => {
   let n = 0;
-  for (const p of pages) n += transformBatch((JSON.parse(p) as { entities: unknown[] }).entities, 'api', context).rows.length;
+  for (const p of pages) n += transformBatch((JSON.parse(p) as { entities: unknown[] }).entities, 'api', context).rows;
   return n;
 });
 

@@ -92,7 +92,7 @@ export function createCollectActivities(deps: CollectDeps) {
     },
 
     /**
-     * One results page: transformed (normalized, minimized, masked, flattened) and staged in S3
+     * One results page: transformed (normalized, minimized, masked) and staged in S3
      * before the workflow records the next cursor, so a crash resumes at the next page with
      * every earlier page kept. Records that cannot be transformed are quarantined, masked.
      */
@@ -102,8 +102,8 @@ export function createCollectActivities(deps: CollectDeps) {
       );
       const batch = transformBatch(page.entities, 'api', transform);
       const chunk = pageChunkName(input.window, input.page);
-      if (batch.rows.length > 0) {
-        await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(input.org, input.day, input.runId, chunk), rows: batch.rows });
+      if (batch.lines.length > 0) {
+        await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(input.org, input.day, input.runId, chunk), lines: batch.lines });
       }
       if (batch.invalid.length > 0) {
         const records = batch.invalid.map((bad) => ({ ...bad, record: transform.masker.maskValue(page.entities[bad.index]) }));
@@ -118,8 +118,8 @@ export function createCollectActivities(deps: CollectDeps) {
       return {
         cursor: page.cursor ?? null,
         entities: page.entities.length,
-        events: batch.events,
-        rows: batch.rows.length,
+        events: batch.events.length,
+        rows: batch.rows,
         invalid: batch.invalid.length,
         requests,
         rateLimited,

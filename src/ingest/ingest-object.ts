@@ -15,7 +15,7 @@ import { isNotFound } from '../s3/not-found';
 import { Config } from '../config/config';
 import { InvalidDataError } from '../errors';
 import { openDuckDb } from '../lake/duckdb';
-import { RowFile } from '../lake/row-file';
+import { EventLineFile } from '../lake/event-line-file';
 import { TransformContext, transformBatch } from '../transform/pipeline';
 import { decodeRawObject, lines } from './decode';
 import { classifyLine, RehydrationRequest } from './envelope';
@@ -119,11 +119,11 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-ingest-'));
   const db = content ? await openDuckDb({ threads: 1, memoryLimit: '256MB', tempDirectory: path.join(work, 'spill') }) : undefined;
   try {
-    const days = new Map<string, { file: RowFile; complete: Set<string>; rehydrate: Map<string, string>; pending: Array<{ line: number; body: unknown; request: RehydrationRequest }> }>();
+    const days = new Map<string, { file: EventLineFile; complete: Set<string>; rehydrate: Map<string, string>; pending: Array<{ line: number; body: unknown; request: RehydrationRequest }> }>();
     const dayOf = (day: string) => {
       let d = days.get(day);
       if (!d) {
-        d = { file: new RowFile(path.join(work, `${day}.ndjson`)), complete: new Set(), rehydrate: new Map(), pending: [] };
+        d = { file: new EventLineFile(path.join(work, `${day}.ndjson`)), complete: new Set(), rehydrate: new Map(), pending: [] };
         days.set(day, d);
       }
       return d;
@@ -138,8 +138,8 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
       const batch = d.pending;
       d.pending = [];
       const result = transformBatch(batch.map((b) => b.body), 'stream', transform);
-      await d.file.append(result.rows);
-      outcome.events += result.events;
+      await d.file.append(result.lines);
+      outcome.events += result.events.length;
       const bad = new Set(result.invalid.map((i) => i.index));
       batch.forEach((b, i) => {
         if (!bad.has(i)) d.complete.add((b.body as { id: string }).id);
@@ -179,9 +179,9 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
     for (const [day, d] of [...days].sort(([a], [b]) => a.localeCompare(b))) {
       if (d.pending.length > 0) await flush(d);
       await d.file.close();
-      if (d.file.rows > 0) {
+      if (d.file.lines > 0) {
         const part = await writeLivePart(s3, config, db!.connection, {
-          rowFiles: [d.file.path],
+          lineFiles: [d.file.path],
           key: liveStreamPartKey(input.org, day, hash),
           workDir: work,
         });

@@ -1,5 +1,5 @@
 /**
- * Writes lake rows as one locked Parquet part of the live table. The rows are deduplicated by
+ * Writes event lines as one locked Parquet part of the live table. The rows are deduplicated by
  * (event_id, change_index) (the same envelope twice in one object is stored once) and written in
  * a total order, so the same rows give the same bytes: writing a part again is a no-op.
  */
@@ -9,7 +9,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { Config } from '../config/config';
 import { ImmutabilityError } from '../errors';
-import { LAKE_SELECT, parquetStats, rowFilesRelation, writeParquet } from '../lake/parquet';
+import { lakeRowsFrom } from '../lake/event-lines';
+import { parquetStats, writeParquet } from '../lake/parquet';
 import { putLockedObject } from '../s3/locked-object';
 
 export interface WrittenPart {
@@ -25,11 +26,11 @@ export async function writeLivePart(
   s3: S3Client,
   config: Pick<Config, 's3' | 'lake'>,
   c: DuckDBConnection,
-  opts: { rowFiles: string[]; key: string; workDir: string },
+  opts: { lineFiles: string[]; key: string; workDir: string },
 ): Promise<WrittenPart> {
   const file = path.join(opts.workDir, `${path.basename(opts.key)}`);
   // Ties on the key broken by every column, so which duplicate is kept never depends on input order.
-  const relation = `(SELECT ${LAKE_SELECT} FROM ${rowFilesRelation(opts.rowFiles)}
+  const relation = `(SELECT * FROM ${lakeRowsFrom(opts.lineFiles)}
     QUALIFY row_number() OVER (PARTITION BY event_id, change_index ORDER BY event_time, source, extra, property, old_value, new_value) = 1)`;
   await writeParquet(c, { relation, outPath: file });
   const stats = await parquetStats(c, file);

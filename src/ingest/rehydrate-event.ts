@@ -13,7 +13,7 @@ import { Check } from '../checks/check-file';
 import { Config } from '../config/config';
 import { dayInterval } from '../days';
 import { openDuckDb } from '../lake/duckdb';
-import { RowFile } from '../lake/row-file';
+import { EventLineFile } from '../lake/event-line-file';
 import { AuditLogMessage } from '../model/audit-log-message';
 import { EngineName } from '../query/engine';
 import { TransformContext, transformBatch } from '../transform/pipeline';
@@ -57,14 +57,14 @@ export async function storeRehydrated(
     });
     return { invalid: batch.invalid[0].reason };
   }
-  const day = batch.rows[0].event_time.slice(0, 10);
+  const day = batch.events[0].eventTime.slice(0, 10);
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-rehydrate-'));
   const db = await openDuckDb({ threads: 1, memoryLimit: '128MB' });
   try {
-    const file = new RowFile(path.join(work, 'rows.ndjson'));
-    await file.append(batch.rows);
+    const file = new EventLineFile(path.join(work, 'events.ndjson'));
+    await file.append(batch.lines);
     await file.close();
-    const part = await writeLivePart(s3, config, db.connection, { rowFiles: [file.path], key: liveRehydratedPartKey(org, day, req.eventId), workDir: work });
+    const part = await writeLivePart(s3, config, db.connection, { lineFiles: [file.path], key: liveRehydratedPartKey(org, day, req.eventId), workDir: work });
     const done: RehydrationRecord = { eventId: req.eventId, status: 'rehydrated', reason: req.reason, via, liveKey: part.key };
     await putLockedJson(s3, config, rehydrationKey(org, requestDay(req), req.eventId), done);
     return { liveKey: part.key, rows: part.rows };

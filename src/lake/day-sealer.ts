@@ -70,7 +70,7 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-seal-'));
   const db = await openDuckDb({ threads: 1, memoryLimit: MERGE_MEMORY_LIMIT, tempDirectory: path.join(work, 'spill') });
   try {
-    const staged = await download(s3, bucket, await listKeys(s3, bucket, req.stagingPrefix), path.join(work, 'staged'), '.ndjson.gz');
+    const staged = await download(s3, bucket, await listKeys(s3, bucket, req.stagingPrefix), path.join(work, 'staged'), '.ndjson');
     const existing = await download(
       s3,
       bucket,

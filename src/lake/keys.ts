@@ -36,7 +36,7 @@ export const signingKeyKey = (org: string, keyId: string) => `${org}/manifests/k
 export const stagingPrefix = (org: string, day: string, runId: string) => `_staging/${org}/${day}/${runId}/`;
 /** `chunk` names the page, e.g. w00-p000017: window and page index, so a re-fetched page overwrites its own chunk only. */
 export const stagingChunkKey = (org: string, day: string, runId: string, chunk: string) =>
-  `${stagingPrefix(org, day, runId)}${chunk}.ndjson.gz`;
+  `${stagingPrefix(org, day, runId)}${chunk}.ndjson`;
 export const pageChunkName = (window: number, page: number) => `w${pad(window, 2)}-p${pad(page, 6)}`;
 /** Records that could not be transformed, masked, kept for a person to look at (never dropped). */
 export const quarantineKey = (org: string, source: string, name: string) => `${org}/quarantine/${source}/${name}.json`;

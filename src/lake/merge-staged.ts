@@ -1,14 +1,15 @@
+import { rename } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from './duckdb';
-import { LAKE_SELECT, parquetRelation, parquetStats, ParquetStats, rowFilesRelation } from './parquet';
+import { lakeRowsFrom } from './event-lines';
+import { PARQUET_OPTIONS, parquetRelation, parquetStats, ParquetStats } from './parquet';
 
-/** DuckDB's memory for merging a day (it spills to disk beyond; below this the merge runs out). */
+/** DuckDB's memory for merging a day (it spills to disk beyond). */
 export const MERGE_MEMORY_LIMIT = '128MB';
 
-/** Staged chunk files per Parquet part: about 500 events a chunk, so parts of ~250k events. */
+/** Staged chunks per Parquet part: about 500 events a chunk, so parts of ~250k events. */
 export const CHUNKS_PER_PART = 500;
-const ROW_GROUP_SIZE = 10_000;
 
 export interface MergedPart extends ParquetStats {
   file: string;
@@ -25,63 +26,70 @@ export interface MergeResult {
 }
 
 /**
- * Turns a day's staged row files (NDJSON, in page order) into Parquet parts holding each
- * (event_id, change_index) once and no event the lake already has. Memory stays bounded however
- * large the day: rows stream from the files to the parts in page order (the API sorts by time),
- * and only narrow key sets (repeated keys, existing ids) are held; no sort of whole rows, which
- * DuckDB cannot do in bounded memory for wide rows. Single-threaded with insertion order kept,
- * so the same files give the same bytes.
+ * Turns a day's staged event-line chunks (in page order) into Parquet parts holding each
+ * (event_id, change_index) once and no event the lake already has. One pass over the JSON:
+ * rows stream from the chunks to the parts in page order (the API sorts by time), so memory
+ * stays bounded however large the day, and no whole rows are ever sorted. What must not stay
+ * (rows outside the day, a later copy of a row the API repeated across pages) is rare: it is
+ * found in the narrow columns of the parts just written and removed by rewriting only the parts
+ * that hold any. Single-threaded with insertion order kept, so the same chunks give the same bytes.
  */
 export async function mergeStaged(
   db: DuckDBConnection,
   opts: { staged: string[]; existing: string[]; day: string; outDir: string },
 ): Promise<MergeResult> {
+  if (opts.staged.length === 0) return { parts: [], newRows: 0, newEvents: 0, outsideDay: 0, repeated: 0 };
   const dayStart = `TIMESTAMP ${sqlString(`${opts.day} 00:00:00`)}`;
   const inDay = `event_time >= ${dayStart} AND event_time < ${dayStart} + INTERVAL 1 DAY`;
-  const keysOf = (files: string[]) =>
-    `read_json([${files.map(sqlString).join(', ')}], format = 'newline_delimited', columns = {event_id: 'VARCHAR', change_index: 'INTEGER', event_time: 'VARCHAR'})`;
-  if (opts.staged.length === 0) return { parts: [], newRows: 0, newEvents: 0, outsideDay: 0, repeated: 0 };
 
-  // One narrow pass over the keys: how many rows fall outside the day, which keys repeat.
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE key_counts AS
-     SELECT event_id, change_index, count(*) AS n, bool_or(NOT (${inDay})) AS outside
-     FROM (SELECT event_id, change_index, CAST(event_time AS TIMESTAMP_MS) AS event_time FROM ${keysOf(opts.staged)})
-     GROUP BY ALL`,
-  );
-  const outsideDay = await scalar(db, 'SELECT coalesce(sum(n), 0) FROM key_counts WHERE outside');
-  await db.run('CREATE OR REPLACE TEMP TABLE repeated AS SELECT event_id, change_index FROM key_counts WHERE n > 1');
-  await db.run('DROP TABLE key_counts');
   await db.run(
     `CREATE OR REPLACE TEMP TABLE existing AS ${
       opts.existing.length ? `SELECT DISTINCT event_id FROM ${parquetRelation(opts.existing)}` : 'SELECT NULL::VARCHAR AS event_id WHERE false'
     }`,
   );
-  const keep = (alias: string) =>
-    `${inDay} AND NOT EXISTS (SELECT 1 FROM existing x WHERE x.event_id = ${alias}.event_id)`;
-  const notRepeated = (alias: string) =>
-    `NOT EXISTS (SELECT 1 FROM repeated r WHERE r.event_id = ${alias}.event_id AND r.change_index = ${alias}.change_index)`;
-
-  const sources: string[] = [];
+  const files: string[] = [];
   for (let i = 0; i < opts.staged.length; i += CHUNKS_PER_PART) {
-    const files = opts.staged.slice(i, i + CHUNKS_PER_PART);
-    sources.push(`SELECT * FROM (SELECT ${LAKE_SELECT} FROM ${rowFilesRelation(files)}) s WHERE ${keep('s')} AND ${notRepeated('s')}`);
-  }
-  // Keys staged more than once (the API repeated an event across pages): one copy each, last.
-  const repeated = await scalar(db, 'SELECT count(*) FROM repeated');
-  if (repeated > 0) {
-    sources.push(
-      `SELECT * FROM (SELECT ${LAKE_SELECT} FROM ${rowFilesRelation(opts.staged)}) s
-       WHERE ${keep('s')} AND EXISTS (SELECT 1 FROM repeated r WHERE r.event_id = s.event_id AND r.change_index = s.change_index)
-       QUALIFY row_number() OVER (PARTITION BY event_id, change_index ORDER BY event_time, extra) = 1
-       ORDER BY event_time, event_id, change_index`,
+    // Zero-padded, so file names sort in part order.
+    const file = path.join(opts.outDir, `part-${String(files.length).padStart(4, '0')}.parquet`);
+    await db.run(
+      `COPY (SELECT * FROM ${lakeRowsFrom(opts.staged.slice(i, i + CHUNKS_PER_PART))} s
+             WHERE NOT EXISTS (SELECT 1 FROM existing x WHERE x.event_id = s.event_id))
+       TO ${sqlString(file)} (${PARQUET_OPTIONS})`,
     );
+    files.push(file);
+  }
+
+  const written = `read_parquet([${files.map(sqlString).join(', ')}], filename = true, file_row_number = true)`;
+  const outsideDay = await scalar(db, `SELECT count(*) FROM ${written} WHERE NOT (${inDay})`);
+  // Keys staged twice, found by a 64-bit hash first (a narrow aggregate), then exactly.
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE repeated_rows AS
+     SELECT event_id, change_index, filename, file_row_number FROM ${written}
+     WHERE ${inDay} AND hash(event_id, change_index) IN (
+       SELECT hash(event_id, change_index) FROM ${written} WHERE ${inDay} GROUP BY 1 HAVING count(*) > 1)`,
+  );
+  const repeated = await scalar(db, 'SELECT count(*) FROM (SELECT event_id, change_index FROM repeated_rows GROUP BY ALL HAVING count(*) > 1)');
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE dropped AS
+     SELECT filename, file_row_number FROM ${written} WHERE NOT (${inDay})
+     UNION ALL
+     (SELECT filename, file_row_number FROM repeated_rows
+      QUALIFY row_number() OVER (PARTITION BY event_id, change_index ORDER BY filename, file_row_number) > 1)`,
+  );
+  for (const file of files) {
+    const drops = await scalar(db, `SELECT count(*) FROM dropped WHERE filename = ${sqlString(file)}`);
+    if (drops === 0) continue;
+    const kept = `${file}.kept`;
+    await db.run(
+      `COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(file)}, file_row_number = true) p
+             WHERE NOT EXISTS (SELECT 1 FROM dropped d WHERE d.filename = ${sqlString(file)} AND d.file_row_number = p.file_row_number))
+       TO ${sqlString(kept)} (${PARQUET_OPTIONS})`,
+    );
+    await rename(kept, file);
   }
 
   const parts: MergedPart[] = [];
-  for (const source of sources) {
-    const file = path.join(opts.outDir, `part-${parts.length}.parquet`);
-    await db.run(`COPY (${source}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
+  for (const file of files) {
     const stats = await parquetStats(db, file);
     if (stats.rows > 0) parts.push({ file, ...stats });
   }

@@ -1,20 +1,11 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { LAKE_COLUMNS } from '../model/canonical';
 import { sqlString } from './duckdb';
 
-/** Rows per Parquet row group: large enough for good zstd ratios, small enough to prune days. */
-const ROW_GROUP_SIZE = 50_000;
-
-/** The lake's column list with types: event_time as millisecond timestamps, the rest as declared. */
-export const LAKE_SELECT = LAKE_COLUMNS.map((c) =>
-  c.name === 'event_time' ? `CAST(event_time AS TIMESTAMP_MS) AS event_time` : `CAST(${c.name} AS ${c.duckdb}) AS ${c.name}`,
-).join(', ');
-
-/** A relation over row files (NDJSON written by RowFile), typed by the lake schema. */
-export function rowFilesRelation(paths: string[]): string {
-  const columns = LAKE_COLUMNS.map((c) => `${c.name}: ${sqlString(c.name === 'event_time' ? 'VARCHAR' : c.duckdb)}`).join(', ');
-  return `read_json([${paths.map(sqlString).join(', ')}], format = 'newline_delimited', columns = {${columns}})`;
-}
+/**
+ * How every lake part is written: zstd (level 1: as small as the default level here and faster),
+ * in row groups small enough for the writer's memory to stay bounded.
+ */
+export const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 10000';
 
 export function parquetRelation(paths: string[]): string {
   // union_by_name: files written before a column was added read that column as NULL.
@@ -22,10 +13,10 @@ export function parquetRelation(paths: string[]): string {
 }
 
 /**
- * Writes `SELECT <lake columns> FROM <relation> [WHERE] ORDER BY event_time, event_id,
- * change_index` to one Parquet file (zstd). The order makes the bytes a function of the rows,
- * so writing the same rows twice gives the same file. For small sets (a live part); a sealed
- * day goes through mergeStaged, which keeps page order instead of sorting in memory.
+ * Writes `SELECT * FROM <relation of lake rows> [WHERE] ORDER BY event_time, event_id,
+ * change_index` to one Parquet file. The order makes the bytes a function of the rows, so
+ * writing the same rows twice gives the same file. For small sets (a live part); a sealed day
+ * goes through mergeStaged, which keeps page order instead of sorting in memory.
  */
 export async function writeParquet(
   db: DuckDBConnection,
@@ -33,8 +24,7 @@ export async function writeParquet(
 ): Promise<void> {
   const where = opts.where ? `WHERE ${opts.where}` : '';
   await db.run(
-    `COPY (SELECT ${LAKE_SELECT} FROM ${opts.relation} ${where} ORDER BY event_time, event_id, change_index)
-     TO ${sqlString(opts.outPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
+    `COPY (SELECT * FROM ${opts.relation} ${where} ORDER BY event_time, event_id, change_index) TO ${sqlString(opts.outPath)} (${PARQUET_OPTIONS})`,
   );
 }
 

@@ -1,14 +1,15 @@
 /**
- * One batch of raw audit records (an API page, a Firehose object's events) -> masked lake rows:
- * normalize, minimize, mask, flatten. A record that cannot be transformed is reported in
+ * One batch of raw audit records (an API page, a Firehose object's events) -> masked canonical
+ * events and their event lines (lake/event-lines.ts): normalize, minimize, mask. DuckDB flattens
+ * the lines into lake rows when it writes Parquet. A record that cannot be transformed is reported in
  * `invalid` with its index and the reason, and the rest of the batch goes on: callers quarantine
  * those records (raw, as received), so nothing is dropped silently. Reasons name fields and event
  * ids only, never values, so they are safe to log and to keep in workflow history.
  */
 import type { Secret } from '../config/secret';
 import { ConfigError, InvalidDataError } from '../errors';
-import type { CanonicalEvent, EventSource, LakeRow } from '../model/canonical';
-import { flatten } from './flatten';
+import { eventLine, rowCount } from '../lake/event-lines';
+import type { CanonicalEvent, EventSource } from '../model/canonical';
 import { Masker } from './mask';
 import { Minimizer } from './minimize';
 import { normalizeApi } from './normalize-api';
@@ -24,16 +25,19 @@ export interface InvalidRecord {
 }
 
 export interface BatchResult {
-  rows: LakeRow[];
-  /** Events that became rows. */
-  events: number;
+  /** The events transformed, masked. */
+  events: CanonicalEvent[];
+  /** Their event lines, in the same order. */
+  lines: string[];
+  /** The lake rows they make (one per property change, one for an event without changes). */
+  rows: number;
   invalid: InvalidRecord[];
 }
 
 export interface TransformContext {
   masker: Masker;
   minimizer: Minimizer;
-  /** An event whose rows hold more characters than this is invalid (kept aside, not written). */
+  /** An event whose line is longer than this is invalid (kept aside, not written). */
   maxEventChars: number;
 }
 
@@ -61,49 +65,31 @@ const NORMALIZERS: Record<EventSource, (raw: unknown) => CanonicalEvent> = {
 export function transformBatch(records: readonly unknown[], source: EventSource, context: TransformContext): BatchResult {
   const normalize = NORMALIZERS[source];
   const { masker, minimizer, maxEventChars } = context;
-  const rows: LakeRow[] = [];
+  const events: CanonicalEvent[] = [];
+  const lines: string[] = [];
   const invalid: InvalidRecord[] = [];
-  let events = 0;
+  let rows = 0;
   for (let index = 0; index < records.length; index++) {
     const raw = records[index];
-    const start = rows.length;
     try {
       const event = masker.maskEvent(minimizer.minimize(normalize(raw)));
-      flatten(event, rows);
-      const size = eventChars(rows, start);
-      if (size > maxEventChars) {
-        throw new InvalidDataError(`${eventLabel(event.eventId)}: ${size} characters of text, over the limit of ${maxEventChars}`);
+      const line = eventLine(event);
+      if (line.length > maxEventChars) {
+        throw new InvalidDataError(`${eventLabel(event.eventId)}: ${line.length} characters of text, over the limit of ${maxEventChars}`);
       }
-      events++;
+      events.push(event);
+      lines.push(line);
+      rows += rowCount(event);
     } catch (err) {
       // Anything else is a bug here, not bad data: fail the batch so it is retried and seen.
       if (!(err instanceof InvalidDataError)) throw err;
-      rows.length = start;
       invalid.push(invalidRecord(index, raw, err));
     }
   }
-  return { rows, events, invalid };
+  return { events, lines, rows, invalid };
 }
 
 function invalidRecord(index: number, raw: unknown, err: InvalidDataError): InvalidRecord {
   const id = isPlainObject(raw) && typeof raw.id === 'string' ? shownId(raw.id) : undefined;
   return id === undefined ? { index, reason: err.message } : { index, eventId: id, reason: err.message };
-}
-
-/** Text held by one event's rows: its event columns and extra once, each change's values. */
-function eventChars(rows: readonly LakeRow[], start: number): number {
-  const r = rows[start];
-  let size =
-    r.event_id.length + len(r.service_name) + len(r.level) + len(r.action) + len(r.status) + len(r.entity_type) +
-    len(r.entity_id) + len(r.entity_name) + len(r.user_id) + len(r.user_name) + len(r.client_id) +
-    len(r.remote_ip) + len(r.transaction_id) + len(r.extra);
-  for (let i = start; i < rows.length; i++) {
-    const row = rows[i];
-    size += len(row.property) + len(row.old_value) + len(row.new_value);
-  }
-  return size;
-}
-
-function len(text: string | null): number {
-  return text === null ? 0 : text.length;
 }

@@ -6,9 +6,10 @@ import { sealDay } from '../../src/lake/day-sealer';
 import { stagingChunkKey, stagingPrefix } from '../../src/lake/keys';
 import { createSigner, ManifestSigner } from '../../src/lake/signing';
 import { writeStagingChunk } from '../../src/lake/staging';
-import { LakeRow } from '../../src/model/canonical';
+import { eventLine } from '../../src/lake/event-lines';
+import { CanonicalEvent } from '../../src/model/canonical';
 import { freshLake } from '../harness/env';
-import { lakeRow } from '../harness/lake';
+import { lakeEvent } from '../harness/lake';
 
 export interface SealedLake {
   config: Config;
@@ -18,7 +19,7 @@ export interface SealedLake {
   days: string[];
 }
 
-export { lakeRow };
+export { lakeEvent };
 
 /** Seals `count` consecutive days from `first`, day i with i + 2 events (so each day differs). */
 export async function sealedLake(opts: { org: string; first: string; count: number; env?: Record<string, string> }): Promise<SealedLake> {
@@ -27,14 +28,14 @@ export async function sealedLake(opts: { org: string; first: string; count: numb
   const days: string[] = [];
   for (let i = 0; i < opts.count; i++) {
     const day = addDays(opts.first, i);
-    await sealRows({ config, s3, signer, org: opts.org }, day, Array.from({ length: i + 2 }, (_, n) => lakeRow(`${day}-e${n}`, `${day}T0${n % 10}:15:00.000Z`)));
+    await sealEvents({ config, s3, signer, org: opts.org }, day, Array.from({ length: i + 2 }, (_, n) => lakeEvent(`${day}-e${n}`, `${day}T0${n % 10}:15:00.000Z`)));
     days.push(day);
   }
   return { config, s3, signer, org: opts.org, days };
 }
 
-export async function sealRows(lake: Omit<SealedLake, 'days'>, day: string, rows: LakeRow[], run = 'run1') {
-  await writeStagingChunk(lake.s3, { bucket: lake.config.s3.bucket, key: stagingChunkKey(lake.org, day, run, 'c0'), rows });
+export async function sealEvents(lake: Omit<SealedLake, 'days'>, day: string, events: CanonicalEvent[], run = 'run1') {
+  await writeStagingChunk(lake.s3, { bucket: lake.config.s3.bucket, key: stagingChunkKey(lake.org, day, run, 'c0'), lines: events.map(eventLine) });
   return sealDay(
     { s3: lake.s3, config: lake.config, signer: lake.signer },
     { org: lake.org, day, stagingPrefix: stagingPrefix(lake.org, day, run), query: null, sealedAt: new Date().toISOString(), hmacKeyId: 'k1', extraAllowlist: [] },

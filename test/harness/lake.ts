@@ -6,7 +6,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { listKeys } from '../../src/s3/list-objects';
 import { openDuckDb } from '../../src/lake/duckdb';
 import { LakeTable, partitionPrefix } from '../../src/lake/keys';
-import { LakeRow } from '../../src/model/canonical';
+import { CanonicalEvent } from '../../src/model/canonical';
 
 export interface DayContents {
   keys: string[];
@@ -45,29 +45,33 @@ export async function readDay(s3: S3Client, bucket: string, org: string, day: st
   }
 }
 
-/** A plausible lake row for tests that write the lake directly. */
-export function lakeRow(eventId: string, time: string, extra: Partial<LakeRow> = {}): LakeRow {
+/** A plausible masked canonical event for tests that write the lake directly (as event lines). */
+export function lakeEvent(eventId: string, time: string, overrides: Partial<CanonicalEvent> = {}): CanonicalEvent {
   return {
-    event_id: eventId,
-    event_time: time,
-    service_name: 'PeoplePermissions',
+    eventId,
+    eventTime: time,
+    serviceName: 'PeoplePermissions',
     level: 'USER',
     action: 'Update',
     status: 'SUCCESS',
-    entity_type: 'Role',
-    entity_id: 'role-1',
-    entity_name: 'Admin',
-    user_id: 'user-1',
-    user_name: null,
-    client_id: null,
-    remote_ip: '203.0.113.7',
-    transaction_id: `tx-${eventId}`,
-    change_index: 0,
-    property: null,
-    old_value: null,
-    new_value: null,
+    entityType: 'Role',
+    entityId: 'role-1',
+    entityName: 'Admin',
+    userId: 'user-1',
+    userName: null,
+    clientId: null,
+    remoteIp: '203.0.113.7',
+    transactionId: `tx-${eventId}`,
     source: 'api',
-    extra: null,
-    ...extra,
+    propertyChanges: [],
+    extra: {},
+    ...overrides,
   };
+}
+
+/** An event with `changes` property changes p1..pn (so `changes` lake rows, or one when 0). */
+export function lakeEventWithChanges(eventId: string, time: string, changes: number): CanonicalEvent {
+  return lakeEvent(eventId, time, {
+    propertyChanges: Array.from({ length: changes }, (_, i) => ({ property: `p${i + 1}`, oldValues: [], newValues: ['v'] })),
+  });
 }

@@ -15,19 +15,19 @@ import { verifyManifestSignature } from '../../src/lake/manifest';
 import { ManifestChain } from '../../src/lake/manifest-chain';
 import { createSigner } from '../../src/lake/signing';
 import { writeStagingChunk } from '../../src/lake/staging';
-import { LakeRow } from '../../src/model/canonical';
+import { eventLine } from '../../src/lake/event-lines';
 import { putLockedObject } from '../../src/s3/locked-object';
 import { freshLake } from '../harness/env';
-import { lakeRow } from '../harness/lake';
+import { lakeEventWithChanges } from '../harness/lake';
 
 const signer = createSigner(
   new Secret(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
 );
 const ORG = 'acme';
 
-/** A lake row; change_index > 0 rows carry a property change. */
-function row(eventId: string, time: string, changeIndex = 0): LakeRow {
-  return lakeRow(eventId, time, changeIndex === 0 ? {} : { change_index: changeIndex, property: `p${changeIndex}`, new_value: 'v' });
+/** A staged event line with `changes` property changes (lake rows: one per change, or one). */
+function line(eventId: string, time: string, changes = 0): string {
+  return eventLine(lakeEventWithChanges(eventId, time, changes));
 }
 
 let config: Config;
@@ -37,9 +37,9 @@ before(async () => {
 });
 after(() => s3.destroy());
 
-async function stage(day: string, run: string, pages: LakeRow[][]): Promise<string> {
-  for (const [i, rows] of pages.entries()) {
-    await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(ORG, day, run, `c${i}`), rows });
+async function stage(day: string, run: string, pages: string[][]): Promise<string> {
+  for (const [i, lines] of pages.entries()) {
+    await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(ORG, day, run, `c${i}`), lines });
   }
   return stagingPrefix(ORG, day, run);
 }
@@ -75,9 +75,9 @@ describe('sealing a day', () => {
 
   test('merges staged pages once each, locks the parts, and signs a chained manifest', async () => {
     const prefix = await stage(day, 'run1', [
-      [row('e1', '2026-11-20T01:00:00.000Z'), row('e2', '2026-11-20T02:00:00.000Z', 1), row('e2', '2026-11-20T02:00:00.000Z', 2)],
+      [line('e1', '2026-11-20T01:00:00.000Z'), line('e2', '2026-11-20T02:00:00.000Z', 2)],
       // e2 again on the next page (the API can repeat an event across pages), and one event of another day.
-      [row('e2', '2026-11-20T02:00:00.000Z', 1), row('e2', '2026-11-20T02:00:00.000Z', 2), row('e3', '2026-11-20T23:59:59.999Z'), row('x9', '2026-11-21T00:00:00.000Z')],
+      [line('e2', '2026-11-20T02:00:00.000Z', 2), line('e3', '2026-11-20T23:59:59.999Z'), line('x9', '2026-11-21T00:00:00.000Z')],
     ]);
     const sealed = await sealDay({ s3, config, signer }, request(day, prefix));
     assert.equal(sealed.changed, true);
@@ -85,11 +85,10 @@ describe('sealing a day', () => {
     assert.equal(sealed.newEvents, 3);
     assert.equal(sealed.newRows, 4);
     assert.equal(sealed.outsideDay, 1);
-    // Page order first; the keys staged twice (e2's two rows) once each, in a part of their own.
-    assert.deepEqual(sealed.objects.map((o) => o.key), [0, 1].map((i) => `${partitionPrefix(ORG, 'audit_events', day)}part-0000${i}.parquet`));
+    // Page order; the rows staged twice (e2's two) once each, the event of another day left out.
+    assert.deepEqual(sealed.objects.map((o) => o.key), [`${partitionPrefix(ORG, 'audit_events', day)}part-00000.parquet`]);
     assert.match(sealed.objects[0].key, /^acme\/audit_events\/year=2026\/month=11\/day=20\//);
-    assert.deepEqual(await readRows(sealed.objects[0].key), [['e1', 0], ['e3', 0]]);
-    assert.deepEqual(await readRows(sealed.objects[1].key), [['e2', 1], ['e2', 2]]);
+    assert.deepEqual(await readRows(sealed.objects[0].key), [['e1', 0], ['e2', 0], ['e2', 1], ['e3', 0]]);
     const head = await s3.send(new HeadObjectCommand({ Bucket: config.s3.bucket, Key: sealed.objects[0].key }));
     assert.equal(head.ObjectLockMode, 'COMPLIANCE');
     assert.equal(head.ServerSideEncryption, 'AES256');
@@ -110,7 +109,7 @@ describe('sealing a day', () => {
 
   test('sealing the same events again changes nothing', async () => {
     const before = await listKeys(s3, config.s3.bucket, `${ORG}/`);
-    const prefix = await stage(day, 'run2', [[row('e3', '2026-11-20T23:59:59.999Z'), row('e1', '2026-11-20T01:00:00.000Z')]]);
+    const prefix = await stage(day, 'run2', [[line('e3', '2026-11-20T23:59:59.999Z'), line('e1', '2026-11-20T01:00:00.000Z')]]);
     const again = await sealDay({ s3, config, signer }, request(day, prefix, { sealedAt: '2026-11-23T03:00:00.000Z' }));
     assert.equal(again.changed, false);
     assert.equal(again.version, 1);
@@ -119,7 +118,7 @@ describe('sealing a day', () => {
 
   test('late events go into a supplement that holds only the new ids', async () => {
     const prefix = await stage(day, 'run3', [
-      [row('e1', '2026-11-20T01:00:00.000Z'), row('e4', '2026-11-20T05:00:00.000Z'), row('e5', '2026-11-20T06:00:00.000Z', 1)],
+      [line('e1', '2026-11-20T01:00:00.000Z'), line('e4', '2026-11-20T05:00:00.000Z'), line('e5', '2026-11-20T06:00:00.000Z', 1)],
     ]);
     const late = await sealDay({ s3, config, signer }, request(day, prefix));
     assert.equal(late.changed, true);
@@ -127,7 +126,7 @@ describe('sealing a day', () => {
     assert.equal(late.newEvents, 2);
     assert.equal(late.dayEvents, 5);
     assert.match(late.objects[0].key, /supplement-v0002-00000\.parquet$/);
-    assert.deepEqual(await readRows(late.objects[0].key), [['e4', 0], ['e5', 1]]);
+    assert.deepEqual(await readRows(late.objects[0].key), [['e4', 0], ['e5', 0]]);
     const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: ORG, lake: config.lake });
     const manifests = await chain.dayManifests(day);
     assert.deepEqual(manifests.map((m) => m.version), [1, 2]);
@@ -155,7 +154,7 @@ test('with a bucket default COMPLIANCE lock (gcaudit init), sealing still clears
       }),
     );
     const day = '2026-08-10';
-    await writeStagingChunk(locked.s3, { bucket: locked.config.s3.bucket, key: stagingChunkKey(ORG, day, 'r', 'c0'), rows: [row('s1', `${day}T10:00:00.000Z`)] });
+    await writeStagingChunk(locked.s3, { bucket: locked.config.s3.bucket, key: stagingChunkKey(ORG, day, 'r', 'c0'), lines: [line('s1', `${day}T10:00:00.000Z`)] });
     const sealed = await sealDay({ s3: locked.s3, config: locked.config, signer }, request(day, stagingPrefix(ORG, day, 'r')));
     assert.equal(sealed.newEvents, 1);
     const versions = await locked.s3.send(new ListObjectVersionsCommand({ Bucket: locked.config.s3.bucket, Prefix: stagingPrefix(ORG, day, 'r') }));
@@ -171,7 +170,7 @@ test('concurrent seals never fork the chain', async () => {
   const results = await Promise.all(
     days.map(async (day, i) => {
       const prefix = stagingPrefix(org, day, 'r');
-      await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(org, day, 'r', 'c0'), rows: [row(`r${i}`, `${day}T10:00:00.000Z`)] });
+      await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(org, day, 'r', 'c0'), lines: [line(`r${i}`, `${day}T10:00:00.000Z`)] });
       return sealDay({ s3, config, signer }, { ...request(day, prefix), org });
     }),
   );
@@ -188,14 +187,14 @@ test('concurrent seals never fork the chain', async () => {
   }
 });
 
-test('identical rows give identical part bytes, and a key is never overwritten with other bytes', async () => {
+test('identical events give identical part bytes, and a key is never overwritten with other bytes', async () => {
   const other = await freshLake({ LAKE_RETENTION_DAYS: '1' });
   try {
-    const rows = [row('d1', '2026-09-01T10:00:00.000Z', 1), row('d2', '2026-09-01T11:00:00.000Z')];
+    const lines = [line('d1', '2026-09-01T10:00:00.000Z', 1), line('d2', '2026-09-01T11:00:00.000Z')];
     const hashes = [];
     for (const lake of [{ config, s3 }, other]) {
       const key = stagingChunkKey('det', '2026-09-01', 'r', 'c0');
-      await writeStagingChunk(lake.s3, { bucket: lake.config.s3.bucket, key, rows });
+      await writeStagingChunk(lake.s3, { bucket: lake.config.s3.bucket, key, lines });
       const sealed = await sealDay({ s3: lake.s3, config: lake.config, signer }, { ...request('2026-09-01', stagingPrefix('det', '2026-09-01', 'r')), org: 'det' });
       hashes.push(sealed.objects[0].sha256);
     }

@@ -12,7 +12,8 @@ import { addDays } from '../../src/days';
 import { BadRequestError } from '../../src/errors';
 import { openDuckDb } from '../../src/lake/duckdb';
 import { partitionPrefix } from '../../src/lake/keys';
-import { rowFilesRelation, writeParquet } from '../../src/lake/parquet';
+import { eventLinesText, lakeRowsFrom } from '../../src/lake/event-lines';
+import { writeParquet } from '../../src/lake/parquet';
 import { AthenaQueryEngine, createAthenaClient } from '../../src/query/athena-engine';
 import { applyAthenaDdl } from '../../src/query/athena-apply';
 import { athenaDdl, ddlScript } from '../../src/query/athena-ddl';
@@ -122,12 +123,12 @@ test('the schema recrawl adds a column for a new source field (ALTER TABLE on At
   const records = lake.sim.events(lake.normalDay).slice(0, 5).map((r, i) => ({ ...r, id: randomUUID(), riskScore: 40 + i, deviceInfo: { os: 'ios', build: i } }));
   const batch = transformBatch(records, 'api', lake.workers.deps.transform);
   assert.equal(batch.invalid.length, 0);
-  assert.ok(batch.rows.every((r) => r.extra && JSON.parse(r.extra).riskScore !== undefined), 'unknown fields land in extra');
+  assert.ok(batch.events.every((e) => e.extra.riskScore !== undefined), 'unknown fields land in extra');
   const dir = mkdtempSync(path.join(tmpdir(), 'live-'));
   const db = await openDuckDb();
   try {
-    writeFileSync(path.join(dir, 'rows.ndjson'), batch.rows.map((r) => JSON.stringify(r)).join('\n'));
-    await writeParquet(db.connection, { relation: rowFilesRelation([path.join(dir, 'rows.ndjson')]), outPath: path.join(dir, 'live.parquet') });
+    writeFileSync(path.join(dir, 'events.ndjson'), eventLinesText(batch.lines));
+    await writeParquet(db.connection, { relation: lakeRowsFrom([path.join(dir, 'events.ndjson')]), outPath: path.join(dir, 'live.parquet') });
     const { readFileSync } = await import('node:fs');
     await putLockedObject(s3, { bucket: config.s3.bucket, key: `${partitionPrefix(lake.org, 'audit_events_live', lake.normalDay)}stream-test.parquet`, body: readFileSync(path.join(dir, 'live.parquet')), lake: config.lake });
   } finally {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { Secret } from '../../src/config/secret';
 import { SETTINGS } from '../../src/config/settings';
 import { ConfigError } from '../../src/errors';
+import { CanonicalEvent } from '../../src/model/canonical';
 import { transformBatch, transformContext } from '../../src/transform/pipeline';
 import { PLANTED_EMAILS, PLANTED_PHONES, apiRecords, leaksIn, topicRecords, uuid } from './realistic-records';
 
@@ -23,27 +24,27 @@ test('zero leaks: no planted email or phone survives the pipeline, from either s
   const fromStream = transformBatch(stream, 'stream', context);
   assert.deepEqual(fromApi.invalid, []);
   assert.deepEqual(fromStream.invalid, []);
-  assert.equal(fromApi.events, 600);
-  assert.equal(fromStream.events, 400);
-  assert.deepEqual(leaksIn(JSON.stringify([fromApi.rows, fromStream.rows])), []);
+  assert.equal(fromApi.events.length, 600);
+  assert.equal(fromStream.events.length, 400);
+  assert.deepEqual(leaksIn(fromApi.lines.join('\n') + fromStream.lines.join('\n')), []);
 
   // What was masked is still there as tokens and domains, and nothing else was lost.
-  const text = JSON.stringify(fromApi.rows);
+  const text = fromApi.lines.join('\n');
   assert.match(text, /\*\*\*@example\.com/);
   assert.match(text, new RegExp(`phone#${context.masker.keyId}:[0-9a-f]{16}`));
-  assert.ok(fromApi.rows.some((r) => r.action === 'SomeActionAddedNextYear' && r.status === 'PARTIAL_SUCCESS'));
-  assert.ok(fromApi.rows.some((r) => r.extra !== null && JSON.parse(r.extra).actorDetails?.score === 0.7));
-  assert.ok(fromApi.rows.some((r) => r.new_value === '1622454293000' && r.old_value === '2021-05-31T09:44:53Z'));
+  const events = fromApi.lines.map((l) => JSON.parse(l) as CanonicalEvent);
+  assert.deepEqual(events, fromApi.events, 'each line is its event');
+  assert.ok(events.some((e) => e.action === 'SomeActionAddedNextYear' && e.status === 'PARTIAL_SUCCESS'));
+  assert.ok(events.some((e) => (e.extra.actorDetails as { score?: number } | undefined)?.score === 0.7));
+  assert.ok(events.some((e) => e.propertyChanges.some((c) => c.newValues[0] === '1622454293000' && c.oldValues[0] === '2021-05-31T09:44:53Z')));
 });
 
 test('rows per event: one per property change, one for an event without changes', () => {
   const stream = topicRecords(8); // every 4th has no propertyChanges
   const { rows, events } = transformBatch(stream, 'stream', context);
-  assert.equal(events, 8);
-  assert.equal(rows.length, 2 * 1 + 6 * 3);
-  const keys = rows.map((r) => `${r.event_id}/${r.change_index}`);
-  assert.equal(new Set(keys).size, keys.length, '(event_id, change_index) is unique');
-  assert.ok(rows.every((r) => r.source === 'stream' && r.status === null && /\.\d{3}Z$/.test(r.event_time)));
+  assert.equal(events.length, 8);
+  assert.equal(rows, 2 * 1 + 6 * 3);
+  assert.ok(events.every((e) => e.source === 'stream' && e.status === null && /\.\d{3}Z$/.test(e.eventTime)));
 });
 
 test('one bad record is reported with its index and reason; the rest of the batch goes on', () => {
@@ -54,8 +55,8 @@ test('one bad record is reported with its index and reason; the rest of the batc
   const records = [good[0], badDate, 'not an object', good[1], noId, badIps, good[2]];
   const result = transformBatch(records, 'api', context);
 
-  assert.equal(result.events, 3);
-  assert.deepEqual(new Set(result.rows.map((r) => r.event_id)), new Set(good.map((g) => g.id)));
+  assert.deepEqual(result.events.map((e) => e.eventId), good.map((g) => g.id));
+  assert.equal(result.lines.length, 3);
   assert.deepEqual(
     result.invalid.map((i) => [i.index, i.eventId]),
     [
@@ -76,8 +77,8 @@ test('an oversized event is invalid, not written', () => {
   const [big, normal] = apiRecords(2);
   big.propertyChanges = [{ property: 'description', oldValues: [], newValues: ['x'.repeat(2_000_000)] }];
   const result = transformBatch([big, normal], 'api', context);
-  assert.equal(result.events, 1);
-  assert.ok(result.rows.every((r) => r.event_id === normal.id));
+  assert.deepEqual(result.events.map((e) => e.eventId), [normal.id]);
+  assert.equal(result.lines.length, 1);
   assert.equal(result.invalid.length, 1);
   assert.equal(result.invalid[0].index, 0);
   assert.match(result.invalid[0].reason, /over the limit of 1048576/);
@@ -91,7 +92,7 @@ test('a record nested too deeply is invalid, not a crash', () => {
   for (let i = 0; i < 1000; i++) deep = { d: deep };
   const record = { ...apiRecords(1)[0], surprise: deep };
   const result = transformBatch([record], 'api', context);
-  assert.equal(result.events, 0);
+  assert.deepEqual(result.events, []);
   assert.match(result.invalid[0].reason, /nested deeper/);
 });
 
