@@ -6,8 +6,7 @@
  * JSON.stringify is the fastest serializer in Node and DuckDB's JSON reader the fastest way into
  * DuckDB from JavaScript (its appender costs about 7 µs a row).
  */
-import type { CanonicalEvent, LakeRow } from '../model/canonical';
-import { LAKE_COLUMNS } from '../model/canonical';
+import { type CanonicalEvent, LAKE_COLUMNS, type LakeRow } from '../model/canonical';
 import { sqlString } from './duckdb';
 
 // JSON.stringify writes a lone surrogate as a \udXXX escape, which DuckDB's reader rejects: it

@@ -36,8 +36,9 @@ export interface MergeResult {
  */
 export async function mergeStaged(
   db: DuckDBConnection,
-  opts: { staged: string[]; existing: string[]; day: string; outDir: string },
+  opts: { staged: string[]; existing: string[]; day: string; outDir: string; chunksPerPart?: number },
 ): Promise<MergeResult> {
+  const chunksPerPart = opts.chunksPerPart ?? CHUNKS_PER_PART;
   if (opts.staged.length === 0) return { parts: [], newRows: 0, newEvents: 0, outsideDay: 0, repeated: 0 };
   const dayStart = `TIMESTAMP ${sqlString(`${opts.day} 00:00:00`)}`;
   const inDay = `event_time >= ${dayStart} AND event_time < ${dayStart} + INTERVAL 1 DAY`;
@@ -48,11 +49,11 @@ export async function mergeStaged(
     }`,
   );
   const files: string[] = [];
-  for (let i = 0; i < opts.staged.length; i += CHUNKS_PER_PART) {
+  for (let i = 0; i < opts.staged.length; i += chunksPerPart) {
     // Zero-padded, so file names sort in part order.
     const file = path.join(opts.outDir, `part-${String(files.length).padStart(4, '0')}.parquet`);
     await db.run(
-      `COPY (SELECT * FROM ${lakeRowsFrom(opts.staged.slice(i, i + CHUNKS_PER_PART))} s
+      `COPY (SELECT * FROM ${lakeRowsFrom(opts.staged.slice(i, i + chunksPerPart))} s
              WHERE NOT EXISTS (SELECT 1 FROM existing x WHERE x.event_id = s.event_id))
        TO ${sqlString(file)} (${PARQUET_OPTIONS})`,
     );
