@@ -11,24 +11,16 @@
  * per collected day, and the worker's peak RSS.
  */
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config/config';
 import { addDays, dayOf, daysBetween } from '../src/days';
 import { PROJECT_ROOT } from '../src/paths';
-import { createS3Client } from '../src/s3/client';
-import { ensureLakeBucket } from '../src/s3/lake-bucket';
 import { startSimulator } from '../src/sim';
-import { freePort } from '../src/stack/free-port';
-import { localCredentials } from '../src/stack/local-credentials';
-import { startMinio } from '../src/stack/minio';
-import { ManagedProcess } from '../src/stack/process';
-import { startTemporalDevServer } from '../src/stack/temporal-dev-server';
 import { taskQueues } from '../src/temporal/task-queues';
 import { backfillWorkflow } from '../src/workflows';
+import { BenchStack, startBenchStack } from './local-stack';
 
 const SCALE = Number(process.env.SCALE ?? 1);
 const DAYS = Number(process.env.DAYS ?? 30);
@@ -41,31 +33,17 @@ const POLLS = 2;
 const CONCURRENCY = 4;
 
 async function main() {
-  const work = mkdtempSync(path.join(tmpdir(), 'gcaudit-bench-'));
-  const started: ManagedProcess[] = [];
   const sim = await startSimulator({
     seed: 'bench',
     eventsPerDay: WEEKDAY_EVENTS,
     rateLimitPerMinute: ORG_RATE,
     queryPollsToComplete: POLLS,
   });
+  let stack: BenchStack | undefined;
   try {
-    const temporal = await startTemporalDevServer({ logDir: path.join(work, 'logs'), port: await freePort() });
-    started.push(temporal.process);
-    const credentials = localCredentials(path.join(work, 'creds'))!;
-    const minio = await startMinio({ dataDir: path.join(work, 'minio'), logDir: path.join(work, 'logs'), port: await freePort(), consolePort: await freePort(), credentials });
-    started.push(minio.process);
-
+    stack = await startBenchStack('bench');
     const env: Record<string, string> = {
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: 'bench',
-      S3_ENDPOINT: minio.endpoint,
-      S3_ACCESS_KEY_ID: credentials.minioUser,
-      S3_SECRET_ACCESS_KEY: credentials.minioPassword.reveal(),
-      S3_BUCKET: 'bench-lake',
-      GCAUDIT_ORG: 'bench',
-      GCAUDIT_DATA_DIR: path.join(work, 'data'),
-      LAKE_RETENTION_DAYS: '1',
+      ...stack.env,
       GENESYS_API_BASE: sim.baseUrl,
       GENESYS_LOGIN_BASE: sim.loginUrl,
       GENESYS_CLIENT_ID: sim.clientId,
@@ -73,16 +51,12 @@ async function main() {
       GENESYS_ORG_REQUESTS_PER_MINUTE: String(ORG_RATE),
       GENESYS_REQUESTS_PER_MINUTE: String(ORG_RATE - BACKFILL_RATE),
       BACKFILL_REQUESTS_PER_MINUTE: String(BACKFILL_RATE),
-      MASK_HMAC_KEY: randomBytes(32).toString('base64url'),
-      MANIFEST_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    const config = loadConfig(env);
-    const s3 = createS3Client(config);
-    await ensureLakeBucket(s3, config.s3.bucket);
+    loadConfig(env); // a bad setting fails here rather than in the worker
 
     const worker = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/worker/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-    const connection = await Connection.connect({ address: temporal.address });
+    const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection });
     const queues = taskQueues('bench');
     const to = addDays(dayOf(Date.now()), -2);
@@ -134,12 +108,11 @@ async function main() {
     worker.kill('SIGTERM');
     await new Promise((r) => worker.once('exit', r));
     await connection.close();
-    s3.destroy();
     process.exitCode = ok ? 0 : 1;
   } finally {
     await sim.close();
-    for (const p of started.reverse()) await p.stop();
-    rmSync(work, { recursive: true, force: true });
+    stack?.s3.destroy();
+    await stack?.stop();
   }
 }
 

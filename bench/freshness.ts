@@ -12,10 +12,6 @@
  * part and then the view for every complete event of the object. Reports p50/max of landing ->
  * part written (the ingest's share) and landing -> rows queryable (what a user sees).
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { objectExists } from '../src/s3/not-found';
 import { Client, Connection } from '@temporalio/client';
@@ -26,17 +22,11 @@ import { classifyLine } from '../src/ingest/envelope';
 import { liveStreamPartKey, rawObjectHash } from '../src/ingest/ingest-keys';
 import { startIngest } from '../src/ingest/start-ingest';
 import { createQueryEngine } from '../src/query/create-engine';
-import { createS3Client } from '../src/s3/client';
-import { ensureLakeBucket } from '../src/s3/lake-bucket';
 import { startSimulator } from '../src/sim';
-import { freePort } from '../src/stack/free-port';
-import { localCredentials } from '../src/stack/local-credentials';
-import { startMinio } from '../src/stack/minio';
-import { ManagedProcess } from '../src/stack/process';
-import { startTemporalDevServer } from '../src/stack/temporal-dev-server';
 import { createWorkerDependencies } from '../src/worker/dependencies';
 import { createWorkers, runWorkers } from '../src/worker/worker';
 import { buildWorkflowBundle } from '../src/worker/workflow-bundle';
+import { BENCH_BUCKET, BenchStack, startBenchStack } from './local-stack';
 
 const SAMPLES = Number(process.env.SAMPLES ?? 8);
 const ORG = 'bench';
@@ -50,39 +40,20 @@ const seconds = (ms: number) => +(ms / 1000).toFixed(1);
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const work = mkdtempSync(path.join(tmpdir(), 'gcaudit-bench-fresh-'));
-  const started: ManagedProcess[] = [];
+  let stack: BenchStack | undefined;
   try {
     const bundle = buildWorkflowBundle();
-    const temporal = await startTemporalDevServer({ logDir: path.join(work, 'logs'), port: await freePort() });
-    started.push(temporal.process);
-    const credentials = localCredentials(path.join(work, 'creds'))!;
-    const minio = await startMinio({ dataDir: path.join(work, 'minio'), logDir: path.join(work, 'logs'), port: await freePort(), consolePort: await freePort(), credentials });
-    started.push(minio.process);
-    const env = {
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: 'bench',
-      S3_ENDPOINT: minio.endpoint,
-      S3_ACCESS_KEY_ID: credentials.minioUser,
-      S3_SECRET_ACCESS_KEY: credentials.minioPassword.reveal(),
-      S3_BUCKET: 'bench-lake',
-      GCAUDIT_ORG: ORG,
-      GCAUDIT_DATA_DIR: path.join(work, 'data'),
-      LAKE_RETENTION_DAYS: '1',
-      MASK_HMAC_KEY: randomBytes(32).toString('base64url'),
-      MANIFEST_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    };
-    const s3 = createS3Client(loadConfig(env));
-    await ensureLakeBucket(s3, 'bench-lake');
+    stack = await startBenchStack(ORG);
+    const { env, s3 } = stack;
     // About 35 events a minute: a delivery of 10-30 s of stream is one object of a few events.
-    const sim = await startSimulator({ seed: 'bench-freshness', eventsPerDay: 50_000, rateLimitPerMinute: 100_000, firehose: { s3, bucket: 'bench-lake', prefix: 'raw/' } });
+    const sim = await startSimulator({ seed: 'bench-freshness', eventsPerDay: 50_000, rateLimitPerMinute: 100_000, firehose: { s3, bucket: BENCH_BUCKET, prefix: 'raw/' } });
     const config = loadConfig({ ...env, GENESYS_API_BASE: sim.baseUrl, GENESYS_LOGIN_BASE: sim.loginUrl, GENESYS_CLIENT_ID: sim.clientId, GENESYS_CLIENT_SECRET: sim.clientSecret });
 
-    const workerConnection = await NativeConnection.connect({ address: temporal.address });
+    const workerConnection = await NativeConnection.connect({ address: stack.temporalAddress });
     const deps = createWorkerDependencies(config);
     const workers = await createWorkers({ connection: workerConnection, deps, workflowBundle: { code: await bundle } });
     const running = runWorkers(workers);
-    const connection = await Connection.connect({ address: temporal.address });
+    const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection });
     await startIngest(client, config);
     const engine = createQueryEngine(config, s3, 'duckdb', ORG);
@@ -99,7 +70,7 @@ async function main() {
       from = to;
       if (flushed.objects.length !== 1) continue;
       const key = flushed.objects[0].key;
-      const obj = await s3.send(new GetObjectCommand({ Bucket: 'bench-lake', Key: key }));
+      const obj = await s3.send(new GetObjectCommand({ Bucket: BENCH_BUCKET, Key: key }));
       const etag = (obj.ETag ?? '').replace(/"/g, '');
       const ids: string[] = [];
       for (const line of lines(decodeRawObject(Buffer.from(await obj.Body!.transformToByteArray())))) {
@@ -109,7 +80,7 @@ async function main() {
       if (ids.length === 0) continue;
       const day = new Date(landed).toISOString().slice(0, 10);
       const part = liveStreamPartKey(ORG, day, rawObjectHash(key, etag));
-      while (!(await objectExists(s3, 'bench-lake', part))) await sleep(100);
+      while (!(await objectExists(s3, BENCH_BUCKET, part))) await sleep(100);
       const partAt = Date.now();
       const sql = `SELECT count(DISTINCT event_id) FROM audit_events_all WHERE event_id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
       for (;;) {
@@ -145,8 +116,7 @@ async function main() {
     deps.s3.destroy();
     s3.destroy();
   } finally {
-    for (const p of started.reverse()) await p.stop();
-    rmSync(work, { recursive: true, force: true });
+    await stack?.stop();
   }
 }
 
