@@ -63,18 +63,9 @@ interface CollectState {
   counters: Counters;
 }
 
-export interface CollectDaySummary extends Counters {
+/** The collection's counters and what its seal did. */
+export interface CollectDaySummary extends Counters, Omit<SealResult, 'newRows'> {
   org: string;
-  day: string;
-  changed: boolean;
-  version: number;
-  sequence: number;
-  manifestKey: string;
-  manifestSha256: string;
-  dayEvents: number;
-  newEvents: number;
-  objects: SealResult['objects'];
-  outsideDay: number;
 }
 
 export const collectProgressQuery = defineQuery<Counters & { windows: number; windowsDone: number; state: string }>('progress');
@@ -205,20 +196,8 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
   setCurrentDetails(
     `${input.day}: sealed v${sealed.version}, ${sealed.dayEvents} events${sealed.changed ? `, ${sealed.newEvents} new` : ', unchanged'}`,
   );
-  return {
-    ...c,
-    org: input.org,
-    day: input.day,
-    changed: sealed.changed,
-    version: sealed.version,
-    sequence: sealed.sequence,
-    manifestKey: sealed.manifestKey,
-    manifestSha256: sealed.manifestSha256,
-    dayEvents: sealed.dayEvents,
-    newEvents: sealed.newEvents,
-    objects: sealed.objects,
-    outsideDay: sealed.outsideDay,
-  };
+  const { newRows: _newRows, ...seal } = sealed;
+  return { ...c, org: input.org, ...seal };
 }
 
 async function startDayChecks(input: CollectDayInput, version: number, start: string, end: string): Promise<void> {
