@@ -77,9 +77,8 @@ export async function mergeStaged(
      (SELECT filename, file_row_number FROM repeated_rows
       QUALIFY row_number() OVER (PARTITION BY event_id, change_index ORDER BY filename, file_row_number) > 1)`,
   );
-  for (const file of files) {
-    const drops = await scalar(db, `SELECT count(*) FROM dropped WHERE filename = ${sqlString(file)}`);
-    if (drops === 0) continue;
+  const withDrops = (await db.runAndReadAll('SELECT DISTINCT filename FROM dropped')).getRows().map((r) => String(r[0]));
+  for (const file of withDrops) {
     const kept = `${file}.kept`;
     await db.run(
       `COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(file)}, file_row_number = true) p
