@@ -19,8 +19,6 @@ export interface SealedLake {
   days: string[];
 }
 
-export { lakeEvent };
-
 /** Seals `count` consecutive days from `first`, day i with i + 2 events (so each day differs). */
 export async function sealedLake(opts: { org: string; first: string; count: number; env?: Record<string, string> }): Promise<SealedLake> {
   const { config, s3 } = await freshLake({ GCAUDIT_ORG: opts.org, LAKE_RETENTION_DAYS: '1', LAKE_LOCK_MODE: 'GOVERNANCE', ...opts.env });
@@ -34,7 +32,7 @@ export async function sealedLake(opts: { org: string; first: string; count: numb
   return { config, s3, signer, org: opts.org, days };
 }
 
-export async function sealEvents(lake: Omit<SealedLake, 'days'>, day: string, events: CanonicalEvent[], run = 'run1') {
+async function sealEvents(lake: Omit<SealedLake, 'days'>, day: string, events: CanonicalEvent[], run = 'run1') {
   await writeStagingChunk(lake.s3, { bucket: lake.config.s3.bucket, key: stagingChunkKey(lake.org, day, run, 'c0'), lines: events.map(eventLine) });
   return sealDay(
     { s3: lake.s3, config: lake.config, signer: lake.signer },
