@@ -51,7 +51,6 @@ async function main() {
       GENESYS_ORG_REQUESTS_PER_MINUTE: String(ORG_RATE),
       GENESYS_REQUESTS_PER_MINUTE: String(ORG_RATE - BACKFILL_RATE),
       BACKFILL_REQUESTS_PER_MINUTE: String(BACKFILL_RATE),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     loadConfig(env); // a bad setting fails here rather than in the worker
 

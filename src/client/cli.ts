@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// The AWS SDK warns on every command that its releases after January 2027 need Node 22; the
-// versions locked here run on Node 20 (the README says so), so the notice is not repeated.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { Command } from 'commander';
 import { fatal } from './output';
 import { up } from './commands/up';
