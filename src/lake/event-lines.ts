@@ -81,7 +81,7 @@ const ROW_FROM_LINE: Record<keyof LakeRow, string> = {
 
 /**
  * The lake rows of event-line files, typed and in LAKE_COLUMNS order, in file and line order:
- * the flattening of DESIGN.md. An event without property changes is one row with change_index 0
+ * the flattening of docs/ARCHITECTURE.md (The lake). An event without property changes is one row with change_index 0
  * and null property and values.
  */
 export function lakeRowsFrom(paths: readonly string[]): string {

@@ -1,5 +1,6 @@
 /**
- * Wire shapes from Genesys (see ../shared/reference/genesys-audit-api.md and the swagger).
+ * Wire shapes from Genesys (Genesys Cloud's API reference: the AuditLogMessage and
+ * AuditQueryExecutionResultsResponse definitions of its swagger).
  * Every field is optional on the wire; enum-like fields are open strings (new values appear).
  */
 export interface EntityRef {

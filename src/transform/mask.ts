@@ -1,5 +1,5 @@
 /**
- * Masking before anything leaves the worker (DESIGN.md, Masking): in every string of an event,
+ * Masking before anything leaves the worker (docs/ARCHITECTURE.md, Masking): in every string of an event,
  * columns and `extra` alike, nested arrays and maps included (keys too), emails become
  * `***@domain` and phone numbers `phone#<keyId>:<16 hex>`, a keyed HMAC-SHA256 of the number's
  * normal form (+<country code><number>). A plain hash of a phone number is reversible by trying

@@ -1,5 +1,5 @@
 /**
- * Data minimization of `extra` (DESIGN.md, Masking: "a field allowlist drops what no check
+ * Data minimization of `extra` (docs/ARCHITECTURE.md, Masking: "a field allowlist drops what no check
  * needs"), configured by LAKE_EXTRA_ALLOWLIST (config.mask.extraAllowlist).
  *
  * - A field this version knows and has no column for (schema.ts, `extra`) is kept only when its
