@@ -82,6 +82,43 @@ test('backfill --follow --json reports progress to the end; status shows the sea
   assert.match(human.stdout, new RegExp(`last sealed day\\s+${to} \\(version 1, \\d+ events\\)`));
 });
 
+test('lookup turns a person\'s name into the token the lake holds, and its query finds their events', async () => {
+  const day = addDays(today, -3); // collected by the backfill test above
+  const events = sim.events(day);
+  // A user who is the entity of some events that day, named by first and last name.
+  const subject = events.find((e) => e.entityType === 'User' && / /.test(e.entity?.name ?? '') && !e.entity!.name!.includes('@'))!.entity!;
+  const name = subject.name!;
+  const expected = events.filter((e) => e.entity?.id === subject.id && e.entity?.name === name).map((e) => e.id!);
+  const mentioning = new Set(events.filter((e) => JSON.stringify(e).includes(name)).map((e) => e.id!));
+  assert.ok(expected.length > 0);
+
+  const r = await gcaudit('lookup', '--name', `  ${name.toUpperCase()}  `, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const found = JSON.parse(r.stdout) as { token: string; query: string; policy: string };
+  assert.match(found.token, /^person#[0-9a-f]{8}:[0-9a-f]{16}$/);
+  assert.equal(found.policy, 'pseudonymize');
+  const q = await gcaudit('query', found.query, '--from', day, '--to', day, '--json');
+  assert.equal(q.code, 0, q.stderr);
+  const rows = JSON.parse(q.stdout).rows as string[][];
+  const ids = new Set(rows.map((row) => row[0]));
+  for (const id of expected) assert.ok(ids.has(id), `event ${id} of ${name} is found`);
+  for (const id of ids) assert.ok(mentioning.has(id), `event ${id} names ${name} in the source`);
+  // The name itself is nowhere in the lake: only the token finds them.
+  const byName = await gcaudit('query', `SELECT count(*) FROM audit_events_all WHERE lower(coalesce(entity_name, '') || coalesce(new_value, '') || coalesce(old_value, '') || coalesce(extra, '')) LIKE '%${name.toLowerCase()}%'`, '--from', day, '--to', day, '--json');
+  assert.equal(JSON.parse(byName.stdout).rows[0][0], '0');
+
+  const human = await gcaudit('lookup', '--name', name);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, new RegExp(`^${found.token}\n`));
+  assert.match(human.stdout, /Find the person's events:\n {2}gcaudit query "SELECT .* FROM audit_events_all WHERE user_name = 'person#/);
+  const blank = await gcaudit('lookup', '--name', ' ');
+  assert.equal(blank.code, 2);
+  assert.match(blank.stderr, /--name: expected a person's name/);
+  const noKey = await run({ ...env, MASK_HMAC_KEY: '', S3_ENDPOINT: 'http://127.0.0.1:9', GCAUDIT_DATA_DIR: '/nonexistent/gcaudit' }, 'lookup', '--name', name);
+  assert.equal(noKey.code, 2, noKey.stderr);
+  assert.match(noKey.stderr, /MASK_HMAC_KEY: required to compute the token of a name/);
+});
+
 test('schedule apply, pause, resume and status', async () => {
   const missing = await gcaudit('schedule', 'status');
   assert.equal(missing.code, 1);

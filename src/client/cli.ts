@@ -15,6 +15,7 @@ import { verify } from './commands/verify';
 import { evidenceExport } from './commands/evidence';
 import { init } from './commands/init';
 import { restore } from './commands/restore';
+import { lookup } from './commands/lookup';
 
 const exitWith = (code: number) => {
   process.exitCode = code;
@@ -160,5 +161,12 @@ program
   .option('--wait', 'wait for the workflow to end and print its result')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await restore(opts)));
+
+program
+  .command('lookup')
+  .description('the token a person\'s name is stored as (MASK_PERSON_NAMES=pseudonymize), and a query that finds their events; needs MASK_HMAC_KEY')
+  .requiredOption('--name <name>', 'the person\'s name as Genesys shows it, e.g. "Jane Doe" (case and spacing ignored)')
+  .option('--json', 'machine-readable output')
+  .action((opts: { name?: string; json?: boolean }) => exitWith(lookup(opts)));
 
 program.parseAsync().catch(fatal);

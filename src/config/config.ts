@@ -63,6 +63,9 @@ export interface Config {
     /** Unset outside the local stack: the worker refuses to start (transformContext). */
     hmacKey?: Secret;
     extraAllowlist: string[];
+    /** Unset: the country of the Genesys region (transform/pipeline.ts). */
+    phoneCountries?: string[];
+    personNames: 'keep' | 'pseudonymize' | 'drop';
   };
   manifest: {
     signingKey?: Secret;
@@ -208,6 +211,8 @@ export function loadConfig(env: Env = process.env): Config {
     mask: {
       hmacKey: secret('MASK_HMAC_KEY'),
       extraAllowlist: (v.LAKE_EXTRA_ALLOWLIST as string).split(','),
+      phoneCountries: v.MASK_PHONE_COUNTRIES,
+      personNames: v.MASK_PERSON_NAMES,
     },
     manifest: {
       signingKey: secret('MANIFEST_SIGNING_KEY'),

@@ -1,3 +1,4 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
 /**
@@ -250,7 +251,24 @@ export const SETTINGS = {
     schema: z.string().min(32),
     expected: 'a random key of at least 32 characters',
     secret: true,
-    describe: 'Key of the HMAC that replaces phone numbers (a plain hash of a phone number is reversible by brute force). Local stack: generated in the data dir.',
+    describe: 'Key of the HMAC that replaces phone numbers and pseudonymizes person names (a plain hash of either is reversible by trying every value). Local stack: generated in the data dir.',
+  },
+  MASK_PHONE_COUNTRIES: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z]{2}(,[A-Za-z]{2})*$/)
+      .transform((v) => v.toUpperCase().split(','))
+      .refine((codes) => codes.every((c) => isSupportedCountry(c))),
+    expected: 'comma-separated ISO 3166 country codes with a numbering plan, e.g. GB,IE',
+    describe:
+      'Countries whose national phone formats are masked (020 7946 0958 in GB, 030 901820 in DE), besides international ones (+, 00, 011) and North American ones, which are masked for every country. The first country that calls a number valid gives its normal form. Default: the country of GENESYS_REGION (us_east_1 US, eu_west_2 GB, ap_northeast_1 JP, ...); without a region (the sandbox org), the countries of every Genesys Cloud region.',
+  },
+  MASK_PERSON_NAMES: {
+    schema: z.enum(['keep', 'pseudonymize', 'drop']),
+    expected: 'keep, pseudonymize or drop',
+    default: 'pseudonymize',
+    describe:
+      'Names of people (user.name, username, userDisplay, the name of a user or contact entity, and the same in property changes and message params): pseudonymize replaces each with person#<key id>:<16 hex>, a keyed HMAC of the name (case and spacing ignored), the same on every day (gcaudit lookup --name finds it); drop removes them; keep stores them (emails and phones inside still masked).',
   },
   LAKE_EXTRA_ALLOWLIST: {
     schema: z.string().regex(/^[A-Za-z0-9_.]+(,[A-Za-z0-9_.]+)*$/),

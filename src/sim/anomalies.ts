@@ -248,7 +248,7 @@ const PLANTERS: Record<AnomalyKind, Planter> = {
   },
   new_admin_user(b) {
     const actor = b.rng.pick(b.org.admins);
-    const person = { first: 'temp', last: 'admin', email: `temp.admin${b.dayNum}@example.net`, phone: { country: 'US' as const, area: '555', line: '5550142' } };
+    const person = { first: 'temp', last: 'admin', email: `temp.admin${b.dayNum}@example.net`, phone: { country: 'US', cc: '1', national: '(415) 555-0142', groups: '415 555 0142', digits: '', nanp: true } };
     const id = b.rng.uuid();
     const role = b.org.adminRoles()[0];
     const d = b.add({

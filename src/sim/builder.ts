@@ -107,6 +107,10 @@ export class DayBuilder {
     const actor = d.actor;
     // With expand=user (and in the stream's username) the display name is sent: planted PII.
     if (actor.nameIsEmail) this.pii.recordEmail(actor.name);
+    else if (actor.person) this.pii.recordName(actor.name);
+    // Names of people as entity names, message params and property values.
+    const values = [d.entity.name, ...Object.values(d.params ?? {}), ...(d.propertyChanges ?? []).flatMap((c) => [...(c.oldValues ?? []), ...(c.newValues ?? [])])];
+    for (const v of values) if (v !== undefined && org.personNames.has(v)) this.pii.recordName(v);
     const verb = PAST[d.action] ?? d.action.toLowerCase();
     const entityName = d.entity.name ?? d.entity.id;
     const params: Record<string, string> = d.params ? { entityType: d.entityType, entityName, ...d.params } : { entityType: d.entityType, entityName };

@@ -6,7 +6,7 @@ import { BackgroundChoice, backgroundChoices } from './catalogue';
 import { dayString } from './clock';
 import { EventIds, SimEvent } from './event';
 import { Actor, Org } from './org';
-import { EMAIL_FORMATS, PHONE_FORMATS, PiiRecorder } from './pii';
+import { EMAIL_FORMATS, PHONE_COUNTRIES, PHONE_FORMATS, PiiRecorder, worldPhone } from './pii';
 import { Rng, cumulative } from './prng';
 
 export interface GeneratorOptions {
@@ -28,7 +28,7 @@ export interface DayData {
   byTransaction: Map<string, SimEvent[]>;
   plan: DayPlan;
   anomalies: Anomaly[];
-  pii: { emails: string[]; phones: string[] };
+  pii: { emails: string[]; phones: string[]; names: string[] };
 }
 
 // Share of activity per UTC hour: a working day with a quiet night.
@@ -85,7 +85,7 @@ export class DayGenerator {
       byTransaction,
       plan,
       anomalies: describePlanted(planted),
-      pii: { emails: [...pii.emails].sort(), phones: [...pii.phones].sort() },
+      pii: { emails: [...pii.emails].sort(), phones: [...pii.phones].sort(), names: [...pii.names].sort() },
     };
   }
 
@@ -198,6 +198,28 @@ export class DayGenerator {
         t: office(), actor: person(), service: 'Routing', entityType: 'Queue', action: 'Update',
         entity: { id: rng.pick(org.pool('Queue')).id, name: `Escalations ${pii.email(q.person!, format)}` },
         propertyChanges: [{ property: 'description', oldValues: [''], newValues: [pii.email(q.person!, 'embedded')] }],
+      });
+    }
+    // Every Genesys region's country, national and international, in each place.
+    for (const country of PHONE_COUNTRIES) {
+      const phone = () => worldPhone(rng, country);
+      b.add({
+        t: office(), actor: person(), service: 'ExternalContacts', entityType: 'Contact', action: 'Update', entity: { id: rng.uuid(), name: person().name },
+        propertyChanges: [
+          { property: 'cellPhone', oldValues: [pii.phone(phone(), 'national')], newValues: [pii.phone(phone(), 'idd00')] },
+          { property: 'phoneNumbers', oldValues: [pii.phone(phone(), 'e164')], newValues: [pii.phone(phone(), 'idd011'), pii.phone(phone(), 'international')] },
+          // North America writes them with dashes and dots too.
+          ...(phone().nanp ? [{ property: 'homePhone', oldValues: [pii.phone(phone(), 'dash')], newValues: [pii.phone(phone(), 'dot')] }] : []),
+        ],
+      });
+      b.add({
+        t: office(), actor: person(), service: 'Callback', entityType: 'Conversation', action: 'Create', entity: { id: rng.uuid() },
+        params: { callbackNumber: pii.phone(phone(), 'national'), alternateNumber: pii.phone(phone(), 'idd00') }, phrase: ' for {callbackNumber} (or {alternateNumber})',
+      });
+      b.add({
+        t: office(), actor: person(), service: 'Telephony', entityType: 'Phone', action: 'Update',
+        entity: { id: rng.uuid(), name: `Desk phone ${pii.phone(phone(), 'national')}, line ${pii.phone(phone(), 'idd011')}` },
+        propertyChanges: [{ property: 'state', oldValues: ['inactive'], newValues: ['active'] }],
       });
     }
     // A DID is a phone number: its entity name is the number itself.

@@ -44,6 +44,8 @@ export class Org {
   readonly oauthClients: NamedEntity[];
   /** Id the Genesys Cloud UI shows up as (audits from the UI carry client {id: ""} too). */
   readonly uiClientId: string;
+  /** Every user's name as "First Last" (the display name, unless it is an e-mail address; contacts' names too). */
+  readonly personNames = new Set<string>();
   private readonly pools = new Map<string, NamedEntity[]>();
 
   constructor(readonly seed: string) {
@@ -58,6 +60,7 @@ export class Org {
       const nameIsEmail = i % 11 === 5;
       const name = nameIsEmail ? (i % 2 === 0 ? person.email.toUpperCase() : person.email) : `${cap(first)} ${cap(last)}`;
       const user: Actor = { id: stableUuid(seed, 'user', i), name, level: 'USER', homeOrgId: this.id, person, nameIsEmail, admin: i < 8 };
+      this.personNames.add(`${cap(first)} ${cap(last)}`);
       this.users.push(user);
       if (user.admin) this.admins.push(user);
     }

@@ -29,7 +29,7 @@ export interface DayTruth {
   systemUserIds: string[];
   adminUserIds: string[];
   /** Every personal value planted on the day, exactly as planted. */
-  pii: { emails: string[]; phones: string[] };
+  pii: { emails: string[]; phones: string[]; names: string[] };
   /** Audits over EventBridge's 256 KB limit (always truncated in the stream). */
   oversizedEventIds: string[];
   /** Present once a Firehose delivery covered this day. */

@@ -13,11 +13,14 @@ import type { Secret } from '../config/secret';
 import { ConfigError, InvalidDataError } from '../errors';
 import type { CanonicalEvent, CanonicalPropertyChange } from '../model/canonical';
 import { maskEmails } from './email';
-import { PHONE_HINT, replacePhones } from './phone';
+import { PHONE_HINT, PhoneCountries, PhoneFinder } from './phone';
+import { normalName } from './person-names';
 import { setField } from './read-fields';
 
 export interface MaskerOptions {
   hmacKey: Secret;
+  /** ISO codes of the countries whose national phone formats are recognized (MASK_PHONE_COUNTRIES). */
+  phoneCountries?: PhoneCountries;
 }
 
 const MIN_KEY_LENGTH = 32;
@@ -26,7 +29,7 @@ const CACHE_SIZE = 10_000;
 // Deeper nesting than any audit record has; stops a hostile record from exhausting the stack.
 const MAX_DEPTH = 64;
 // Every email and phone pattern needs one of these; most strings have none and stop here.
-const PII_HINT = /[@+]|\d{3}[ .-]\d{4}/;
+const PII_HINT = new RegExp(`@|${PHONE_HINT.source}`);
 // Shorter than the shortest email (a@b.co) and phone (+1234567): keys, enum values, flags.
 const MIN_PII_LENGTH = 6;
 
@@ -34,7 +37,9 @@ export class Masker {
   /** Names the key in manifests without revealing it: the first 8 hex digits of its SHA-256. */
   readonly keyId: string;
   readonly #key: KeyObject;
+  readonly #phones: PhoneFinder;
   readonly #tokens = new Map<string, string>();
+  readonly #persons = new Map<string, string>();
   /** Object keys already found clean: a few dozen field names, seen on every event. */
   readonly #cleanKeys = new Set<string>();
   readonly #token = (normal: string): string => this.phoneToken(normal);
@@ -44,6 +49,11 @@ export class Masker {
     if (key.length < MIN_KEY_LENGTH) throw new ConfigError(`MASK_HMAC_KEY: expected at least ${MIN_KEY_LENGTH} characters`);
     this.#key = createSecretKey(Buffer.from(key, 'utf8'));
     this.keyId = createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8);
+    try {
+      this.#phones = new PhoneFinder(options.phoneCountries ?? []);
+    } catch (err) {
+      throw new ConfigError(`MASK_PHONE_COUNTRIES: ${(err as Error).message}`);
+    }
   }
 
   /** The token of a phone number given in normal form (`+15551234567`). */
@@ -58,10 +68,24 @@ export class Masker {
     return token;
   }
 
+  /** The token of a person's name (case, spacing and Unicode form ignored): `person#<keyId>:<16 hex>`. */
+  personToken(name: string): string {
+    const normal = normalName(name);
+    let token = this.#persons.get(normal);
+    if (token === undefined) {
+      // Domain-separated from phone tokens: a name never gives a phone's token.
+      const mac = createHmac('sha256', this.#key).update(`person\u0000${normal}`, 'utf8').digest('hex');
+      token = `person#${this.keyId}:${mac.slice(0, 16)}`;
+      if (this.#persons.size >= CACHE_SIZE) this.#persons.clear();
+      this.#persons.set(normal, token);
+    }
+    return token;
+  }
+
   maskString(text: string): string {
     if (text.length < MIN_PII_LENGTH || !PII_HINT.test(text)) return text;
     const masked = text.includes('@') ? maskEmails(text) : text;
-    return PHONE_HINT.test(masked) ? replacePhones(masked, this.#token) : masked;
+    return PHONE_HINT.test(masked) ? this.#phones.replace(masked, this.#token) : masked;
   }
 
   maskNullable(text: string | null): string | null {

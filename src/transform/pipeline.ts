@@ -1,6 +1,6 @@
 /**
  * One batch of raw audit records (an API page, a Firehose object's events) -> masked canonical
- * events and their event lines (lake/event-lines.ts): normalize, minimize, mask. DuckDB flattens
+ * events and their event lines (lake/event-lines.ts): normalize, minimize, person names, mask. DuckDB flattens
  * the lines into lake rows when it writes Parquet. A record that cannot be transformed is reported in
  * `invalid` with its index and the reason, and the rest of the batch goes on: callers quarantine
  * those records (raw, as received), so nothing is dropped silently. Reasons name fields and event
@@ -10,7 +10,9 @@ import type { Secret } from '../config/secret';
 import { ConfigError, InvalidDataError } from '../errors';
 import { eventLine, rowCount } from '../lake/event-lines';
 import type { CanonicalEvent, EventSource } from '../model/canonical';
+import { phoneCountries } from '../genesys/regions';
 import { Masker } from './mask';
+import { PersonNamePolicy, PersonNames } from './person-names';
 import { Minimizer } from './minimize';
 import { normalizeApi } from './normalize-api';
 import { normalizeTopic } from './normalize-topic';
@@ -36,6 +38,7 @@ export interface BatchResult {
 
 export interface TransformContext {
   masker: Masker;
+  persons: PersonNames;
   minimizer: Minimizer;
   /** An event whose line is longer than this is invalid (kept aside, not written). */
   maxEventChars: number;
@@ -47,11 +50,25 @@ export interface TransformContext {
  */
 export const DEFAULT_MAX_EVENT_CHARS = 1 << 20;
 
-/** Masker and minimizer from config.mask; a missing key is a configuration error. */
-export function transformContext(mask: { hmacKey?: Secret; extraAllowlist: readonly string[] }): TransformContext {
-  if (mask.hmacKey === undefined) throw new ConfigError('MASK_HMAC_KEY: required to mask phone numbers before writing the lake');
+export interface MaskSettings {
+  hmacKey?: Secret;
+  extraAllowlist: readonly string[];
+  /** Unset: the Genesys region's country (genesys/regions.ts, phoneCountries). */
+  phoneCountries?: readonly string[];
+  /** Unset: pseudonymize. */
+  personNames?: PersonNamePolicy;
+}
+
+/**
+ * Masker, person names and minimizer from config.mask (and the Genesys region, which gives the
+ * default phone country); a missing key is a configuration error.
+ */
+export function transformContext(mask: MaskSettings, region?: string): TransformContext {
+  if (mask.hmacKey === undefined) throw new ConfigError('MASK_HMAC_KEY: required to mask phone numbers and names before writing the lake');
+  const masker = new Masker({ hmacKey: mask.hmacKey, phoneCountries: phoneCountries(mask, region) });
   return {
-    masker: new Masker({ hmacKey: mask.hmacKey }),
+    masker,
+    persons: new PersonNames(mask.personNames ?? 'pseudonymize', (name) => masker.personToken(name)),
     minimizer: new Minimizer(mask.extraAllowlist),
     maxEventChars: DEFAULT_MAX_EVENT_CHARS,
   };
@@ -64,7 +81,7 @@ const NORMALIZERS: Record<EventSource, (raw: unknown) => CanonicalEvent> = {
 
 export function transformBatch(records: readonly unknown[], source: EventSource, context: TransformContext): BatchResult {
   const normalize = NORMALIZERS[source];
-  const { masker, minimizer, maxEventChars } = context;
+  const { masker, persons, minimizer, maxEventChars } = context;
   const events: CanonicalEvent[] = [];
   const lines: string[] = [];
   const invalid: InvalidRecord[] = [];
@@ -72,7 +89,7 @@ export function transformBatch(records: readonly unknown[], source: EventSource,
   for (let index = 0; index < records.length; index++) {
     const raw = records[index];
     try {
-      const event = masker.maskEvent(minimizer.minimize(normalize(raw)));
+      const event = masker.maskEvent(persons.apply(minimizer.minimize(normalize(raw))));
       const line = eventLine(event);
       if (line.length > maxEventChars) {
         throw new InvalidDataError(`${eventLabel(event.eventId)}: ${line.length} characters of text, over the limit of ${maxEventChars}`);

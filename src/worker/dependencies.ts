@@ -26,7 +26,7 @@ export function createWorkerDependencies(config: Config): WorkerDependencies {
     // One budget per process at the org's limit; the split between the daily job and backfills
     // is Temporal's task-queue rate limit, which holds across every worker process.
     genesys: createAuditClient(config, { requestsPerMinute: config.genesys.orgRequestsPerMinute }),
-    transform: transformContext(config.mask),
+    transform: transformContext(config.mask, config.genesys.region),
     signer: createSigner(config.manifest.signingKey),
   };
 }

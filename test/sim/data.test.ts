@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { REGION_COUNTRIES } from '../../src/genesys/regions';
 import { ANOMALY_KINDS, Simulator, startSimulator } from '../../src/sim';
+import { PHONE_COUNTRIES } from '../../src/sim/pii';
 import { detect } from './detectors';
 import { NOW, addDays } from './helpers';
 
@@ -151,25 +155,47 @@ test('the system-user trap: routine SYSTEM deletions would look like a spike if 
   assert.ok(systemDeletes.length >= 10);
 });
 
-const PHONE_FORMATS: Record<string, RegExp> = {
-  'E.164 US': /^\+1\d{10}$/,
-  'E.164 UK': /^\+44\d{10}$/,
-  '(555) 123-4567': /^\(\d{3}\) \d{3}-\d{4}$/,
-  '555-123-4567': /^\d{3}-\d{3}-\d{4}$/,
-  '555.123.4567': /^\d{3}\.\d{3}\.\d{4}$/,
-  '+44 20 7946 0958': /^\+44 \d{2} \d{4} \d{4}$/,
-};
+/**
+ * The countries a planted phone can be of, read by libphonenumber-js (its metadata, not the
+ * simulator's templates): one for an international form, every country whose numbering plan
+ * calls a national form valid (020 7946 0958 is an Irish number too).
+ */
+function plantedCountries(p: string): string[] {
+  const international = p.replace(/^(?:00|011 )/, '+');
+  if (international.startsWith('+')) {
+    const phone = parsePhoneNumberFromString(international);
+    return phone?.isValid() && phone.country ? [phone.country] : [];
+  }
+  const found: string[] = [];
+  for (const country of PHONE_COUNTRIES) {
+    const phone = parsePhoneNumberFromString(p, country as CountryCode);
+    if (phone?.isValid() && phone.country && phone.formatNational().replace(/\D/g, '') === p.replace(/\D/g, '')) found.push(phone.country);
+  }
+  return found;
+}
 
 test('PII is planted in every format and place, each value recorded exactly as planted', () => {
   const day = addDays(today, -1);
   const truth = sim.truth(day);
   const events = sim.events(day, { expandUser: true });
   const text = JSON.stringify(events);
-  for (const [name, re] of Object.entries(PHONE_FORMATS)) assert.ok(truth.pii.phones.some((p) => re.test(p)), `a phone number like ${name}`);
+  // Every Genesys region's country, nationally and with +, 00 and 011; every number valid by the numbering plans.
+  assert.deepEqual([...new Set(Object.values(REGION_COUNTRIES))].sort(), [...PHONE_COUNTRIES].sort(), 'a phone template per region country');
+  for (const country of PHONE_COUNTRIES) {
+    const mine = truth.pii.phones.filter((p) => plantedCountries(p).includes(country));
+    assert.ok(mine.some((p) => /^\+\d+ \d/.test(p)), `${country}: +<cc> and groups`);
+    assert.ok(mine.some((p) => /^\+\d+$/.test(p)), `${country}: E.164`);
+    assert.ok(mine.some((p) => /^00\d/.test(p)), `${country}: 00 prefix`);
+    assert.ok(mine.some((p) => /^011 /.test(p)), `${country}: 011 prefix`);
+    assert.ok(mine.some((p) => /^[(\d]/.test(p) && !/^0(?:0|11 )/.test(p)), `${country}: national`);
+  }
   for (const p of truth.pii.phones) {
-    assert.ok(Object.values(PHONE_FORMATS).some((re) => re.test(p)) || /^\+1 \d{3} \d{3} \d{4}$/.test(p), `known format: ${p}`);
+    assert.ok(plantedCountries(p).length > 0, `a valid number: ${p}`);
     assert.ok(text.includes(p), `planted phone ${p} is in the records`);
   }
+  assert.ok(truth.pii.phones.some((p) => /^\d{3}-\d{3}-\d{4}$/.test(p)) && truth.pii.phones.some((p) => /^\d{3}\.\d{3}\.\d{4}$/.test(p)), 'North American dashes and dots');
+  assert.ok(truth.pii.names.length > 10, 'names of people');
+  for (const n of truth.pii.names) assert.ok(text.includes(n), `planted name ${n} is in the records`);
   assert.ok(truth.pii.emails.some((e) => /^[a-z0-9.]+@[a-z.]+$/.test(e)), 'lower-case e-mail');
   assert.ok(truth.pii.emails.some((e) => /^[A-Z0-9.]+@[A-Z.]+$/.test(e)), 'upper-case e-mail');
   for (const e of truth.pii.emails) {
@@ -182,8 +208,13 @@ test('PII is planted in every format and place, each value recorded exactly as p
   assert.ok(anyPii(values((e) => Object.values(e.message?.messageParams ?? {}))), 'in message params');
   assert.ok(anyPii(values((e) => [e.entity?.name ?? ''])), 'in entity names');
   assert.ok(anyPii(values((e) => [e.user?.name ?? ''])), 'in user names (expand=user)');
+  const anyName = (s: string) => truth.pii.names.some((n) => s.includes(n));
+  assert.ok(anyName(values((e) => [e.user?.name ?? ''])), 'names in user names (expand=user)');
+  assert.ok(anyName(values((e) => (e.entityType === 'User' ? [e.entity?.name ?? ''] : []))), 'names of user entities');
+  assert.ok(anyName(values((e) => (e.entityType === 'Contact' ? [e.entity?.name ?? ''] : []))), 'names of contacts');
+  assert.ok(anyName(values((e) => Object.values(e.message?.messageParams ?? {}))), 'names in message params');
   assert.ok(/(Contact|Escalate to|Owner:|Shared with) [a-z0-9.]+@/.test(text), 'an e-mail inside a longer string');
-  // No bare digit runs that could be phone numbers without separators.
+  // No bare digit runs that could be phone numbers without a prefix or separators.
   for (const p of truth.pii.phones) assert.ok(p.startsWith('+') || /[-. )]/.test(p));
 });
 

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { loadConfig } from '../../src/config/config';
 import { Secret } from '../../src/config/secret';
 import { ConfigError } from '../../src/errors';
+import { GENESYS_COUNTRIES, REGION_COUNTRIES, REGION_DOMAINS, phoneCountries } from '../../src/genesys/regions';
 import { normalizeApi } from '../../src/transform/normalize-api';
 import { Masker } from '../../src/transform/mask';
+import { REGION_PHONES } from './region-phones';
 
 const KEY = 'test-key-0123456789abcdef-0123456789abcdef';
 const masker = new Masker({ hmacKey: new Secret(KEY) });
@@ -192,5 +196,162 @@ test('masking a long string with stray @ and digits stays linear', () => {
   const t0 = process.hrtime.bigint();
   masker.maskString(hostile);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  assert.ok(ms < 500, `took ${ms} ms`);
+  // Linear work takes a few hundred ms on a busy 2-core machine; quadratic work would take minutes.
+  assert.ok(ms < 2000, `took ${ms} ms`);
+});
+
+/**
+ * The org's countries: every Genesys region's and France (a country no region is in). A national
+ * number can be valid in several countries (020 7946 0958 is an Irish number too): the first
+ * listed wins, so the ones whose national examples are checked below come first.
+ */
+const FIRST = ['GB', 'DE', 'FR', 'AU', 'JP', 'IN'];
+const world = new Masker({ hmacKey: new Secret(KEY), phoneCountries: [...FIRST, ...GENESYS_COUNTRIES.filter((c) => !FIRST.includes(c))] });
+
+test('every Genesys region maps to a country with a numbering plan; MASK_PHONE_COUNTRIES defaults from the region', () => {
+  assert.deepEqual(Object.keys(REGION_COUNTRIES).sort(), Object.keys(REGION_DOMAINS).sort());
+  for (const country of GENESYS_COUNTRIES) assert.ok(REGION_PHONES.some((p) => p.country === country), `a test number for ${country}`);
+  assert.deepEqual(phoneCountries({}, 'eu_west_2'), ['GB']);
+  assert.deepEqual(phoneCountries({}, 'ap-northeast-1'), ['JP']);
+  assert.deepEqual(phoneCountries({}, undefined), GENESYS_COUNTRIES);
+  assert.deepEqual(phoneCountries({ phoneCountries: ['FR', 'BE'] }, 'eu_west_2'), ['FR', 'BE']);
+  assert.throws(() => phoneCountries({}, 'mars_north_1'), ConfigError);
+  const env = { MASK_HMAC_KEY: KEY };
+  assert.deepEqual(loadConfig({ ...env, MASK_PHONE_COUNTRIES: 'gb,ie' }).mask.phoneCountries, ['GB', 'IE']);
+  assert.equal(loadConfig(env).mask.phoneCountries, undefined);
+  assert.throws(() => loadConfig({ ...env, MASK_PHONE_COUNTRIES: 'GB,XX' }), /MASK_PHONE_COUNTRIES/);
+  assert.throws(() => loadConfig({ ...env, MASK_PHONE_COUNTRIES: 'United Kingdom' }), /MASK_PHONE_COUNTRIES/);
+});
+
+test('the numbers below are what the numbering plans (libphonenumber-js metadata) call valid, in the national format they give', () => {
+  for (const { country, national, e164 } of REGION_PHONES) {
+    const phone = parsePhoneNumberFromString(national, country);
+    assert.ok(phone?.isValid(), `${national} is a valid ${country} number`);
+    assert.equal(phone!.number, e164);
+  }
+});
+
+test('every region country\'s number, national and international (+, 00, 011), gives the token of its E.164 form', () => {
+  for (const { country, national, e164, international } of REGION_PHONES) {
+    const token = expectedToken(e164);
+    const spaced = international.slice(1); // "44 20 7946 0958"
+    const forms = [national, international, e164, `00${spaced}`, `00 ${spaced}`, `011 ${spaced}`, `011${e164.slice(1)}`, `00${e164.slice(1)}`];
+    for (const form of forms) {
+      // Masked in any case; as this country's number unless an earlier country calls it valid too.
+      const expected = form !== national || world.maskString(form) === token ? token : world.maskString(form);
+      assert.match(expected, TOKEN, `${form} (${country}) is masked`);
+      assert.equal(world.maskString(form), expected, `${form} (${country}) -> token of ${e164}`);
+      assert.equal(world.maskString(`Call ${form}, ext. 12`), `Call ${expected}, ext. 12`, `${form} inside a text`);
+    }
+    // National formats only for the org's countries: the country alone is enough.
+    const alone = new Masker({ hmacKey: new Secret(KEY), phoneCountries: [country] });
+    assert.equal(alone.maskString(national), token, `${national} with MASK_PHONE_COUNTRIES=${country}`);
+    // International ones for every country, whatever the org's countries.
+    const none = new Masker({ hmacKey: new Secret(KEY), phoneCountries: [] });
+    for (const form of [international, `00 ${spaced}`, `011 ${spaced}`]) assert.equal(none.maskString(form), token, `${form} with no national country`);
+  }
+});
+
+test('the formats the field writes: 0049, 011 44, and national numbers of GB, DE, FR, AU, JP', () => {
+  // Each as its country writes it, with that country among the org's (a national number can be valid in several).
+  const cases: Array<[string, string, string, string]> = [
+    ['0049 30 901820', '{}', '+4930901820', 'GB'],
+    ['Berlin office 0049 30 901820 (switchboard)', 'Berlin office {} (switchboard)', '+4930901820', 'GB'],
+    ['011 44 20 7946 0958', '{}', '+442079460958', 'DE'],
+    ['020 7946 0958', '{}', '+442079460958', 'GB'],
+    ['030 901820', '{}', '+4930901820', 'DE'],
+    ['Tel. 030/901820.', 'Tel. {}.', '+4930901820', 'DE'],
+    ['01 23 45 67 89', '{}', '+33123456789', 'FR'],
+    ['01.23.45.67.89', '{}', '+33123456789', 'FR'],
+    ['(02) 9876 5432', '{}', '+61298765432', 'AU'],
+    ['0011 44 20 7946 0958', '{}', '+442079460958', 'AU'], // Australia's own international prefix
+    ['03-1234-5678', '{}', '+81312345678', 'JP'],
+    ['010 44 20 7946 0958', '{}', '+442079460958', 'JP'], // Japan's own international prefix
+    ['98765 43210', '{}', '+919876543210', 'IN'], // an Indian mobile, written without its trunk 0
+  ];
+  for (const [form, expected, normal, country] of cases) {
+    const masker = new Masker({ hmacKey: new Secret(KEY), phoneCountries: [country] });
+    assert.equal(masker.maskString(form), expected.replace('{}', expectedToken(normal)), `${form} -> token of ${normal} (${country})`);
+    assert.match(world.maskString(form), /phone#/, `${form} with every country`);
+  }
+  // A national number is the longest valid run of groups: a year after it stays.
+  assert.equal(world.maskString('020 7946 0958 2021'), `${expectedToken('+442079460958')} 2021`);
+  assert.equal(world.maskString('+33 1 23 45 67 89 2021'), `${expectedToken('+33123456789')} 2021`);
+  assert.equal(world.maskString('ref 12 030 901820'), `ref 12 ${expectedToken('+4930901820')}`);
+  // Not a national number of the org's countries: left alone.
+  const gb = new Masker({ hmacKey: new Secret(KEY), phoneCountries: ['GB'] });
+  assert.equal(gb.maskString('03-1234-5678'), '03-1234-5678');
+  assert.equal(gb.maskString('20 7946 0958'), '20 7946 0958', 'a GB number without its trunk 0 is not written as GB writes it');
+});
+
+test('not phones, with every region\'s national formats on: ids, epoch millis, UUIDs, IPs, dates, times, durations, versions, amounts', () => {
+  const notPhones = [
+    // ids
+    '46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5',
+    '12345678-1234-4234-8234-123456789012',
+    '00000000-0000-0000-0000-000000000000',
+    'user 1234567',
+    '98765432',
+    '000123',
+    '0000012345',
+    'order 5551234567',
+    'ticket #2021-0531',
+    'INC0012345',
+    // epoch seconds and millis
+    '1622454293',
+    '1622454293000',
+    '1622454293.123',
+    // IPs
+    '192.168.100.200',
+    '10.0.0.1, 203.0.113.7',
+    '198.51.100.23',
+    '2001:db8::8a2e:370:7334',
+    '10.24.0.15:8080',
+    // dates and times
+    '2021-05-31',
+    '2021-05-31T09:44:53Z',
+    '2021-05-31 09:44:53.123',
+    '31.05.2021',
+    '01.06.2021',
+    '05/31/2021',
+    '05-31-2021',
+    '2021/05/31',
+    '2021 05 31',
+    '20210531',
+    '20210531094453',
+    '09:44:53',
+    '01:30:00',
+    '2021-05-31/2021-06-30',
+    'Mon, 31 May 2021 09:44:53 GMT',
+    // durations
+    'PT1H30M',
+    '1500 ms',
+    '86400 s',
+    '00:45:10.250',
+    // versions
+    '10.0.19041.1234',
+    'v2.31.4',
+    '1.2.3-beta.4',
+    '262.0.0',
+    'build 2021.05.31.1',
+    // amounts
+    '1,234,567.89',
+    '1 234 567,89',
+    '€ 1.234.567,00',
+    '12 345 678',
+    '61 234 567',
+    '-1234567.89',
+    '$ 0.99',
+    '99.5%',
+    '3.14159265',
+  ];
+  for (const s of notPhones) assert.equal(world.maskString(s), s, s);
+});
+
+test('finding phones stays linear with every country on', () => {
+  const hostile = ['030 '.repeat(50_000), '0049 '.repeat(50_000), '01 23 '.repeat(50_000), '(02) '.repeat(50_000), '12-34-'.repeat(50_000)].join('');
+  const t0 = process.hrtime.bigint();
+  world.maskString(hostile);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  assert.ok(ms < 2000, `took ${ms} ms`);
 });

@@ -5,6 +5,7 @@
  * in every format the simulator plants.
  */
 import { createHash } from 'node:crypto';
+import { REGION_PHONES } from './region-phones';
 
 /** Planted emails: lower case, upper case, inside longer text, with a plus tag, mailto. */
 export const PLANTED_EMAILS = [
@@ -30,6 +31,8 @@ export const PLANTED_PHONES = [
   '1-303-555-0177',
   '+1 (702) 555-0164',
   '+33 1 84 88 12 34',
+  // Every Genesys region's country: national, and international with 00 and 011 instead of '+'.
+  ...REGION_PHONES.flatMap((p) => [p.national, `00 ${p.international.slice(1)}`, `011 ${p.international.slice(1)}`]),
 ];
 
 export function uuid(seed: string): string {
@@ -142,7 +145,10 @@ export function leakNeedles(): Map<string, string[]> {
     const digits = p.replace(/\D/g, '');
     const nanp = digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
     const last = /\d{3}[ .-]?\d{4}$|\d{2} \d{2} \d{2}$/.exec(p);
-    needles.set(p, [p, nanp ? digits.slice(-10) : digits.slice(2), ...(last ? [last[0]] : [])]);
+    // The number without its first group (prefix, country or area code), as written.
+    const rest = p.slice(p.search(/[ .\-/)]/) + 1).trim();
+    const national = [nanp ? digits.slice(-10) : p.startsWith('+') ? digits.slice(2) : digits];
+    needles.set(p, [p, ...national, ...(last ? [last[0]] : []), ...(rest.replace(/\D/g, '').length >= 6 ? [rest] : [])]);
   }
   return needles;
 }

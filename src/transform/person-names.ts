@@ -1,0 +1,203 @@
+/**
+ * Names of people, by policy (MASK_PERSON_NAMES): `keep` them, `pseudonymize` them (a keyed HMAC
+ * token per name, Masker.personToken: the same name gives the same token on every day, so an
+ * investigator with the key finds a person's events with `gcaudit lookup --name`), or `drop` them.
+ *
+ * Where names of people are: the acting user's name (user.name, username.name, userDisplay: the
+ * user_name column and extra.userDisplay), the entity's name when the entity is a person (a user
+ * or a contact: entity_name), the values of name properties of such an entity (name, firstName,
+ * ...), message params that name a user (userName) or a person entity (entityName), and
+ * entityChanges of person entities. A name found there is also replaced wherever else it
+ * appears in the same event as a whole word (a message text that repeats it, say).
+ *
+ * Runs after minimization and before masking, so a name that is an email address becomes a
+ * person token, not `***@domain`, and emails and phones in kept names are still masked.
+ */
+import type { CanonicalEvent, CanonicalPropertyChange } from '../model/canonical';
+import { isPlainObject, setField } from './read-fields';
+
+export type PersonNamePolicy = 'keep' | 'pseudonymize' | 'drop';
+export const PERSON_NAME_POLICIES: readonly PersonNamePolicy[] = ['keep', 'pseudonymize', 'drop'];
+
+/** What a dropped name inside a list or a text becomes (a column becomes null, a map entry goes). */
+export const DROPPED_NAME = '[name dropped]';
+
+/** Entity types whose entity is a person: its name is a person's name. */
+export const PERSON_ENTITY_TYPES: ReadonlySet<string> = new Set([
+  'User',
+  'AuthUser',
+  'UserPresence',
+  'AgentRoutingInfo',
+  'UserSamlAuthentication',
+  'VoicemailUserPolicy',
+  'ActivityPlanOccurrenceSessionUser',
+  'Contact',
+  'ExternalContact',
+]);
+
+/** Properties of a person entity whose values are names (compared in lower case). */
+const NAME_PROPERTIES = new Set(['name', 'displayname', 'firstname', 'lastname', 'middlename', 'givenname', 'familyname', 'fullname', 'preferredname', 'nickname', 'username']);
+/** Message params and extra fields that name a user, whatever the entity (compared in lower case). */
+const USER_NAME_KEYS = new Set(['username', 'userdisplay', 'userdisplayname', 'displayname', 'fullname', 'agentname', 'managername', 'granteename']);
+
+// Shorter names ("Al") would replace parts of other words' neighbourhoods too readily in texts.
+const MIN_EMBEDDED_NAME = 3;
+const MAX_DEPTH = 64;
+
+export class PersonNames {
+  constructor(
+    readonly policy: PersonNamePolicy,
+    private readonly token: (name: string) => string,
+  ) {}
+
+  /** The event with names of people replaced (or dropped); the same object under `keep` or when it names nobody. */
+  apply(event: CanonicalEvent): CanonicalEvent {
+    if (this.policy === 'keep') return event;
+    const found = new Set<string>();
+    const replace = (name: string | null): string | null => {
+      if (name === null || name.trim() === '') return name;
+      found.add(name);
+      return this.policy === 'drop' ? null : this.token(name);
+    };
+    const personEntity = event.entityType !== null && PERSON_ENTITY_TYPES.has(event.entityType);
+    const userName = replace(event.userName);
+    const entityName = personEntity ? replace(event.entityName) : event.entityName;
+    const propertyChanges = personEntity ? this.#nameChanges(event.propertyChanges, found) : event.propertyChanges;
+    let extra = this.#namedExtra(event.extra, personEntity, found);
+    if (found.size === 0) return event;
+    const names = [...found].filter((n) => n.length >= MIN_EMBEDDED_NAME).sort((a, b) => b.length - a.length);
+    extra = this.#embedded(extra, names, 0) as Record<string, unknown>;
+    const changes = this.#embeddedChanges(propertyChanges, names);
+    return { ...event, userName, entityName, propertyChanges: changes, extra };
+  }
+
+  #value(name: string, found: Set<string>): string {
+    if (name.trim() === '') return name;
+    found.add(name);
+    return this.policy === 'drop' ? DROPPED_NAME : this.token(name);
+  }
+
+  #nameChanges(changes: CanonicalPropertyChange[], found: Set<string>): CanonicalPropertyChange[] {
+    let copy: CanonicalPropertyChange[] | undefined;
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i];
+      if (change.property === null || !NAME_PROPERTIES.has(change.property.toLowerCase())) continue;
+      copy ??= changes.slice();
+      copy[i] = {
+        property: change.property,
+        oldValues: change.oldValues.map((v) => this.#value(v, found)),
+        newValues: change.newValues.map((v) => this.#value(v, found)),
+      };
+    }
+    return copy ?? changes;
+  }
+
+  /** userDisplay, message params naming a user (or the person entity), entityChanges of person entities. */
+  #namedExtra(extra: Record<string, unknown>, personEntity: boolean, found: Set<string>): Record<string, unknown> {
+    let copy: Record<string, unknown> | undefined;
+    const put = (key: string, value: unknown) => {
+      copy ??= { ...extra };
+      if (value === undefined) delete copy[key];
+      else setField(copy, key, value);
+    };
+    if (typeof extra.userDisplay === 'string' && extra.userDisplay.trim() !== '') {
+      const replaced = this.#value(extra.userDisplay, found);
+      put('userDisplay', this.policy === 'drop' ? undefined : replaced);
+    }
+    const message = extra.message;
+    if (isPlainObject(message) && isPlainObject(message.messageParams)) {
+      const params = message.messageParams;
+      let newParams: Record<string, unknown> | undefined;
+      for (const key in params) {
+        const value = params[key];
+        if (typeof value !== 'string') continue;
+        const lower = key.toLowerCase();
+        if (!USER_NAME_KEYS.has(lower) && !(personEntity && lower === 'entityname')) continue;
+        newParams ??= { ...params };
+        if (this.policy === 'drop') {
+          found.add(value);
+          delete newParams[key];
+        } else newParams[key] = this.#value(value, found);
+      }
+      if (newParams !== undefined) put('message', { ...message, messageParams: newParams });
+    }
+    if (Array.isArray(extra.entityChanges)) {
+      let changed = false;
+      const entityChanges = extra.entityChanges.map((item: unknown) => {
+        if (!isPlainObject(item) || typeof item.entityType !== 'string' || !PERSON_ENTITY_TYPES.has(item.entityType) || typeof item.entityName !== 'string') return item;
+        changed = true;
+        return { ...item, entityName: this.#value(item.entityName, found) };
+      });
+      if (changed) put('entityChanges', entityChanges);
+    }
+    return copy ?? extra;
+  }
+
+  #embeddedChanges(changes: CanonicalPropertyChange[], names: string[]): CanonicalPropertyChange[] {
+    let copy: CanonicalPropertyChange[] | undefined;
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i];
+      const oldValues = this.#embedded(change.oldValues, names, 0) as string[];
+      const newValues = this.#embedded(change.newValues, names, 0) as string[];
+      if (oldValues === change.oldValues && newValues === change.newValues) continue;
+      copy ??= changes.slice();
+      copy[i] = { property: change.property, oldValues, newValues };
+    }
+    return copy ?? changes;
+  }
+
+  /** Every whole-word occurrence of the event's names in strings of `value`, replaced (copy on write). */
+  #embedded(value: unknown, names: string[], depth: number): unknown {
+    if (names.length === 0) return value;
+    if (typeof value === 'string') return this.#replaceIn(value, names);
+    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        const replaced = this.#embedded(item, names, depth + 1);
+        if (replaced === item) continue;
+        copy ??= value.slice();
+        copy[i] = replaced;
+      }
+      return copy ?? value;
+    }
+    const object = value as Record<string, unknown>;
+    let copy: Record<string, unknown> | undefined;
+    for (const key in object) {
+      const item = object[key];
+      const replaced = this.#embedded(item, names, depth + 1);
+      if (replaced === item) continue;
+      copy ??= { ...object };
+      setField(copy, key, replaced);
+    }
+    return copy ?? object;
+  }
+
+  #replaceIn(text: string, names: string[]): string {
+    let out = text;
+    for (const name of names) {
+      let at = out.indexOf(name);
+      while (at >= 0) {
+        const end = at + name.length;
+        if (isBoundary(out, at - 1) && isBoundary(out, end)) {
+          const replacement = this.policy === 'drop' ? DROPPED_NAME : this.token(name);
+          out = out.slice(0, at) + replacement + out.slice(end);
+          at = out.indexOf(name, at + replacement.length);
+        } else at = out.indexOf(name, end);
+      }
+    }
+    return out;
+  }
+}
+
+/** Position `i` of `text` is outside it or not a letter or digit. */
+function isBoundary(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return true;
+  return !/[\p{L}\p{N}_]/u.test(text[i]);
+}
+
+/** A name in the form its token is computed from: Unicode-normalized, trimmed, single spaces, lower case. */
+export function normalName(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
