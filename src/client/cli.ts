@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { fatal } from './output';
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { EXIT, fatal } from './output';
 import { up } from './commands/up';
 import { describeSettings } from './commands/config';
 import { backfill } from './commands/backfill';
-import { schedule } from './commands/schedule';
+import { schedule, ScheduleAction } from './commands/schedule';
 import { status } from './commands/status';
 import { sim } from './commands/sim';
 import { checkList, checkRun } from './commands/check';
@@ -24,7 +24,13 @@ const exitWith = (code: number) => {
 const program = new Command()
   .name('gcaudit')
   .description('Audit Lake for Genesys Cloud: collect audit logs into an immutable lake and check them')
-  .showHelpAfterError();
+  .option('--debug', 'print the stack trace of an error')
+  .showHelpAfterError()
+  // A usage error (unknown option, missing argument, a value not among the choices) exits 2 at
+  // once; every subcommand inherits this.
+  .exitOverride((err) => {
+    throw err;
+  });
 
 program
   .command('up')
@@ -45,7 +51,7 @@ program
   .requiredOption('--to <day>', 'last day, YYYY-MM-DD (before today)')
   .option('--follow', 'follow the progress until the backfill ends')
   .option('--concurrency <n>', 'days collected at the same time (default BACKFILL_CONCURRENCY)')
-  .option('--pause', 'pause the running backfill of this range')
+  .addOption(new Option('--pause', 'pause the running backfill of this range').conflicts('resume'))
   .option('--resume', 'resume it (failed days are retried first)')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await backfill(opts)));
@@ -53,9 +59,9 @@ program
 program
   .command('schedule')
   .description('the daily collection schedule: apply (create or update), pause, resume, status')
-  .argument('<action>', 'apply | pause | resume | status')
+  .addArgument(new Argument('<action>', 'what to do').choices(['apply', 'pause', 'resume', 'status']))
   .option('--json', 'machine-readable output')
-  .action(async (action: string, opts) => exitWith(await schedule(action, opts)));
+  .action(async (action: string, opts) => exitWith(await schedule(action as ScheduleAction, opts)));
 
 program
   .command('status')
@@ -79,7 +85,9 @@ program
   .option('--failed-queries <share>', 'share of async queries that end Failed')
   .option('--slow-polls <n>', 'extra status polls before a query completes')
   .option('--firehose-interval <seconds>', 'also deliver the EventBridge stream to S3 raw/ every N seconds')
-  .option('--client-roles <roles>', 'roles of the sandbox OAuth client: least-privilege (audits:audit:view only) or admin', 'least-privilege')
+  .addOption(
+    new Option('--client-roles <roles>', 'roles of the sandbox OAuth client: least-privilege (audits:audit:view only) or admin').choices(['least-privilege', 'admin']).default('least-privilege'),
+  )
   .action(sim);
 
 const check = program.command('check').description('compliance checks (checks/*.sql) over the lake');
@@ -89,7 +97,7 @@ check
   .requiredOption('--from <when>', 'first day YYYY-MM-DD (or an ISO-8601 time)')
   .option('--to <when>', 'last day YYYY-MM-DD, inclusive (or an ISO-8601 time, exclusive); default: --from')
   .option('--check <id...>', 'only these checks')
-  .option('--engine <engine>', 'duckdb or athena (default QUERY_ENGINE)')
+  .addOption(new Option('--engine <engine>', 'query engine (default QUERY_ENGINE)').choices(['duckdb', 'athena']))
   .option('--param <name=value...>', 'override a check parameter, e.g. min_count=5')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await checkRun(opts)));
@@ -103,7 +111,7 @@ program
   .command('query')
   .description('run SQL over audit_events, audit_events_live, audit_events_all and audit_findings')
   .argument('<sql>', 'the query')
-  .option('--engine <engine>', 'duckdb or athena (default QUERY_ENGINE)')
+  .addOption(new Option('--engine <engine>', 'query engine (default QUERY_ENGINE)').choices(['duckdb', 'athena']))
   .option('--from <day>', 'DuckDB: first day to sync and read (default: all)')
   .option('--to <day>', 'DuckDB: last day')
   .option('--json', 'machine-readable output')
@@ -112,17 +120,17 @@ program
 program
   .command('ingest')
   .description('the EventBridge stream ingest (Firehose objects under RAW_PREFIX): start it, show its status (checkpoint, counts, quarantine, rehydrations), or poke it to look now')
-  .argument('<action>', 'start | status | poke')
+  .addArgument(new Argument('<action>', 'what to do').choices(['start', 'status', 'poke']))
   .option('--json', 'machine-readable output')
-  .action(async (action: string, opts) => exitWith(await ingest(action, opts)));
+  .action(async (action: string, opts) => exitWith(await ingest(action as 'start' | 'status' | 'poke', opts)));
 
 program
   .command('athena')
   .description('Athena: ddl prints the database, tables (partition projection), view and named queries; apply runs them')
-  .argument('<action>', 'ddl | apply')
+  .addArgument(new Argument('<action>', 'what to do').choices(['ddl', 'apply']))
   .option('--database <name>', 'database (default ATHENA_DATABASE)')
   .option('--json', 'machine-readable output')
-  .action(async (action: string, opts) => exitWith(await athenaCommand(action, opts)));
+  .action(async (action: string, opts) => exitWith(await athenaCommand(action as 'ddl' | 'apply', opts)));
 
 program
   .command('verify')
@@ -156,7 +164,7 @@ program
   .description('restore the archived parts of a range of days (RestoreObject), wait durably until readable, then run checks, verify or export')
   .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
   .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
-  .option('--then <action>', 'checks | verify | export | none', 'none')
+  .addOption(new Option('--then <action>', 'what to do once the parts are readable').choices(['checks', 'verify', 'export', 'none']).default('none'))
   .option('--out <dir>', 'with --then export: the package directory (on the worker\'s machine)')
   .option('--wait', 'wait for the workflow to end and print its result')
   .option('--json', 'machine-readable output')
@@ -169,4 +177,7 @@ program
   .option('--json', 'machine-readable output')
   .action((opts: { name?: string; json?: boolean }) => exitWith(lookup(opts)));
 
-program.parseAsync().catch(fatal);
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  fatal(err);
+});

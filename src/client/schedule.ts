@@ -31,6 +31,7 @@ export function dailyScheduleOptions(config: Config): ScheduleOptions {
           lagMinutes: lag,
           apiRetentionDays: config.collection.apiRetentionDays,
           backfillConcurrency: config.collection.backfillConcurrency,
+          backfillPauseAfterFailedDays: config.collection.backfillPauseAfterFailedDays,
         },
       ],
       typedSearchAttributes: [

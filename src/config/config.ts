@@ -57,6 +57,7 @@ export interface Config {
     dailyLagMinutes: number;
     catchupDays: number;
     backfillConcurrency: number;
+    backfillPauseAfterFailedDays: number;
     apiRetentionDays: number;
   };
   mask: {
@@ -206,6 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
       dailyLagMinutes: v.DAILY_LAG_MINUTES,
       catchupDays: v.SCHEDULE_CATCHUP_DAYS,
       backfillConcurrency: v.BACKFILL_CONCURRENCY,
+      backfillPauseAfterFailedDays: v.BACKFILL_PAUSE_AFTER_FAILED_DAYS,
       apiRetentionDays: v.AUDIT_RETENTION_DAYS,
     },
     mask: {

@@ -241,6 +241,13 @@ export const SETTINGS = {
     default: '4',
     describe: 'Days a backfill collects at the same time.',
   },
+  BACKFILL_PAUSE_AFTER_FAILED_DAYS: {
+    schema: positiveInt.max(1000),
+    expected: 'a whole number from 1 to 1000',
+    default: '3',
+    describe:
+      'A backfill stops starting new days and pauses for an operator once this many of its days have failed (after their own retries); it also pauses at the end of its range if any day failed, so it never ends with a day missing. gcaudit status shows each failed day with its cause; gcaudit backfill --from --to --resume retries them first.',
+  },
   AUDIT_RETENTION_DAYS: {
     schema: positiveInt.max(3650),
     expected: 'a whole number of days',

@@ -21,6 +21,8 @@ export interface BackfillInput {
   to: string;
   /** Days collected at the same time. */
   concurrency: number;
+  /** Failed days after which the backfill pauses itself (BACKFILL_PAUSE_AFTER_FAILED_DAYS); absent in runs started before it was a setting. */
+  pauseAfterFailedDays?: number;
   lakeTaskQueue: string;
   /** Carried over continue-as-new. */
   state?: BackfillState;
@@ -56,6 +58,8 @@ export interface BackfillProgress extends Totals {
   running: string[];
   failed: Array<{ day: string; error: string }>;
   paused: boolean;
+  /** The policy: pauses once this many days have failed, and at the end of the range if any did. */
+  pauseAfterFailedDays: number;
   elapsedSeconds: number;
   etaSeconds: number | null;
   state: 'running' | 'paused' | 'draining' | 'done';
@@ -67,13 +71,20 @@ export const backfillProgressQuery = defineQuery<BackfillProgress>('progress');
 
 /** Days a run completes before it continues as new: a two-year backfill stays far under history limits. */
 const DAYS_PER_RUN = 60;
-/** After this many failed days the backfill pauses itself for an operator. */
-const MAX_FAILED_BEFORE_PAUSE = 3;
+/** The default of BACKFILL_PAUSE_AFTER_FAILED_DAYS, and the policy of runs started before it was a setting. */
+export const DEFAULT_PAUSE_AFTER_FAILED_DAYS = 3;
 
 /**
  * Collects every day of a range as collect-day children, a bounded number at a time, on the
  * backfill task queue (whose rate limit is the backfill's API budget). Pause stops new days from
- * starting; resume continues and retries failed days. Progress is a query.
+ * starting; resume continues and retries failed days first. Progress is a query.
+ *
+ * Failure policy (one rule): a day fails when its collect-day child fails (after the activities'
+ * own retries); the backfill pauses itself once `pauseAfterFailedDays` days have failed since
+ * it started or was last resumed, and also when it reaches the end of its range with any failed
+ * day, so it never ends with a day missing. Each failed day keeps the root cause of its failure
+ * (error type and message); the run's details and `gcaudit status` show them with the command
+ * that resumes it.
  */
 export async function backfillWorkflow(input: BackfillInput): Promise<BackfillProgress> {
   const apiTaskQueue = workflowInfo().taskQueue;
@@ -89,6 +100,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
   let draining = false;
   let daysThisRun = 0;
   const daysTotal = dayCount(input.from, input.to);
+  const pauseAfterFailedDays = input.pauseAfterFailedDays ?? DEFAULT_PAUSE_AFTER_FAILED_DAYS;
 
   const progress = (): BackfillProgress => {
     const elapsedSeconds = Math.round((Date.now() - state.startedAt) / 1000);
@@ -103,6 +115,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
       running: [...running].sort(),
       failed: state.failed,
       paused: state.paused,
+      pauseAfterFailedDays,
       elapsedSeconds,
       etaSeconds: state.totals.daysDone > 0 ? Math.round((elapsedSeconds / state.totals.daysDone) * remaining) : null,
       state: done ? 'done' : state.paused ? 'paused' : draining ? 'draining' : 'running',
@@ -120,8 +133,8 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     setCurrentDetails(
       `${p.daysDone}/${p.daysTotal} days, ${p.events} events, ${p.requests} requests` +
         (p.rateLimited ? `, ${p.rateLimited} rate limited` : '') +
-        (p.paused ? ' — PAUSED: send the resume signal (gcaudit backfill resume) to continue' : '') +
-        (p.failed.length ? ` — failed: ${p.failed.map((f) => f.day).join(', ')}` : ''),
+        (p.paused ? ` — PAUSED: ${resumeCommand(input)} continues it` : '') +
+        (p.failed.length ? ` — failed: ${p.failed.map((f) => `${f.day} (${f.error})`).join('; ')}` : ''),
     );
   };
 
@@ -153,7 +166,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     } catch (err) {
       // Includes a day already being collected by another run (the daily job): retried on resume.
       state.failed.push({ day, error: describe(err) });
-      if (state.failed.length >= MAX_FAILED_BEFORE_PAUSE) state.paused = true;
+      if (state.failed.length >= pauseAfterFailedDays) state.paused = true;
     } finally {
       running.delete(day);
       daysThisRun++;
@@ -184,7 +197,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
       await condition(() => running.size === 0 || state.paused);
       if (state.paused) continue;
       if (state.failed.length === 0) break;
-      // Days failed but not enough to pause: pause now so an operator sees them.
+      // The range is done but some days failed: pause rather than end with a day missing.
       state.paused = true;
       continue;
     }
@@ -201,7 +214,20 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
   return result;
 }
 
+/** The command that resumes this backfill (and retries its failed days first). */
+export function resumeCommand(input: Pick<BackfillInput, 'from' | 'to'>): string {
+  return `gcaudit backfill --from ${input.from} --to ${input.to} --resume`;
+}
+
+/**
+ * Why a day failed, for a person: the root of the failure chain (child workflow -> activity ->
+ * the application error an activity threw), with its type, e.g. "AuthError: Genesys refused the
+ * client credentials ...". Messages of typed errors name fields and settings, never secrets.
+ */
 function describe(err: unknown): string {
-  const cause = (err as { cause?: { message?: string } }).cause;
-  return (cause?.message ?? (err as Error).message ?? String(err)).slice(0, 300);
+  let root = err as { cause?: unknown; message?: string; type?: string; name?: string };
+  for (let depth = 0; root.cause && depth < 10; depth++) root = root.cause as typeof root;
+  const type = root.type ?? (root.name && root.name !== 'Error' ? root.name : undefined);
+  const message = root.message ?? String(root);
+  return (type ? `${type}: ${message}` : message).slice(0, 500);
 }

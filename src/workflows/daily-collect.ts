@@ -24,6 +24,8 @@ export interface DailyCollectInput {
   /** The API's retention: older unsealed days cannot be collected any more. */
   apiRetentionDays: number;
   backfillConcurrency: number;
+  /** BACKFILL_PAUSE_AFTER_FAILED_DAYS for the gap backfills; absent in schedules applied before it was a setting. */
+  backfillPauseAfterFailedDays?: number;
 }
 
 export interface DailyCollectResult {
@@ -77,7 +79,16 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
       await startChild(backfillWorkflow, {
         workflowId,
         taskQueue: input.backfillTaskQueue,
-        args: [{ org: input.org, from: range.from, to: range.to, concurrency: input.backfillConcurrency, lakeTaskQueue: input.lakeTaskQueue }],
+        args: [
+          {
+            org: input.org,
+            from: range.from,
+            to: range.to,
+            concurrency: input.backfillConcurrency,
+            pauseAfterFailedDays: input.backfillPauseAfterFailedDays,
+            lakeTaskQueue: input.lakeTaskQueue,
+          },
+        ],
         // The backfill outlives this run; a gap already being filled is left to that backfill.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,

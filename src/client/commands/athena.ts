@@ -1,24 +1,20 @@
-import { loadConfig } from '../../config/config';
-import { withLocalSecrets } from '../../config/local-defaults';
 import { loadChecks } from '../../checks/check-file';
 import { AthenaQueryEngine, createAthenaClient } from '../../query/athena-engine';
 import { applyAthenaDdl } from '../../query/athena-apply';
 import { athenaDdl, ddlScript } from '../../query/athena-ddl';
 import { readSchemaState } from '../../query/schema-state';
-import { createS3Client } from '../../s3/client';
+import { cliConfig, lakeContext } from '../context';
 import { EXIT } from '../output';
 
 /** `gcaudit athena ddl|apply`: prints, or applies, the lake's Athena DDL and the checks' named queries. */
-export async function athenaCommand(action: string, opts: { database?: string; json?: boolean }): Promise<number> {
-  if (action !== 'ddl' && action !== 'apply') {
-    process.stderr.write(`gcaudit: athena: expected ddl or apply, got "${action}"\n`);
-    return EXIT.usage;
-  }
-  const config = withLocalSecrets(loadConfig());
-  const s3 = createS3Client(config);
+export async function athenaCommand(action: 'ddl' | 'apply', opts: { database?: string; json?: boolean }): Promise<number> {
+  const config = cliConfig();
+  const checks = loadChecks();
+  const lake = lakeContext(config);
+  const { s3 } = lake;
   try {
     const extra = (await readSchemaState(s3, config.s3.bucket, config.org)).columns;
-    const ddl = athenaDdl({ config, org: config.org, database: opts.database, extraColumns: extra, checks: loadChecks() });
+    const ddl = athenaDdl({ config, org: config.org, database: opts.database, extraColumns: extra, checks });
     if (action === 'ddl') {
       process.stdout.write(opts.json ? `${JSON.stringify(ddl)}\n` : ddlScript(ddl));
       return EXIT.ok;
@@ -38,6 +34,6 @@ export async function athenaCommand(action: string, opts: { database?: string; j
       await engine.close();
     }
   } finally {
-    s3.destroy();
+    lake.close();
   }
 }

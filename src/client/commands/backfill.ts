@@ -2,9 +2,10 @@ import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/cli
 import { KIND, ORG } from '../../temporal/search-attributes';
 import { taskQueues } from '../../temporal/task-queues';
 import { backfillWorkflow } from '../../workflows';
-import { backfillProgressQuery, BackfillProgress, pauseSignal, resumeSignal } from '../../workflows/backfill';
-import { validateRange } from '../date-range';
-import { temporalContext } from '../context';
+import { backfillProgressQuery, BackfillProgress, pauseSignal, resumeCommand, resumeSignal } from '../../workflows/backfill';
+import { parseDayRange } from '../date-range';
+import { cliConfig, temporalContext } from '../context';
+import { ConfigError } from '../../errors';
 import { EXIT } from '../output';
 import { followProgress } from '../progress';
 
@@ -25,10 +26,16 @@ export const backfillWorkflowId = (org: string, from: string, to: string) => `ba
  * one already running for it), and follows its progress; --pause / --resume signal it.
  */
 export async function backfill(opts: BackfillOptions): Promise<number> {
-  const ctx = await temporalContext();
+  const config = cliConfig();
+  // Pause and resume address a backfill already running: its range was checked when it started.
+  const { from, to } = parseDayRange(opts.from, opts.to, opts.pause || opts.resume ? {} : { collectable: { retentionDays: config.collection.apiRetentionDays } });
+  const concurrency = opts.concurrency ? Number(opts.concurrency) : config.collection.backfillConcurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new ConfigError(`--concurrency: expected a whole number from 1 to 64, got "${opts.concurrency}"`);
+  }
+  const ctx = await temporalContext(config);
   try {
-    const { config, client } = ctx;
-    const { from, to } = validateRange(opts.from, opts.to, { retentionDays: config.collection.apiRetentionDays });
+    const { client } = ctx;
     const workflowId = backfillWorkflowId(config.org, from, to);
     const out = (text: string, value: unknown) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
 
@@ -47,33 +54,39 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
       return EXIT.ok;
     }
 
-    const concurrency = opts.concurrency ? Number(opts.concurrency) : config.collection.backfillConcurrency;
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-      process.stderr.write(`gcaudit: --concurrency: expected a whole number from 1 to 64, got "${opts.concurrency}"\n`);
-      return EXIT.usage;
-    }
     const queues = taskQueues(config.temporal.taskQueue);
     const handle = await client.workflow.start(backfillWorkflow, {
       workflowId,
       taskQueue: queues.backfill,
-      args: [{ org: config.org, from, to, concurrency, lakeTaskQueue: queues.lake }],
+      args: [{ org: config.org, from, to, concurrency, pauseAfterFailedDays: config.collection.backfillPauseAfterFailedDays, lakeTaskQueue: queues.lake }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       typedSearchAttributes: [
         { key: ORG, value: config.org },
         { key: KIND, value: 'backfill' },
       ],
-      staticSummary: `Backfill ${from}..${to} for ${config.org} (${concurrency} days at a time)`,
+      staticSummary: `Backfill ${from}..${to} for ${config.org} (${concurrency} days at a time; pauses after ${config.collection.backfillPauseAfterFailedDays} failed days, or at the end if any day failed)`,
     });
     out(`backfill ${workflowId} (run ${handle.firstExecutionRunId}); Web UI: workflow id ${workflowId}`, { workflowId, runId: handle.firstExecutionRunId });
     if (!opts.follow) return EXIT.ok;
 
     const final = await followProgress<BackfillProgress>(() => handle.query(backfillProgressQuery), { json: opts.json ?? false });
     if (final.failed.length > 0) {
-      process.stderr.write(`gcaudit: days failed: ${final.failed.map((f) => `${f.day} (${f.error})`).join('; ')}\n`);
+      process.stderr.write(failureMessage(workflowId, final));
       return EXIT.failure;
     }
     return EXIT.ok;
   } finally {
     await ctx.close();
   }
+}
+
+/** Each failed day with the root cause of its failure, that the backfill is paused, and the command that resumes it. */
+export function failureMessage(workflowId: string, p: BackfillProgress): string {
+  const days = p.failed.length === 1 ? '1 day' : `${p.failed.length} days`;
+  return [
+    `gcaudit: ${days} of backfill ${workflowId} failed; the backfill is ${p.paused ? 'paused' : p.state}:`,
+    ...p.failed.map((f) => `  ${f.day}: ${f.error}`),
+    `Fix the cause, then resume it (failed days are retried first): ${resumeCommand(p)}`,
+    '',
+  ].join('\n');
 }

@@ -1,12 +1,10 @@
-import { loadConfig } from '../../config/config';
-import { withLocalSecrets } from '../../config/local-defaults';
 import { loadChecks } from '../../checks/check-file';
 import { runAndRecordChecks } from '../../checks/run-and-record';
-import { addDays, isValidDay } from '../../days';
 import { ConfigError } from '../../errors';
 import { createQueryEngine } from '../../query/create-engine';
 import { EngineName } from '../../query/engine';
-import { createS3Client } from '../../s3/client';
+import { cliConfig, lakeContext } from '../context';
+import { parseTimeWindow } from '../date-range';
 import { EXIT } from '../output';
 import { formatTable } from './table';
 
@@ -17,21 +15,6 @@ export interface CheckRunOptions {
   engine?: EngineName;
   param?: string[];
   json?: boolean;
-}
-
-/** [from, to): a day (YYYY-MM-DD, whole UTC days, `to` inclusive) or an ISO-8601 instant. */
-export function parseWindow(from: string, to: string | undefined): { from: string; to: string } {
-  const start = isValidDay(from) ? `${from}T00:00:00.000Z` : iso(from, '--from');
-  const endText = to ?? from;
-  const end = isValidDay(endText) ? `${addDays(endText, 1)}T00:00:00.000Z` : iso(endText, '--to');
-  if (!(start < end)) throw new ConfigError(`--from must be before --to (got ${start} .. ${end})`);
-  return { from: start, to: end };
-}
-
-function iso(text: string, flag: string): string {
-  const ms = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(ms)) throw new ConfigError(`${flag}: expected YYYY-MM-DD or an ISO-8601 time, got "${text}"`);
-  return new Date(ms).toISOString();
 }
 
 function parseParams(list: string[] = []): Record<string, string> {
@@ -46,15 +29,19 @@ function parseParams(list: string[] = []): Record<string, string> {
 
 /** `gcaudit check run`: runs the checks over a window, prints findings, stores them in the lake. Exit 3 when there are findings. */
 export async function checkRun(opts: CheckRunOptions): Promise<number> {
-  if (opts.engine !== undefined && opts.engine !== 'duckdb' && opts.engine !== 'athena') throw new ConfigError(`--engine: expected duckdb or athena, got "${String(opts.engine)}"`);
-  const config = withLocalSecrets(loadConfig());
-  const window = parseWindow(opts.from, opts.to);
-  const s3 = createS3Client(config);
+  const window = parseTimeWindow(opts.from, opts.to);
+  const overrides = parseParams(opts.param);
+  const config = cliConfig();
+  const all = loadChecks();
+  const unknown = (opts.check ?? []).filter((id) => !all.some((c) => c.id === id));
+  if (unknown.length > 0) throw new ConfigError(`--check: unknown check ${unknown.join(', ')} (known: ${all.map((c) => c.id).join(', ')})`);
+  const lake = lakeContext(config);
+  const { s3 } = lake;
   const engine = createQueryEngine(config, s3, opts.engine ?? config.query.engine);
   try {
     const recorded = await runAndRecordChecks(
       { config, s3, engine },
-      { org: config.org, window, checkIds: opts.check, overrides: parseParams(opts.param), runAt: new Date().toISOString() },
+      { org: config.org, window, checks: all, checkIds: opts.check, overrides, runAt: new Date().toISOString() },
     );
     const findings = recorded.runs.flatMap((r) => r.findings);
     if (opts.json) {
@@ -91,7 +78,7 @@ export async function checkRun(opts: CheckRunOptions): Promise<number> {
     return findings.length > 0 ? EXIT.findings : EXIT.ok;
   } finally {
     await engine.close();
-    s3.destroy();
+    lake.close();
   }
 }
 

@@ -1,13 +1,12 @@
 import * as path from 'node:path';
-import { loadConfig } from '../../config/config';
-import { withLocalSecrets } from '../../config/local-defaults';
 import { ConfigError } from '../../errors';
 import { exportEvidence } from '../../evidence/export';
 import { createSigner } from '../../lake/signing';
 import { createQueryEngine } from '../../query/create-engine';
-import { createS3Client } from '../../s3/client';
+import { cliConfig, lakeContext } from '../context';
+import { parseDayRange } from '../date-range';
 import { EXIT } from '../output';
-import { dayRange, readPinnedKey } from './verify';
+import { readPinnedKey } from './verify';
 
 export interface EvidenceExportOptions {
   from: string;
@@ -19,12 +18,13 @@ export interface EvidenceExportOptions {
 
 /** `gcaudit evidence export`: exit 0 when the package is written and the lake verifies, 1 when it is written but verification failed. */
 export async function evidenceExport(opts: EvidenceExportOptions): Promise<number> {
-  const range = dayRange(opts.from, opts.to);
+  const range = parseDayRange(opts.from, opts.to);
   const pinnedKey = readPinnedKey(opts.publicKey);
-  const config = withLocalSecrets(loadConfig());
+  const config = cliConfig();
   if (!config.manifest.signingKey) throw new ConfigError('MANIFEST_SIGNING_KEY: required to sign the evidence package index');
   const signer = createSigner(config.manifest.signingKey);
-  const s3 = createS3Client(config);
+  const lake = lakeContext(config);
+  const { s3 } = lake;
   // Findings are read with DuckDB over the lake on either deployment (the SQL is DuckDB's).
   const engine = createQueryEngine(config, s3, 'duckdb');
   try {
@@ -56,6 +56,6 @@ export async function evidenceExport(opts: EvidenceExportOptions): Promise<numbe
     return result.verificationOk ? EXIT.ok : EXIT.failure;
   } finally {
     await engine.close();
-    s3.destroy();
+    lake.close();
   }
 }

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ingestWorkflowId, startIngest } from '../../ingest/start-ingest';
 import { ingestStatusQuery, pokeSignal } from '../../workflows/ingest';
-import { temporalContext } from '../context';
+import { cliConfig, temporalContext } from '../context';
 import { EXIT } from '../output';
 
 /**
@@ -9,14 +9,11 @@ import { EXIT } from '../output';
  * (or attaches to the running one); status: its checkpoint, counts, quarantined objects and the
  * rehydrations still retrying; poke: look for new raw objects now.
  */
-export async function ingest(action: string, opts: { json?: boolean }): Promise<number> {
-  if (!['start', 'status', 'poke'].includes(action)) {
-    process.stderr.write(`gcaudit ingest: unknown action "${action}" (start, status, poke)\n`);
-    return EXIT.usage;
-  }
-  const ctx = await temporalContext();
+export async function ingest(action: 'start' | 'status' | 'poke', opts: { json?: boolean }): Promise<number> {
+  const config = cliConfig();
+  const ctx = await temporalContext(config);
   try {
-    const { config, client } = ctx;
+    const { client } = ctx;
     const workflowId = ingestWorkflowId(config.org);
     const out = (text: string, value: unknown) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
     if (action === 'start') {

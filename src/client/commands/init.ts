@@ -1,7 +1,7 @@
 import { LifecycleRule } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../config/config';
+import { lakeContext } from '../context';
 import { applyRetention, BucketConfiguration, lifecycleRules, planRetention } from '../../evidence/init';
-import { createS3Client } from '../../s3/client';
 import { EXIT } from '../output';
 
 /** `gcaudit init`: configures the lake bucket for retention; an expiry before the lock ends is refused (exit 2). */
@@ -13,13 +13,13 @@ export async function init(opts: { dryRun?: boolean; json?: boolean }): Promise<
     process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `${describePlan(plan.bucket, plan.warnings, null, out.lifecycle, plan)}(dry run: nothing applied)\n`);
     return EXIT.ok;
   }
-  const s3 = createS3Client(config);
+  const lake = lakeContext(config);
   try {
-    const applied = await applyRetention(s3, plan);
+    const applied = await applyRetention(lake.s3, plan);
     process.stdout.write(opts.json ? `${JSON.stringify({ plan, applied })}\n` : describePlan(plan.bucket, plan.warnings, applied, applied.lifecycle, plan));
     return EXIT.ok;
   } finally {
-    s3.destroy();
+    lake.close();
   }
 }
 

@@ -1,11 +1,9 @@
-import { loadConfig } from '../../config/config';
-import { withLocalSecrets } from '../../config/local-defaults';
-import { ConfigError } from '../../errors';
 import { createQueryEngine } from '../../query/create-engine';
 import { EngineName } from '../../query/engine';
-import { createS3Client } from '../../s3/client';
+import { cliConfig, lakeContext } from '../context';
+import { parseTimeWindow, windowDays } from '../date-range';
+import { ConfigError } from '../../errors';
 import { EXIT } from '../output';
-import { parseWindow } from './check';
 import { formatTable } from './table';
 
 /**
@@ -13,13 +11,13 @@ import { formatTable } from './table';
  * audit_findings. --from/--to limit the days DuckDB syncs and reads (without them: every day).
  */
 export async function query(sql: string, opts: { engine?: EngineName; json?: boolean; from?: string; to?: string }): Promise<number> {
-  if (opts.engine !== undefined && opts.engine !== 'duckdb' && opts.engine !== 'athena') throw new ConfigError(`--engine: expected duckdb or athena, got "${String(opts.engine)}"`);
-  const config = withLocalSecrets(loadConfig());
-  const s3 = createS3Client(config);
-  const engine = createQueryEngine(config, s3, opts.engine ?? config.query.engine);
+  const days = opts.from ? windowDays(parseTimeWindow(opts.from, opts.to)) : undefined;
+  if (opts.to && !opts.from) throw new ConfigError('--to needs --from');
+  const config = cliConfig();
+  const lake = lakeContext(config);
+  const engine = createQueryEngine(config, lake.s3, opts.engine ?? config.query.engine);
   try {
-    const days = opts.from ? parseWindow(opts.from, opts.to) : undefined;
-    const result = await engine.query(sql, days ? { days: { from: days.from.slice(0, 10), to: new Date(Date.parse(days.to) - 1).toISOString().slice(0, 10) } } : {});
+    const result = await engine.query(sql, days ? { days } : {});
     if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       process.stdout.write(formatTable(result.columns.map((c) => c.name), result.rows.map((r) => r.map((v) => v ?? 'NULL'))));
@@ -29,6 +27,6 @@ export async function query(sql: string, opts: { engine?: EngineName; json?: boo
     return EXIT.ok;
   } finally {
     await engine.close();
-    s3.destroy();
+    lake.close();
   }
 }

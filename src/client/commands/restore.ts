@@ -4,9 +4,9 @@ import { ConfigError } from '../../errors';
 import { KIND, ORG } from '../../temporal/search-attributes';
 import { taskQueues } from '../../temporal/task-queues';
 import { AfterRestore, archiveRestoreWorkflow } from '../../workflows/archive-restore';
-import { temporalContext } from '../context';
+import { parseDayRange } from '../date-range';
+import { cliConfig, temporalContext } from '../context';
 import { EXIT } from '../output';
-import { dayRange } from './verify';
 
 export interface RestoreCommandOptions {
   from: string;
@@ -21,13 +21,14 @@ const ACTIONS: AfterRestore[] = ['none', 'checks', 'verify', 'export'];
 
 /** `gcaudit restore`: starts archive-restore/<org>/<from>..<to> (or attaches to the running one). */
 export async function restore(opts: RestoreCommandOptions): Promise<number> {
-  const range = dayRange(opts.from, opts.to);
+  const range = parseDayRange(opts.from, opts.to);
   const then = (opts.then ?? 'none') as AfterRestore;
   if (!ACTIONS.includes(then)) throw new ConfigError(`--then: expected one of ${ACTIONS.join(', ')}, got "${opts.then}"`);
   if (then === 'export' && !opts.out) throw new ConfigError('--then export needs --out DIR (a directory on the worker\'s machine)');
-  const ctx = await temporalContext();
+  const config = cliConfig();
+  const ctx = await temporalContext(config);
   try {
-    const { config, client } = ctx;
+    const { client } = ctx;
     const queues = taskQueues(config.temporal.taskQueue);
     const workflowId = `archive-restore/${config.org}/${range.from}..${range.to}`;
     let handle;

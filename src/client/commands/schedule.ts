@@ -1,13 +1,16 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { applyDailySchedule, applyRecrawlSchedule, dailyScheduleId, describeDailySchedule, recrawlScheduleId } from '../schedule';
-import { temporalContext } from '../context';
+import { cliConfig, temporalContext } from '../context';
 import { EXIT } from '../output';
 
-/** `gcaudit schedule apply|pause|resume|status` for the daily collection schedule. */
-export async function schedule(action: string, opts: { json?: boolean }): Promise<number> {
-  const ctx = await temporalContext();
+export type ScheduleAction = 'apply' | 'pause' | 'resume' | 'status';
+
+/** `gcaudit schedule apply|pause|resume|status` for the daily collection schedule (the action is one of the CLI's choices). */
+export async function schedule(action: ScheduleAction, opts: { json?: boolean }): Promise<number> {
+  const config = cliConfig();
+  const ctx = await temporalContext(config);
   try {
-    const { config, client } = ctx;
+    const { client } = ctx;
     const id = dailyScheduleId(config.org);
     const print = (value: object, text: string) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
     switch (action) {
@@ -47,9 +50,6 @@ export async function schedule(action: string, opts: { json?: boolean }): Promis
         );
         return EXIT.ok;
       }
-      default:
-        process.stderr.write(`gcaudit: schedule: expected apply, pause, resume or status, got "${action}"\n`);
-        return EXIT.usage;
     }
   } finally {
     await ctx.close();

@@ -1,10 +1,9 @@
 import { addDays, dayOf } from '../../days';
-import { createS3Client } from '../../s3/client';
 import { ManifestChain } from '../../lake/manifest-chain';
 import { gaps, sealedDays } from '../../lake/sealed-days';
-import { backfillProgressQuery, BackfillProgress } from '../../workflows/backfill';
+import { backfillProgressQuery, BackfillProgress, resumeCommand } from '../../workflows/backfill';
 import { describeDailySchedule, ScheduleStatus } from '../schedule';
-import { temporalContext } from '../context';
+import { cliConfig, lakeContext, temporalContext } from '../context';
 import { EXIT } from '../output';
 
 export interface StatusReport {
@@ -19,10 +18,15 @@ export interface StatusReport {
 
 /** `gcaudit status`: last sealed day, gaps inside the API's retention, the schedule, running backfills. */
 export async function status(opts: { json?: boolean }): Promise<number> {
-  const ctx = await temporalContext();
-  const s3 = createS3Client(ctx.config);
+  const config = cliConfig();
+  const lake = lakeContext(config);
+  const ctx = await temporalContext(config).catch((err: unknown) => {
+    lake.close();
+    throw err;
+  });
   try {
-    const { config, client } = ctx;
+    const { client } = ctx;
+    const { s3 } = lake;
     const yesterday = addDays(dayOf(Date.now()), -1);
     const oldest = addDays(yesterday, -(config.collection.apiRetentionDays - 2));
     const sealed = await sealedDays(s3, config.s3.bucket, config.org);
@@ -57,13 +61,22 @@ export async function status(opts: { json?: boolean }): Promise<number> {
         `  gaps              ${report.gaps.length ? report.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}..${g.to}`)).join(', ') : 'none'}`,
         `  daily schedule    ${report.schedule.exists ? (report.schedule.paused ? 'PAUSED' : `active, next ${report.schedule.nextRuns?.[0] ?? '?'}`) : 'not created (gcaudit schedule apply)'}`,
         `  backfills running ${backfills.length ? '' : 'none'}`,
-        ...backfills.map((b) => `    ${b.workflowId}  ${b.progress ? `${b.progress.daysDone}/${b.progress.daysTotal} days, ${b.progress.state}` : 'progress unavailable'}`),
+        ...backfills.flatMap((b) => describeBackfill(b.workflowId, b.progress)),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     return EXIT.ok;
   } finally {
-    s3.destroy();
+    lake.close();
     await ctx.close();
   }
+}
+
+/** A backfill's line; a paused one also lists its failed days with their causes and the command that resumes it. */
+function describeBackfill(workflowId: string, p: BackfillProgress | null): string[] {
+  if (!p) return [`    ${workflowId}  progress unavailable`];
+  const lines = [`    ${workflowId}  ${p.daysDone}/${p.daysTotal} days, ${p.state === 'paused' ? 'PAUSED' : p.state}${p.failed.length ? `, ${p.failed.length} failed` : ''}`];
+  for (const f of p.failed) lines.push(`      failed ${f.day}: ${f.error}`);
+  if (p.paused) lines.push(`      resume with: ${resumeCommand(p)}${p.failed.length ? ' (failed days are retried first)' : ''}`);
+  return lines;
 }

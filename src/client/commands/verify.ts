@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../../config/config';
-import { withLocalSecrets } from '../../config/local-defaults';
-import { isValidDay } from '../../days';
 import { ConfigError } from '../../errors';
 import { VerifyReport, verifyLake } from '../../evidence/verify';
-import { createS3Client } from '../../s3/client';
+import { cliConfig, lakeContext } from '../context';
+import { parseDayRange } from '../date-range';
 import { EXIT } from '../output';
 
 export interface VerifyCommandOptions {
@@ -12,16 +10,6 @@ export interface VerifyCommandOptions {
   to: string;
   publicKey?: string;
   json?: boolean;
-}
-
-/** --from/--to as whole UTC days, from <= to; a bad range is a usage error (exit 2). */
-export function dayRange(from: string, to: string): { from: string; to: string } {
-  const problems: string[] = [];
-  if (!isValidDay(from)) problems.push(`--from: expected a date YYYY-MM-DD, got "${from}"`);
-  if (!isValidDay(to)) problems.push(`--to: expected a date YYYY-MM-DD, got "${to}"`);
-  if (problems.length === 0 && from > to) problems.push(`--from ${from} is after --to ${to}`);
-  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
-  return { from, to };
 }
 
 export function readPinnedKey(file: string | undefined): { pem: string; file: string } | undefined {
@@ -35,10 +23,11 @@ export function readPinnedKey(file: string | undefined): { pem: string; file: st
 
 /** `gcaudit verify`: exit 0 when the range verifies, 1 when anything is modified, missing, added or broken. */
 export async function verify(opts: VerifyCommandOptions): Promise<number> {
-  const range = dayRange(opts.from, opts.to);
+  const range = parseDayRange(opts.from, opts.to);
   const pinnedKey = readPinnedKey(opts.publicKey);
-  const config = withLocalSecrets(loadConfig());
-  const s3 = createS3Client(config);
+  const config = cliConfig();
+  const lake = lakeContext(config);
+  const { s3 } = lake;
   try {
     const report = await verifyLake({
       s3,
@@ -51,7 +40,7 @@ export async function verify(opts: VerifyCommandOptions): Promise<number> {
     process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatVerifyReport(report));
     return report.ok ? EXIT.ok : EXIT.failure;
   } finally {
-    s3.destroy();
+    lake.close();
   }
 }
 
