@@ -4,6 +4,7 @@ import { loadChecks } from '../../checks/check-file';
 import { AthenaQueryEngine, createAthenaClient } from '../../query/athena-engine';
 import { applyAthenaDdl } from '../../query/athena-apply';
 import { athenaDdl, ddlScript } from '../../query/athena-ddl';
+import { athenaNamedQueries } from '../../checks/named-queries';
 import { readSchemaState } from '../../query/schema-state';
 import { createS3Client } from '../../s3/client';
 import { EXIT } from '../output';
@@ -18,7 +19,13 @@ export async function athenaCommand(action: string, opts: { database?: string; j
   const s3 = createS3Client(config);
   try {
     const extra = (await readSchemaState(s3, config.s3.bucket, config.org)).columns;
-    const ddl = athenaDdl({ config, org: config.org, database: opts.database, extraColumns: extra, checks: loadChecks() });
+    const ddl = athenaDdl({
+      database: opts.database ?? config.query.athena.database,
+      bucket: config.s3.bucket,
+      org: config.org,
+      extraColumns: extra,
+      namedQueries: athenaNamedQueries(loadChecks(), config),
+    });
     if (action === 'ddl') {
       process.stdout.write(opts.json ? `${JSON.stringify(ddl)}\n` : ddlScript(ddl));
       return EXIT.ok;

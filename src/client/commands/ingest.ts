@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { ingestWorkflowId, startIngest } from '../../ingest/start-ingest';
+import { ingestWorkflowId, startIngest } from '../start-ingest';
 import { ingestStatusQuery, pokeSignal } from '../../workflows/ingest';
 import { temporalContext } from '../context';
 import { EXIT } from '../output';
