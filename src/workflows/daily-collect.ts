@@ -10,10 +10,10 @@ import {
 import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createLakeStatusActivities } from '../activities/lake-status';
 import { addDays, dayOf } from '../days';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { backfillWorkflow } from './backfill';
 import { collectDayWorkflow, CollectDaySummary } from './collect-day';
+import { RETRY } from './retry-policies';
 
 export interface DailyCollectInput {
   org: string;
@@ -66,7 +66,7 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
   const { findUnsealedDays } = proxyActivities<ReturnType<typeof createLakeStatusActivities>>({
     taskQueue: input.lakeTaskQueue,
     startToCloseTimeout: '2 minutes',
-    retry: { nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+    retry: RETRY.status,
   });
   const oldest = addDays(dayOf(due), -(input.apiRetentionDays - 1));
   const ranges = await findUnsealedDays({ org: input.org, from: oldest, to: addDays(day, -1) });
