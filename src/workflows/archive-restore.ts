@@ -5,6 +5,7 @@ import type { RunChecksSummary } from '../activities/checks';
 import { addDays } from '../days';
 import { runChecksWorkflow } from './run-checks';
 import { RETRY } from './retry-policies';
+import { workflowIds } from '../temporal/workflow-ids';
 
 type Activities = ReturnType<typeof createRestoreActivities> & ReturnType<typeof createEvidenceActivities>;
 
@@ -105,7 +106,7 @@ export async function archiveRestoreWorkflow(input: ArchiveRestoreInput): Promis
   const result: ArchiveRestoreResult = { ...progress, ...requests, restoredUntil, then: input.then };
   if (input.then === 'checks') {
     result.checks = await executeChild(runChecksWorkflow, {
-      workflowId: `${workflowInfo().workflowId}/checks`,
+      workflowId: workflowIds.checksAfter(workflowInfo().workflowId),
       args: [{ org: input.org, from: `${input.from}T00:00:00.000Z`, to: `${addDays(input.to, 1)}T00:00:00.000Z`, lakeTaskQueue: input.lakeTaskQueue, trigger: 'manual' }],
     });
   } else if (input.then === 'verify') {

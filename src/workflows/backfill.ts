@@ -14,6 +14,7 @@ import {
 import { addDays, dayCount } from '../days';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { collectDayWorkflow, CollectDaySummary } from './collect-day';
+import { workflowIds } from '../temporal/workflow-ids';
 
 export interface BackfillInput {
   org: string;
@@ -120,7 +121,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     setCurrentDetails(
       `${p.daysDone}/${p.daysTotal} days, ${p.events} events, ${p.requests} requests` +
         (p.rateLimited ? `, ${p.rateLimited} rate limited` : '') +
-        (p.paused ? ' — PAUSED: send the resume signal (gcaudit backfill resume) to continue' : '') +
+        (p.paused ? ` — PAUSED: run gcaudit backfill --from ${input.from} --to ${input.to} --resume to continue` : '') +
         (p.failed.length ? ` — failed: ${p.failed.map((f) => f.day).join(', ')}` : ''),
     );
   };
@@ -129,7 +130,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     running.add(day);
     try {
       const child = await startChild(collectDayWorkflow, {
-        workflowId: `collect-day/${input.org}/${day}`,
+        workflowId: workflowIds.collectDay(input.org, day),
         args: [{ org: input.org, day, apiTaskQueue, lakeTaskQueue: input.lakeTaskQueue }],
         taskQueue: apiTaskQueue,
         // A sealed day may be collected again (a no-op unless the API has new events).

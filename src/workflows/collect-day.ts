@@ -19,6 +19,7 @@ import { dayInterval } from '../days';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { runChecksWorkflow } from './run-checks';
 import { RETRY } from './retry-policies';
+import { workflowIds } from '../temporal/workflow-ids';
 
 type CollectActivities = ReturnType<typeof createCollectActivities>;
 
@@ -196,7 +197,7 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
 async function startDayChecks(input: CollectDayInput, version: number, start: string, end: string): Promise<void> {
   try {
     await startChild(runChecksWorkflow, {
-      workflowId: `run-checks/${input.org}/${input.day}/v${version}`,
+      workflowId: workflowIds.runChecks(input.org, input.day, version),
       args: [{ org: input.org, from: start, to: end, lakeTaskQueue: input.lakeTaskQueue, trigger: 'after-seal' }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

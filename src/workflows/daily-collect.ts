@@ -14,6 +14,7 @@ import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { backfillWorkflow } from './backfill';
 import { collectDayWorkflow, CollectDaySummary } from './collect-day';
 import { RETRY } from './retry-policies';
+import { workflowIds } from '../temporal/workflow-ids';
 
 export interface DailyCollectInput {
   org: string;
@@ -48,7 +49,7 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
   let collected: DailyCollectResult['collected'];
   try {
     collected = await executeChild(collectDayWorkflow, {
-      workflowId: `collect-day/${input.org}/${day}`,
+      workflowId: workflowIds.collectDay(input.org, day),
       args: [{ org: input.org, day, lakeTaskQueue: input.lakeTaskQueue }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       typedSearchAttributes: [
@@ -72,7 +73,7 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
   const ranges = await findUnsealedDays({ org: input.org, from: oldest, to: addDays(day, -1) });
   const gapBackfills: DailyCollectResult['gapBackfills'] = [];
   for (const range of ranges) {
-    const workflowId = `backfill/${input.org}/${range.from}..${range.to}`;
+    const workflowId = workflowIds.backfill(input.org, range.from, range.to);
     try {
       await startChild(backfillWorkflow, {
         workflowId,

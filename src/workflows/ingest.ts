@@ -19,6 +19,7 @@ import type { RehydrationRequest } from '../ingest/envelope';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { rehydrateWorkflow } from './rehydrate';
 import { RETRY } from './retry-policies';
+import { workflowIds } from '../temporal/workflow-ids';
 
 type IngestActivities = ReturnType<typeof createIngestActivities>;
 
@@ -213,7 +214,7 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
 async function startRehydration(input: IngestInput, request: RehydrationRequest): Promise<void> {
   try {
     await startChild(rehydrateWorkflow, {
-      workflowId: `rehydrate/${input.org}/${request.eventId}`,
+      workflowId: workflowIds.rehydrate(input.org, request.eventId),
       taskQueue: input.apiTaskQueue,
       args: [{ org: input.org, request, maxHours: input.rehydrateMaxHours, apiTaskQueue: input.apiTaskQueue, lakeTaskQueue: input.lakeTaskQueue }],
       // The rehydration outlives this run (it may wait for hours): the ingest never waits for it.

@@ -7,6 +7,7 @@ import { validateRange } from '../date-range';
 import { temporalContext } from '../context';
 import { EXIT } from '../output';
 import { followProgress } from '../progress';
+import { workflowIds } from '../../temporal/workflow-ids';
 
 export interface BackfillOptions {
   from: string;
@@ -18,8 +19,6 @@ export interface BackfillOptions {
   json?: boolean;
 }
 
-export const backfillWorkflowId = (org: string, from: string, to: string) => `backfill/${org}/${from}..${to}`;
-
 /**
  * `gcaudit backfill --from --to [--follow]`: starts the backfill of a range (or attaches to the
  * one already running for it), and follows its progress; --pause / --resume signal it.
@@ -29,7 +28,7 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
   try {
     const { config, client } = ctx;
     const { from, to } = validateRange(opts.from, opts.to, { retentionDays: config.collection.apiRetentionDays });
-    const workflowId = backfillWorkflowId(config.org, from, to);
+    const workflowId = workflowIds.backfill(config.org, from, to);
     const out = (text: string, value: unknown) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
 
     if (opts.pause || opts.resume) {
