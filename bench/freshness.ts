@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config/config';
 import { decodeRawObject, lines } from '../src/ingest/decode';
 import { classifyLine } from '../src/ingest/envelope';
 import { liveStreamPartKey, rawObjectHash } from '../src/ingest/ingest-keys';
-import { startIngest } from '../src/ingest/start-ingest';
+import { startIngest } from '../src/client/start-ingest';
 import { createQueryEngine } from '../src/query/create-engine';
 import { startSimulator } from '../src/sim';
 import { createWorkerDependencies } from '../src/worker/dependencies';

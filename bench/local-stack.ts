@@ -12,7 +12,7 @@ import { loadConfig } from '../src/config/config';
 import { createS3Client } from '../src/s3/client';
 import { ensureLakeBucket } from '../src/s3/lake-bucket';
 import { freePort } from '../src/stack/free-port';
-import { localCredentials } from '../src/stack/local-credentials';
+import { ensureLocalCredentials } from '../src/stack/local-credentials';
 import { startMinio } from '../src/stack/minio';
 import { ManagedProcess } from '../src/stack/process';
 import { startTemporalDevServer } from '../src/stack/temporal-dev-server';
@@ -37,7 +37,7 @@ export async function startBenchStack(org: string): Promise<BenchStack> {
   try {
     const temporal = await startTemporalDevServer({ logDir: path.join(work, 'logs'), port: await freePort() });
     started.push(temporal.process);
-    const credentials = localCredentials(path.join(work, 'creds'))!;
+    const credentials = ensureLocalCredentials(path.join(work, 'creds'));
     const minio = await startMinio({ dataDir: path.join(work, 'minio'), logDir: path.join(work, 'logs'), port: await freePort(), consolePort: await freePort(), credentials });
     started.push(minio.process);
     const env: Record<string, string> = {

@@ -1,7 +1,7 @@
 /**
- * Typed errors with a stable `type` string. Temporal retry policies name these types
- * (`nonRetryableErrorTypes`), and activities convert them to ApplicationFailures that keep
- * the type, the retryability and, for rate limits, the server's requested delay.
+ * Typed errors with a stable `type` string. Activities convert them to ApplicationFailures that
+ * keep the type, the retryability (`retryable: false` makes the failure non-retryable, whatever
+ * the retry policy) and, for rate limits, the server's requested delay.
  */
 export abstract class GcauditError extends Error {
   abstract readonly type: string;
@@ -67,12 +67,3 @@ export class ImmutabilityError extends GcauditError {
   readonly type = 'ImmutabilityError';
   override readonly retryable = false;
 }
-
-/** Error types that no retry can fix; workflows list these in their retry policies. */
-export const NON_RETRYABLE_ERROR_TYPES = [
-  'ConfigError',
-  'AuthError',
-  'BadRequestError',
-  'InvalidDataError',
-  'ImmutabilityError',
-] as const;

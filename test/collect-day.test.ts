@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { Config } from '../src/config/config';
+import { Secret } from '../src/config/secret';
+import { createAuditClient } from '../src/genesys/audit-client';
 import { startSimulator, Simulator } from '../src/sim';
 import { collectDayWorkflow } from '../src/workflows';
 import { collectProgressQuery } from '../src/workflows/collect-day';
@@ -114,5 +118,30 @@ test('a query that fails is split into smaller windows', async () => {
     assert.equal(lake.duplicateRows, 0);
   } finally {
     sim.setFaults({ failedQueryShare: 0 });
+  }
+});
+
+test('an error no retry can fix (refused credentials) fails the day on its first attempt', async () => {
+  // The retry policies list no error types: the typed error's `retryable: false` decides.
+  const refused = createAuditClient({ ...config, genesys: { ...config.genesys, clientSecret: new Secret('not-the-secret') } }, { requestsPerMinute: 600 });
+  const bad = await startTestWorkers(config, { genesys: refused });
+  try {
+    const day = '2026-11-10';
+    const workflowId = `collect-day/${ORG}/${day}-refused`;
+    await assert.rejects(
+      bad.client.workflow.execute(collectDayWorkflow, { taskQueue: bad.queues.daily, workflowId, args: [{ org: ORG, day, lakeTaskQueue: bad.queues.lake }] }),
+      (err: unknown) => {
+        assert.ok(err instanceof WorkflowFailedError);
+        let cause: unknown = err.cause;
+        while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as { cause?: unknown }).cause;
+        assert.ok(cause instanceof ApplicationFailure && cause.type === 'AuthError' && cause.nonRetryable, `an AuthError, got ${String(cause)}`);
+        return true;
+      },
+    );
+    const { events } = await bad.client.workflow.getHandle(workflowId).fetchHistory();
+    const attempts = (events ?? []).filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    assert.deepEqual(attempts, [1], 'one activity attempt, no retry');
+  } finally {
+    await bad.stop();
   }
 });

@@ -46,7 +46,8 @@ test('workflow files may import the workflow SDK and the types of activities', a
   for (const ok of [
     "import { proxyActivities } from '@temporalio/workflow';",
     "import type { Activities } from '../activities';",
-    "import { NON_RETRYABLE_ERROR_TYPES } from '../errors';",
+    "import type { Config } from '../config/config';",
+    "import { ConfigError } from '../errors';",
   ]) {
     assert.deepEqual(await lintWorkflowSnippet(ok), [], `${ok} is allowed`);
   }

@@ -8,9 +8,20 @@ import { createLakeStatusActivities } from './lake-status';
 import { createRestoreActivities } from './restore';
 import { createEvidenceActivities } from './evidence';
 import { withTypedFailures } from './typed-failures';
-import type { WorkerDependencies } from '../worker/dependencies';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config/config';
+import type { AuditClient } from '../genesys/audit-client';
+import type { ManifestSigner } from '../lake/signing';
+import type { TransformContext } from '../transform/pipeline';
 
-export type ActivityDeps = WorkerDependencies;
+/** The clients activities are built from (the worker builds them once per process; tests pass real local servers). */
+export interface ActivityDeps {
+  config: Config;
+  s3: S3Client;
+  genesys: AuditClient;
+  transform: TransformContext;
+  signer: ManifestSigner;
+}
 
 /** All activities, built from their clients so tests can inject real local servers. */
 export function createActivities(deps: ActivityDeps) {

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { alreadyProcessed, IngestCheckpoint, listingStart } from '../ingest/checkpoint';
 import { RehydrationRequest } from '../ingest/envelope';
@@ -34,19 +34,14 @@ export function createIngestActivities(deps: IngestActivityDeps) {
     /** New raw objects after the checkpoint, in key order (Firehose: delivery time order). */
     async listRawObjects(input: { prefix: string; checkpoint: IngestCheckpoint; graceMinutes: number; limit: number }): Promise<RawObjectRef[]> {
       const out: RawObjectRef[] = [];
-      let token: string | undefined;
       const startAfter = listingStart(input.checkpoint, input.prefix, input.graceMinutes);
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: input.prefix, StartAfter: token ? undefined : startAfter, ContinuationToken: token }),
-        );
+      for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: input.prefix, StartAfter: startAfter })) {
         for (const o of page.Contents ?? []) {
           if (!o.Key || o.Key.endsWith('/') || alreadyProcessed(input.checkpoint, input.prefix, o.Key)) continue;
           out.push({ key: o.Key, etag: (o.ETag ?? '').replace(/"/g, ''), size: o.Size ?? 0 });
           if (out.length >= input.limit) return out;
         }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+      }
       return out;
     },
 

@@ -3,7 +3,7 @@ import { RestoreObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/cli
 import { Config } from '../config/config';
 import { daysBetween } from '../days';
 import { needsRestore, restoreExpiry, restoreState } from '../evidence/archive-state';
-import { headVersion } from '../evidence/object-versions';
+import { headVersion } from '../s3/object-versions';
 import { ManifestChain } from '../lake/manifest-chain';
 
 /** An event part the range's manifests list, in an archive class that needs a restore. Small: keys only. */

@@ -3,8 +3,9 @@ import { Config } from '../config/config';
 import { KIND, ORG } from '../temporal/search-attributes';
 import { taskQueues } from '../temporal/task-queues';
 import { dailyCollectWorkflow, schemaRecrawlWorkflow } from '../workflows';
+import { scheduleIds, workflowIds } from '../temporal/workflow-ids';
 
-export const dailyScheduleId = (org: string) => `daily-collect/${org}`;
+export const dailyScheduleId = scheduleIds.dailyCollect;
 
 /**
  * The daily Schedule: at DAILY_LAG_MINUTES after midnight UTC it starts the daily collection of
@@ -21,7 +22,7 @@ export function dailyScheduleOptions(config: Config): ScheduleOptions {
     action: {
       type: 'startWorkflow',
       workflowType: dailyCollectWorkflow,
-      workflowId: `daily-collect/${config.org}`,
+      workflowId: workflowIds.dailyCollect(config.org),
       taskQueue: queues.daily,
       args: [
         {
@@ -93,7 +94,7 @@ export async function describeDailySchedule(client: Client, org: string): Promis
   }
 }
 
-export const recrawlScheduleId = (org: string) => `schema-recrawl/${org}`;
+export const recrawlScheduleId = scheduleIds.schemaRecrawl;
 
 /** The nightly schema recrawl: at SCHEMA_RECRAWL_HOUR UTC, new source fields become columns. */
 export function recrawlScheduleOptions(config: Config): ScheduleOptions {
@@ -104,7 +105,7 @@ export function recrawlScheduleOptions(config: Config): ScheduleOptions {
     action: {
       type: 'startWorkflow',
       workflowType: schemaRecrawlWorkflow,
-      workflowId: `schema-recrawl/${config.org}`,
+      workflowId: workflowIds.schemaRecrawl(config.org),
       taskQueue: queues.daily,
       args: [{ org: config.org, days: config.schema.recrawlDays, lakeTaskQueue: queues.lake }],
       typedSearchAttributes: [

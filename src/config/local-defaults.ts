@@ -1,4 +1,4 @@
-import { localCredentials } from '../stack/local-credentials';
+import { readLocalCredentials } from './local-credentials';
 import { Config } from './config';
 
 /** True when the lake is the embedded MinIO (no S3_ENDPOINT, no S3_USE_AWS): a local run. */
@@ -12,7 +12,7 @@ export function usesEmbeddedS3(config: Config): boolean {
  */
 export function withLocalSecrets(config: Config): Config {
   if (!usesEmbeddedS3(config) || (config.mask.hmacKey && config.manifest.signingKey)) return config;
-  const local = localCredentials(config.dataDir);
+  const local = readLocalCredentials(config.dataDir);
   if (!local) return config;
   return {
     ...config,

@@ -8,7 +8,7 @@ import { Manifest } from '../lake/manifest';
 import { ManifestSigner } from '../lake/signing';
 import { QueryEngine } from '../query/engine';
 import { FINDING_CSV_COLUMNS, readFindings, toCsv } from './findings-export';
-import { readVersion } from './object-versions';
+import { readVersion } from '../s3/object-versions';
 import {
   hashFiles,
   INDEX_FILE,

@@ -5,7 +5,7 @@ import { chainSeq, dayPointersRoot, manifestChainKey, manifestChainPrefix, parti
 import { Manifest, sha256OfBytes, verifyManifestSignature } from '../lake/manifest';
 import { keyIdOf } from '../lake/signing';
 import { restoreState } from './archive-state';
-import { headVersion, latestOf, listVersions, ObjectVersion, readVersion } from './object-versions';
+import { headVersion, latestOf, listVersions, ObjectVersion, readVersion } from '../s3/object-versions';
 
 export type ObjectStatus = 'ok' | 'modified' | 'missing' | 'unlocked' | 'lock-mode' | 'retention-short' | 'archived';
 export type ObjectKind = 'events' | 'manifest' | 'pointer';

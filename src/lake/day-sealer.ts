@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { listKeys } from '../s3/list-objects';
+import { deleteAllVersions } from '../s3/object-versions';
 import { Config } from '../config/config';
 import { putLockedObject } from '../s3/locked-object';
 import { openDuckDb } from './duckdb';
@@ -169,16 +170,6 @@ async function download(s3: S3Client, bucket: string, keys: string[], dir: strin
 
 /** Staging holds no evidence once the day is sealed: every version goes (the bucket is versioned). */
 async function deleteStaging(s3: S3Client, bucket: string, prefix: string): Promise<void> {
-  let keyMarker: string | undefined;
-  let versionIdMarker: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
-    // Staging chunks hold a one-day GOVERNANCE lock of their own (staging.ts): bypass it.
-    if (objects.length > 0) {
-      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, BypassGovernanceRetention: true }));
-    }
-    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-    versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-  } while (keyMarker);
+  // Staging chunks hold a one-day GOVERNANCE lock of their own (staging.ts): bypass it.
+  await deleteAllVersions(s3, bucket, prefix, { bypassGovernance: true });
 }

@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { daysBetween } from '../days';
 import { dayPointersRoot } from './keys';
 
@@ -6,15 +6,12 @@ import { dayPointersRoot } from './keys';
 export async function sealedDays(s3: S3Client, bucket: string, org: string): Promise<Set<string>> {
   const prefix = dayPointersRoot(org);
   const days = new Set<string>();
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix, Delimiter: '/' })) {
     for (const p of page.CommonPrefixes ?? []) {
       const day = p.Prefix?.slice(prefix.length, -1);
       if (day) days.add(day);
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
   return days;
 }
 

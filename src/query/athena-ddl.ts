@@ -1,6 +1,3 @@
-import { Config } from '../config/config';
-import { Check } from '../checks/check-file';
-import { renderNamedQuery } from '../checks/render';
 import { LakeTable, tablePrefix } from '../lake/keys';
 import { LAKE_COLUMNS } from '../model/canonical';
 import { ExtraColumn } from './extra-columns';
@@ -14,12 +11,18 @@ import { allEventsViewSql, FINDINGS_COLUMNS, PARTITION_COLUMNS } from './lake-vi
 export interface AthenaDdl {
   database: string;
   statements: Array<{ what: string; sql: string }>;
-  namedQueries: Array<{ name: string; description: string; sql: string }>;
+  namedQueries: NamedQuery[];
 }
 
-export function athenaDdl(opts: { config: Config; org: string; database?: string; extraColumns: readonly ExtraColumn[]; checks: Check[] }): AthenaDdl {
-  const database = opts.database ?? opts.config.query.athena.database;
-  const bucket = opts.config.s3.bucket;
+/** A saved Athena query (a check's SQL, rendered by the checks module that owns it). */
+export interface NamedQuery {
+  name: string;
+  description: string;
+  sql: string;
+}
+
+export function athenaDdl(opts: { database: string; bucket: string; org: string; extraColumns: readonly ExtraColumn[]; namedQueries: NamedQuery[] }): AthenaDdl {
+  const { database, bucket } = opts;
   const lakeColumns = [...LAKE_COLUMNS.map((c) => ({ name: c.name as string, type: c.athena })), ...opts.extraColumns.map((c) => ({ name: c.name, type: 'string' }))];
   const table = (name: LakeTable, columns: Array<{ name: string; type: string }>) => {
     const location = `s3://${bucket}/${tablePrefix(opts.org, name)}`;
@@ -55,11 +58,7 @@ TBLPROPERTIES (
       table('audit_findings', FINDINGS_COLUMNS.map((c) => ({ name: c.name, type: c.athena }))),
       { what: 'view audit_events_all', sql: allEventsViewStatement(database, opts.extraColumns) },
     ],
-    namedQueries: opts.checks.map((check) => ({
-      name: `gcaudit-${check.id}`,
-      description: `${check.title} [${check.severity}] SOC2 ${check.controls.SOC2.join(' ')}; PCI DSS 4.0 ${check.controls.PCI_DSS_4.join(' ')}; HIPAA ${check.controls.HIPAA.join(' ')}`.slice(0, 1024),
-      sql: renderNamedQuery(check, { systemUserIds: opts.config.checks.systemUserIds, settings: { CHECKS_CHANGE_WINDOWS: opts.config.checks.changeWindows, CHECKS_BUSINESS_HOURS: opts.config.checks.businessHours } }),
-    })),
+    namedQueries: opts.namedQueries,
   };
 }
 

@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { ConfigError } from '../errors';
-import { localCredentials } from '../stack/local-credentials';
+import { readLocalCredentials } from '../config/local-credentials';
 
 /** Where the lake's S3 lives for this config: an explicit endpoint, AWS, or the embedded MinIO. */
 export function resolveS3Endpoint(config: Config): string | undefined {
@@ -16,7 +16,7 @@ export function createS3Client(config: Config): S3Client {
   if (config.s3.accessKeyId && config.s3.secretAccessKey) {
     credentials = { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey.reveal() };
   } else if (!config.s3.endpoint && !config.s3.useAws) {
-    const local = localCredentials(config.dataDir, false);
+    const local = readLocalCredentials(config.dataDir);
     if (!local) {
       throw new ConfigError(
         `S3_ENDPOINT is not set and the embedded MinIO has no credentials in ${config.dataDir}: start the local stack with "gcaudit up", or set S3_ENDPOINT (or S3_USE_AWS=true)`,

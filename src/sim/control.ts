@@ -1,5 +1,5 @@
 import { ApiError, badRequest, notFound } from './errors-body';
-import type { Simulator } from './index';
+import type { Simulator } from './simulator';
 
 /**
  * /_sim/*: the simulator's own test hooks (ground truth, clock, fault knobs, stream delivery,

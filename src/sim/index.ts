@@ -19,12 +19,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
-import { AuditLogMessage } from '../model/audit-log-message';
 import { ANOMALY_KINDS, AnomalyKind, planDay } from './anomalies';
 import { serviceMapping } from './catalogue';
 import { DAY_MS, SimClock, dayNumber, dayString, parseDay } from './clock';
 import { AuthorizationDirectory, ClientRoles } from './authorization';
 import { control } from './control';
+import type { Simulator } from './simulator';
 import { DayStore } from './day-store';
 import { eventMessage } from './event';
 import { DEFAULT_FAULTS, FaultDice, Faults, mergeFaults } from './faults';
@@ -41,6 +41,7 @@ export { ANOMALY_KINDS };
 export type { AnomalyKind, ClientRoles, DayTruth, Faults, FirehoseOptions, SimStats };
 export type { StreamShares, StreamTruth, FlushResult } from './firehose';
 export type { Anomaly } from './anomalies';
+export type { Simulator } from './simulator';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -80,35 +81,6 @@ export interface SimulatorOptions {
   firehose?: FirehoseOptions;
   /** Roles of the OAuth client: only audits:audit:view (default), or also Genesys' admin role. */
   clientRoles?: ClientRoles;
-}
-
-export interface Simulator {
-  /** API base, e.g. http://127.0.0.1:8787 (GENESYS_API_BASE). */
-  baseUrl: string;
-  /** Login base: the same server (GENESYS_LOGIN_BASE); the token endpoint is tokenUrl. */
-  loginUrl: string;
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-  orgId: string;
-  seed: string;
-  clock: SimClock;
-  setNow(at: Date | string | number): void;
-  advance(ms: number): void;
-  faults(): Faults;
-  setFaults(update: Partial<Faults>): Faults;
-  setRateLimit(perMinute: number): void;
-  /** Gives the OAuth client only audits:audit:view, or the admin role too. */
-  setClientRoles(roles: ClientRoles): void;
-  /** Ground truth of a UTC day (YYYY-MM-DD). */
-  truth(day: string): DayTruth;
-  /** Days in [from, to] (default: the retained year up to today) that carry anomalies. */
-  anomalyDays(range?: { from?: string; to?: string }): Array<{ day: string; kinds: AnomalyKind[]; full: boolean }>;
-  /** A day's wire records in eventDate order; user.name only with expandUser (as expand=user). */
-  events(day: string, options?: { expandUser?: boolean }): AuditLogMessage[];
-  firehose?: FirehoseWriter;
-  stats(): SimStats;
-  close(): Promise<void>;
 }
 
 function requireDay(day: string): number {

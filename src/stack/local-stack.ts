@@ -4,7 +4,7 @@ import { ConfigError } from '../errors';
 import { createS3Client } from '../s3/client';
 import { ensureLakeBucket, LakeBucketState } from '../s3/lake-bucket';
 import { temporalAddress } from '../temporal/connection';
-import { localCredentials } from './local-credentials';
+import { ensureLocalCredentials } from './local-credentials';
 import { isMinioReady, minioDataDir, startMinio } from './minio';
 import { ManagedProcess } from './process';
 import { isTemporalReachable, startTemporalDevServer } from './temporal-dev-server';
@@ -61,7 +61,7 @@ export async function startLocalStack(config: Config): Promise<LocalStack> {
         logDir,
         port: config.local.minioPort,
         consolePort: config.local.minioConsolePort,
-        credentials: localCredentials(config.dataDir)!,
+        credentials: ensureLocalCredentials(config.dataDir),
       });
       started.push(minio.process);
       s3 = { endpoint: minio.endpoint, consoleUrl: minio.consoleUrl, embedded: true };

@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { Secret } from '../config/secret';
 import { startSimulator, Simulator } from '../sim';
-import { localCredentials } from './local-credentials';
+import { ensureLocalCredentials } from './local-credentials';
 
 export const SANDBOX_CLIENT_ID = 'gcaudit-sandbox';
 
@@ -17,7 +17,7 @@ export function needsSandbox(config: Config): boolean {
  * delivers its EventBridge stream, like Firehose, to RAW_PREFIX in the lake bucket.
  */
 export async function startSandbox(config: Config, s3?: S3Client): Promise<{ sim: Simulator; config: Config; streaming: boolean }> {
-  const secret = localCredentials(config.dataDir)!.sandboxClientSecret;
+  const secret = ensureLocalCredentials(config.dataDir).sandboxClientSecret;
   const intervalMs = config.local.simFirehoseSeconds * 1000;
   const firehose = s3 && intervalMs > 0 ? { s3, bucket: config.s3.bucket, prefix: config.ingest.rawPrefix, intervalMs } : undefined;
   const sim = await startSimulator({ port: config.local.simPort, clientId: SANDBOX_CLIENT_ID, clientSecret: secret.reveal(), firehose });

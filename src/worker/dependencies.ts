@@ -1,18 +1,12 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { ActivityDeps } from '../activities';
 import { Config } from '../config/config';
 import { ConfigError } from '../errors';
-import { AuditClient, createAuditClient } from '../genesys/audit-client';
-import { createSigner, ManifestSigner } from '../lake/signing';
+import { createAuditClient } from '../genesys/audit-client';
+import { createSigner } from '../lake/signing';
 import { createS3Client } from '../s3/client';
-import { TransformContext, transformContext } from '../transform/pipeline';
+import { transformContext } from '../transform/pipeline';
 
-export interface WorkerDependencies {
-  config: Config;
-  s3: S3Client;
-  genesys: AuditClient;
-  transform: TransformContext;
-  signer: ManifestSigner;
-}
+export type WorkerDependencies = ActivityDeps;
 
 /**
  * The clients the activities need, built once per process and checked before any work is taken:

@@ -4,11 +4,11 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
+import { GcauditError } from '../errors';
 import { reportPrivileges } from '../genesys/privilege-check';
 import { ensureLakeBucket } from '../s3/lake-bucket';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
-import { fatal } from '../client/output';
 import { createWorkerDependencies } from './dependencies';
 import { createWorkers, runWorkers } from './worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
@@ -32,4 +32,9 @@ async function main() {
   await connection.close();
 }
 
-main().catch(fatal);
+// A service's exit, not the CLI's: the expected errors (bad config ...) without a stack, 2 for config.
+main().catch((err: unknown) => {
+  const expected = err instanceof GcauditError;
+  console.error(`gcaudit worker: ${expected ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(expected && err.type === 'ConfigError' ? 2 : 1);
+});

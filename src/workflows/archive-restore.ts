@@ -3,8 +3,9 @@ import type { createEvidenceActivities, VerifySummary } from '../activities/evid
 import type { createRestoreActivities, RestoreCheck } from '../activities/restore';
 import type { RunChecksSummary } from '../activities/checks';
 import { addDays } from '../days';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import { runChecksWorkflow } from './run-checks';
+import { RETRY } from './retry-policies';
+import { workflowIds } from '../temporal/workflow-ids';
 
 type Activities = ReturnType<typeof createRestoreActivities> & ReturnType<typeof createEvidenceActivities>;
 
@@ -62,7 +63,7 @@ export async function archiveRestoreWorkflow(input: ArchiveRestoreInput): Promis
     taskQueue: input.lakeTaskQueue ?? workflowInfo().taskQueue,
     startToCloseTimeout: '60 minutes',
     heartbeatTimeout: '2 minutes',
-    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+    retry: RETRY.archiveRestore,
   });
   const progress: ArchiveRestoreProgress = { state: 'listing', parts: 0, archived: 0, ready: 0, polls: 0, waitedSeconds: 0 };
   setHandler(archiveRestoreProgressQuery, () => progress);
@@ -105,7 +106,7 @@ export async function archiveRestoreWorkflow(input: ArchiveRestoreInput): Promis
   const result: ArchiveRestoreResult = { ...progress, ...requests, restoredUntil, then: input.then };
   if (input.then === 'checks') {
     result.checks = await executeChild(runChecksWorkflow, {
-      workflowId: `${workflowInfo().workflowId}/checks`,
+      workflowId: workflowIds.checksAfter(workflowInfo().workflowId),
       args: [{ org: input.org, from: `${input.from}T00:00:00.000Z`, to: `${addDays(input.to, 1)}T00:00:00.000Z`, lakeTaskQueue: input.lakeTaskQueue, trigger: 'manual' }],
     });
   } else if (input.then === 'verify') {

@@ -14,6 +14,7 @@ import {
 import { addDays, dayCount } from '../days';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { collectDayWorkflow, CollectDaySummary } from './collect-day';
+import { workflowIds } from '../temporal/workflow-ids';
 
 export interface BackfillInput {
   org: string;
@@ -142,7 +143,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     running.add(day);
     try {
       const child = await startChild(collectDayWorkflow, {
-        workflowId: `collect-day/${input.org}/${day}`,
+        workflowId: workflowIds.collectDay(input.org, day),
         args: [{ org: input.org, day, apiTaskQueue, lakeTaskQueue: input.lakeTaskQueue }],
         taskQueue: apiTaskQueue,
         // A sealed day may be collected again (a no-op unless the API has new events).

@@ -15,10 +15,11 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createCollectActivities } from '../activities/collect';
 import type { SealResult } from '../lake/day-sealer';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import { dayInterval } from '../days';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { runChecksWorkflow } from './run-checks';
+import { RETRY } from './retry-policies';
+import { workflowIds } from '../temporal/workflow-ids';
 
 type CollectActivities = ReturnType<typeof createCollectActivities>;
 
@@ -75,13 +76,6 @@ const MIN_WINDOW_MS = 15 * 60_000;
 /** Continue-as-new well before Temporal's history limits, even for a huge day. */
 const MAX_HISTORY_EVENTS = 10_000;
 
-const retry = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '2 minutes',
-  nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-};
-
 /**
  * Collects one UTC day through the async audit query API and seals it in the lake. The query
  * transaction and cursor live in workflow state, and each page is staged before its cursor is
@@ -93,13 +87,13 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
     taskQueue: input.apiTaskQueue ?? workflowInfo().taskQueue,
     // One request and one staged chunk: seconds. Short, so a dead worker's page is retried soon.
     startToCloseTimeout: '30 seconds',
-    retry,
+    retry: RETRY.apiAndLake,
   });
   const lake = proxyActivities<CollectActivities>({
     taskQueue: input.lakeTaskQueue,
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: '20 seconds',
-    retry,
+    retry: RETRY.apiAndLake,
   });
 
   const { start, end } = dayInterval(input.day);
@@ -203,7 +197,7 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
 async function startDayChecks(input: CollectDayInput, version: number, start: string, end: string): Promise<void> {
   try {
     await startChild(runChecksWorkflow, {
-      workflowId: `run-checks/${input.org}/${input.day}/v${version}`,
+      workflowId: workflowIds.runChecks(input.org, input.day, version),
       args: [{ org: input.org, from: start, to: end, lakeTaskQueue: input.lakeTaskQueue, trigger: 'after-seal' }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

@@ -10,10 +10,11 @@ import {
 import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createLakeStatusActivities } from '../activities/lake-status';
 import { addDays, dayOf } from '../days';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { backfillWorkflow } from './backfill';
 import { collectDayWorkflow, CollectDaySummary } from './collect-day';
+import { RETRY } from './retry-policies';
+import { workflowIds } from '../temporal/workflow-ids';
 
 export interface DailyCollectInput {
   org: string;
@@ -50,7 +51,7 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
   let collected: DailyCollectResult['collected'];
   try {
     collected = await executeChild(collectDayWorkflow, {
-      workflowId: `collect-day/${input.org}/${day}`,
+      workflowId: workflowIds.collectDay(input.org, day),
       args: [{ org: input.org, day, lakeTaskQueue: input.lakeTaskQueue }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       typedSearchAttributes: [
@@ -68,13 +69,13 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
   const { findUnsealedDays } = proxyActivities<ReturnType<typeof createLakeStatusActivities>>({
     taskQueue: input.lakeTaskQueue,
     startToCloseTimeout: '2 minutes',
-    retry: { nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+    retry: RETRY.status,
   });
   const oldest = addDays(dayOf(due), -(input.apiRetentionDays - 1));
   const ranges = await findUnsealedDays({ org: input.org, from: oldest, to: addDays(day, -1) });
   const gapBackfills: DailyCollectResult['gapBackfills'] = [];
   for (const range of ranges) {
-    const workflowId = `backfill/${input.org}/${range.from}..${range.to}`;
+    const workflowId = workflowIds.backfill(input.org, range.from, range.to);
     try {
       await startChild(backfillWorkflow, {
         workflowId,

@@ -16,9 +16,10 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createIngestActivities, IngestObjectSummary, RawObjectRef } from '../activities/ingest';
 import { advanceCheckpoint, EMPTY_CHECKPOINT, IngestCheckpoint } from '../ingest/checkpoint';
 import type { RehydrationRequest } from '../ingest/envelope';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { rehydrateWorkflow } from './rehydrate';
+import { RETRY } from './retry-policies';
+import { workflowIds } from '../temporal/workflow-ids';
 
 type IngestActivities = ReturnType<typeof createIngestActivities>;
 
@@ -97,12 +98,12 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
     heartbeatTimeout: '2 minutes',
     // Retryable failures (storage unavailable) get several minutes; after that the object is
     // quarantined with the failure rather than retried forever.
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+    retry: RETRY.streamObject,
   });
   const bookkeeping = proxyActivities<IngestActivities>({
     taskQueue: input.lakeTaskQueue,
     startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+    retry: RETRY.streamBookkeeping,
   });
 
   const state: IngestState = input.state ?? {
@@ -213,7 +214,7 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
 async function startRehydration(input: IngestInput, request: RehydrationRequest): Promise<void> {
   try {
     await startChild(rehydrateWorkflow, {
-      workflowId: `rehydrate/${input.org}/${request.eventId}`,
+      workflowId: workflowIds.rehydrate(input.org, request.eventId),
       taskQueue: input.apiTaskQueue,
       args: [{ org: input.org, request, maxHours: input.rehydrateMaxHours, apiTaskQueue: input.apiTaskQueue, lakeTaskQueue: input.lakeTaskQueue }],
       // The rehydration outlives this run (it may wait for hours): the ingest never waits for it.

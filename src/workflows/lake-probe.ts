@@ -1,10 +1,10 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
+import { RETRY } from './retry-policies';
 
 const { writeLakeProbe } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  retry: RETRY.probe,
 });
 
 /** Writes and reads back one locked object: the smallest end-to-end proof that the stack works. */

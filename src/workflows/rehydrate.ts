@@ -1,7 +1,7 @@
 import { proxyActivities, setCurrentDetails, sleep } from '@temporalio/workflow';
 import type { createRehydrateActivities } from '../activities/rehydrate';
 import type { RehydrationRequest } from '../ingest/envelope';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
+import { RETRY } from './retry-policies';
 
 type RehydrateActivities = ReturnType<typeof createRehydrateActivities>;
 
@@ -28,8 +28,6 @@ export interface RehydrateResult {
 const FIRST_WAIT_MS = 60_000;
 const MAX_WAIT_MS = 3_600_000;
 
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
-
 /**
  * `rehydrate/<org>/<eventId>`: fetches the full record of a stream event that arrived truncated,
  * unparsable or incomplete, and writes it to the live table. The API may not have it yet (it
@@ -42,9 +40,9 @@ export async function rehydrateWorkflow(input: RehydrateInput): Promise<Rehydrat
     // A related call, or an async query polled and paged: a couple of minutes at most.
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: '60 seconds',
-    retry,
+    retry: RETRY.apiAndLake,
   });
-  const lake = proxyActivities<RehydrateActivities>({ taskQueue: input.lakeTaskQueue, startToCloseTimeout: '5 minutes', retry });
+  const lake = proxyActivities<RehydrateActivities>({ taskQueue: input.lakeTaskQueue, startToCloseTimeout: '5 minutes', retry: RETRY.apiAndLake });
   const { request } = input;
   const started = Date.now();
   const deadline = started + input.maxHours * 3_600_000;

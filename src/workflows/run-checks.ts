@@ -1,6 +1,6 @@
 import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { createCheckActivities, RunChecksSummary } from '../activities/checks';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
+import { RETRY } from './retry-policies';
 
 type CheckActivities = ReturnType<typeof createCheckActivities>;
 
@@ -28,7 +28,7 @@ export async function runChecksWorkflow(input: RunChecksInput): Promise<RunCheck
     taskQueue: input.lakeTaskQueue ?? workflowInfo().taskQueue,
     startToCloseTimeout: '60 minutes',
     heartbeatTimeout: '5 minutes',
-    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+    retry: RETRY.lakeJob,
   });
   const summary = await lake.runComplianceChecks({
     org: input.org,

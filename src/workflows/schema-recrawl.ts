@@ -1,7 +1,7 @@
 import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { createSchemaRecrawlActivities, RecrawlSummary } from '../activities/schema-recrawl';
 import { dayOf } from '../days';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
+import { RETRY } from './retry-policies';
 
 type RecrawlActivities = ReturnType<typeof createSchemaRecrawlActivities>;
 
@@ -23,7 +23,7 @@ export async function schemaRecrawlWorkflow(input: SchemaRecrawlInput): Promise<
   const lake = proxyActivities<RecrawlActivities>({
     taskQueue: input.lakeTaskQueue ?? workflowInfo().taskQueue,
     startToCloseTimeout: '30 minutes',
-    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+    retry: RETRY.lakeJob,
   });
   const started = workflowInfo().startTime;
   const summary = await lake.recrawlLakeSchema({ org: input.org, today: input.today ?? dayOf(started.getTime()), days: input.days, now: started.toISOString() });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths';
 import { freePort } from '../../src/stack/free-port';
-import { localCredentials } from '../../src/stack/local-credentials';
+import { ensureLocalCredentials } from '../../src/stack/local-credentials';
 import { startMinio } from '../../src/stack/minio';
 import { ManagedProcess } from '../../src/stack/process';
 import { startTemporalDevServer } from '../../src/stack/temporal-dev-server';
@@ -45,7 +45,7 @@ async function main() {
       env.TEMPORAL_ADDRESS = server.address;
     }
     if (!process.env.S3_ENDPOINT) {
-      const credentials = localCredentials(path.join(work, 'minio-credentials'))!;
+      const credentials = ensureLocalCredentials(path.join(work, 'minio-credentials'));
       const minio = await startMinio({
         dataDir: path.join(work, 'minio'),
         logDir,

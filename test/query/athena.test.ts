@@ -17,6 +17,7 @@ import { writeParquet } from '../../src/lake/parquet';
 import { AthenaQueryEngine, createAthenaClient } from '../../src/query/athena-engine';
 import { applyAthenaDdl } from '../../src/query/athena-apply';
 import { athenaDdl, ddlScript } from '../../src/query/athena-ddl';
+import { athenaNamedQueries } from '../../src/checks/named-queries';
 import { createQueryEngine } from '../../src/query/create-engine';
 import { QueryEngine, rowObjects } from '../../src/query/engine';
 import { readSchemaState } from '../../src/query/schema-state';
@@ -63,7 +64,7 @@ after(async () => {
 });
 
 test('the DDL has the database, three tables with partition projection, the view and a named query per check', () => {
-  const ddl = athenaDdl({ config: lake.config, org: lake.org, extraColumns: [], checks });
+  const ddl = athenaDdl({ database: lake.config.query.athena.database, bucket: lake.config.s3.bucket, org: lake.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, lake.config) });
   const script = ddlScript(ddl);
   assert.match(script, /CREATE DATABASE IF NOT EXISTS `gcaudit_test`/);
   for (const t of ['audit_events', 'audit_events_live', 'audit_findings']) assert.match(script, new RegExp(`CREATE EXTERNAL TABLE IF NOT EXISTS \`gcaudit_test\`\\.\`${t}\``));
@@ -80,7 +81,7 @@ test('a query before the tables exist fails with Athena’s reason', async () =>
 test('athena apply creates everything once; applying again changes nothing', async () => {
   const client = createAthenaClient(lake.config);
   try {
-    const ddl = athenaDdl({ config: lake.config, org: lake.org, extraColumns: [], checks });
+    const ddl = athenaDdl({ database: lake.config.query.athena.database, bucket: lake.config.s3.bucket, org: lake.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, lake.config) });
     const first = await applyAthenaDdl(athena, client, ddl, [], lake.config.query.athena.workgroup);
     assert.deepEqual([...server.tables.keys()].sort(), ['audit_events', 'audit_events_live', 'audit_findings']);
     assert.ok(server.views.has('audit_events_all'));

@@ -2,6 +2,7 @@ import { loadChecks } from '../../checks/check-file';
 import { AthenaQueryEngine, createAthenaClient } from '../../query/athena-engine';
 import { applyAthenaDdl } from '../../query/athena-apply';
 import { athenaDdl, ddlScript } from '../../query/athena-ddl';
+import { athenaNamedQueries } from '../../checks/named-queries';
 import { readSchemaState } from '../../query/schema-state';
 import { cliConfig, lakeContext } from '../context';
 import { EXIT } from '../output';
@@ -14,7 +15,13 @@ export async function athenaCommand(action: 'ddl' | 'apply', opts: { database?: 
   const { s3 } = lake;
   try {
     const extra = (await readSchemaState(s3, config.s3.bucket, config.org)).columns;
-    const ddl = athenaDdl({ config, org: config.org, database: opts.database, extraColumns: extra, checks });
+    const ddl = athenaDdl({
+      database: opts.database ?? config.query.athena.database,
+      bucket: config.s3.bucket,
+      org: config.org,
+      extraColumns: extra,
+      namedQueries: athenaNamedQueries(checks, config),
+    });
     if (action === 'ddl') {
       process.stdout.write(opts.json ? `${JSON.stringify(ddl)}\n` : ddlScript(ddl));
       return EXIT.ok;

@@ -8,6 +8,7 @@ import { cliConfig, temporalContext } from '../context';
 import { ConfigError } from '../../errors';
 import { EXIT } from '../output';
 import { followProgress } from '../progress';
+import { workflowIds } from '../../temporal/workflow-ids';
 
 export interface BackfillOptions {
   from: string;
@@ -18,8 +19,6 @@ export interface BackfillOptions {
   concurrency?: string;
   json?: boolean;
 }
-
-export const backfillWorkflowId = (org: string, from: string, to: string) => `backfill/${org}/${from}..${to}`;
 
 /**
  * `gcaudit backfill --from --to [--follow]`: starts the backfill of a range (or attaches to the
@@ -36,7 +35,7 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
   const ctx = await temporalContext(config);
   try {
     const { client } = ctx;
-    const workflowId = backfillWorkflowId(config.org, from, to);
+    const workflowId = workflowIds.backfill(config.org, from, to);
     const out = (text: string, value: unknown) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
 
     if (opts.pause || opts.resume) {

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { ingestWorkflowId, startIngest } from '../../ingest/start-ingest';
+import { startIngest } from '../start-ingest';
+import { workflowIds } from '../../temporal/workflow-ids';
 import { ingestStatusQuery, pokeSignal } from '../../workflows/ingest';
 import { cliConfig, temporalContext } from '../context';
 import { EXIT } from '../output';
@@ -14,7 +15,7 @@ export async function ingest(action: 'start' | 'status' | 'poke', opts: { json?:
   const ctx = await temporalContext(config);
   try {
     const { client } = ctx;
-    const workflowId = ingestWorkflowId(config.org);
+    const workflowId = workflowIds.ingest(config.org);
     const out = (text: string, value: unknown) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
     if (action === 'start') {
       const handle = await startIngest(client, config);

@@ -7,6 +7,7 @@ import { AfterRestore, archiveRestoreWorkflow } from '../../workflows/archive-re
 import { parseDayRange } from '../date-range';
 import { cliConfig, temporalContext } from '../context';
 import { EXIT } from '../output';
+import { workflowIds } from '../../temporal/workflow-ids';
 
 export interface RestoreCommandOptions {
   from: string;
@@ -30,7 +31,7 @@ export async function restore(opts: RestoreCommandOptions): Promise<number> {
   try {
     const { client } = ctx;
     const queues = taskQueues(config.temporal.taskQueue);
-    const workflowId = `archive-restore/${config.org}/${range.from}..${range.to}`;
+    const workflowId = workflowIds.archiveRestore(config.org, range.from, range.to);
     let handle;
     try {
       handle = await client.workflow.start(archiveRestoreWorkflow, {

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/config';
 import { ConfigError } from '../../errors';
 import { createS3Client } from '../../s3/client';
 import { Faults, startSimulator } from '../../sim';
-import { localCredentials } from '../../stack/local-credentials';
+import { ensureLocalCredentials } from '../../stack/local-credentials';
 import { SANDBOX_CLIENT_ID } from '../../stack/sandbox';
 
 export interface SimCommandOptions {
@@ -40,7 +40,7 @@ export async function sim(opts: SimCommandOptions): Promise<void> {
   const config = loadConfig();
   // The same sandbox client as gcaudit up's: its secret is generated once in the data dir.
   const clientId = SANDBOX_CLIENT_ID;
-  const clientSecret = localCredentials(config.dataDir)!.sandboxClientSecret.reveal();
+  const clientSecret = ensureLocalCredentials(config.dataDir).sandboxClientSecret.reveal();
   const faults: Partial<Faults> = {};
   const set = (key: keyof Faults, name: string, value: string | undefined, min: number, max?: number) => {
     const n = number(name, value, min, max);

@@ -9,7 +9,7 @@ import { reportPrivileges } from '../../genesys/privilege-check';
 import { withLocalSecrets } from '../../config/local-defaults';
 import { startLocalStack } from '../../stack/local-stack';
 import { needsSandbox, startSandbox } from '../../stack/sandbox';
-import { startIngest } from '../../ingest/start-ingest';
+import { startIngest } from '../start-ingest';
 import { createS3Client } from '../../s3/client';
 import { connectClient, connectWorker } from '../../temporal/connection';
 import { taskQueues } from '../../temporal/task-queues';

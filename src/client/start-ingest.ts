@@ -3,8 +3,7 @@ import { Config } from '../config/config';
 import { KIND, ORG } from '../temporal/search-attributes';
 import { taskQueues } from '../temporal/task-queues';
 import { ingestWorkflow } from '../workflows';
-
-export const ingestWorkflowId = (org: string) => `ingest/${org}`;
+import { workflowIds } from '../temporal/workflow-ids';
 
 /**
  * Starts `ingest/<org>` with the configured settings, or attaches to the one already running.
@@ -15,7 +14,7 @@ export async function startIngest(client: Client, config: Config, org = config.o
   const queues = taskQueues(config.temporal.taskQueue);
   const { rawPrefix, pollSeconds, graceMinutes, rehydrateMaxHours } = config.ingest;
   return client.workflow.start(ingestWorkflow, {
-    workflowId: ingestWorkflowId(org),
+    workflowId: workflowIds.ingest(org),
     taskQueue: queues.daily,
     args: [{ org, rawPrefix, pollSeconds, graceMinutes, rehydrateMaxHours, apiTaskQueue: queues.daily, lakeTaskQueue: queues.lake }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,

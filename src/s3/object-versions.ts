@@ -1,4 +1,26 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  ListObjectVersionsCommandInput,
+  ListObjectVersionsCommandOutput,
+  S3Client,
+} from '@aws-sdk/client-s3';
+
+/**
+ * Every page of a ListObjectVersions, like the SDK's paginateListObjectsV2 (the SDK has no
+ * paginator for this call: its next page needs two markers, which the SDK's paginator factory
+ * cannot carry). The only hand-written listing loop; everything else uses the SDK's paginators.
+ */
+export async function* paginateListObjectVersions(config: { client: S3Client }, input: ListObjectVersionsCommandInput): AsyncGenerator<ListObjectVersionsCommandOutput> {
+  let markers: Pick<ListObjectVersionsCommandInput, 'KeyMarker' | 'VersionIdMarker'> = {};
+  do {
+    const page = await config.client.send(new ListObjectVersionsCommand({ ...input, ...markers }));
+    yield page;
+    markers = page.IsTruncated ? { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker } : {};
+  } while (markers.KeyMarker);
+}
 
 /** One version of a key, or a delete marker. */
 export interface ObjectVersion {
@@ -17,12 +39,9 @@ export interface ObjectVersion {
  */
 export async function listVersions(s3: S3Client, bucket: string, prefix: string): Promise<Map<string, ObjectVersion[]>> {
   const byKey = new Map<string, ObjectVersion[]>();
-  let keyMarker: string | undefined;
-  let versionIdMarker: string | undefined;
   let order = 0;
   const seen = new Map<ObjectVersion, number>();
-  do {
-    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+  for await (const page of paginateListObjectVersions({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
     const add = (v: { Key?: string; VersionId?: string; IsLatest?: boolean; LastModified?: Date; Size?: number }, deleteMarker: boolean) => {
       if (!v.Key) return;
       const entry: ObjectVersion = {
@@ -40,14 +59,24 @@ export async function listVersions(s3: S3Client, bucket: string, prefix: string)
     };
     for (const v of page.Versions ?? []) add(v, false);
     for (const m of page.DeleteMarkers ?? []) add(m, true);
-    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-    versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-  } while (keyMarker);
+  }
   // S3 lists a key's versions newest first; the latest flag wins over equal timestamps.
   for (const list of byKey.values()) {
     list.sort((a, b) => (a.isLatest !== b.isLatest ? (a.isLatest ? 1 : -1) : a.lastModified - b.lastModified || seen.get(b)! - seen.get(a)!));
   }
   return byKey;
+}
+
+/**
+ * Deletes every version and delete marker under a prefix, a page at a time. `bypassGovernance`
+ * removes versions under a GOVERNANCE lock (the caller's role must allow it); COMPLIANCE locks hold.
+ */
+export async function deleteAllVersions(s3: S3Client, bucket: string, prefix: string, opts: { bypassGovernance?: boolean } = {}): Promise<void> {
+  for await (const page of paginateListObjectVersions({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    if (objects.length === 0) continue;
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, BypassGovernanceRetention: opts.bypassGovernance }));
+  }
 }
 
 /** The latest entry of a key (a delete marker when the key is deleted). */
