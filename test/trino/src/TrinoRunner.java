@@ -6,6 +6,7 @@ import io.trino.Session;
 import io.trino.plugin.memory.MemoryPlugin;
 import io.trino.spi.type.TimeZoneKey;
 import io.trino.sql.parser.SqlParser;
+import io.trino.sql.tree.Explain;
 import io.trino.sql.tree.Insert;
 import io.trino.sql.tree.Query;
 import io.trino.sql.tree.Statement;
@@ -72,7 +73,7 @@ public final class TrinoRunner
                         if (runner == null) {
                             runner = startEngine(session, schema);
                         }
-                        if (statement instanceof Query || statement instanceof Insert) {
+                        if (statement instanceof Query || statement instanceof Insert || statement instanceof Explain) {
                             describe(runner.execute(session, sql), result);
                         }
                         else {
