@@ -73,7 +73,7 @@ export function allEventsViewStatement(database: string, extraColumns: readonly 
 }
 
 /** A Trino identifier in double quotes (a double quote inside doubled). */
-export function trinoIdentifier(name: string): string {
+function trinoIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
