@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs, idempotently, into the git-ignored .tools/: Node 24 when
 # the machine's node is older, then the npm packages (on that node), the Temporal CLI, the
-# time-skipping test server and MinIO. A second run only checks stamps and takes seconds.
+# time-skipping test server, MinIO and Trino. A second run only checks stamps and takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +70,43 @@ if [ ! -f "$(stamp minio "$MINIO_VERSION")" ] || [ ! -x .tools/bin/minio ]; then
   GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod go install "github.com/minio/minio@$MINIO_VERSION"
   rm -f .tools/.minio-*
   touch "$(stamp minio "$MINIO_VERSION")"
+fi
+
+# Trino's own code for the SQL tests (test/query/trino.test.ts): the io.trino engine, parser and
+# memory connector (Maven Central, version in test/trino/pom.xml) and the small runner that feeds
+# them statements (test/trino/src/TrinoRunner.java), into .tools/trino. Trino needs Java 25 or
+# later: TRINO_JAVA_HOME, or the newest JDK under /usr/lib/jvm or /opt. Done again when the pom or
+# the runner changes.
+trino_hash="$(cat test/trino/pom.xml test/trino/src/*.java | sha256sum | cut -c1-12)"
+if [ ! -f "$(stamp trino "$trino_hash")" ] || [ ! -x .tools/trino/run ]; then
+  trino_java=""
+  for home in ${TRINO_JAVA_HOME:-} ${JAVA_HOME:-} $(ls -d /usr/lib/jvm/* /opt/*jdk* 2>/dev/null | sort -rV); do
+    [ -x "$home/bin/javac" ] || continue
+    major="$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+    if [ "${major:-0}" -ge 25 ] 2>/dev/null; then trino_java="$home"; break; fi
+  done
+  [ -n "$trino_java" ] || { log "Trino needs a JDK 25 or later: install one, or set TRINO_JAVA_HOME"; exit 1; }
+  log "installing Trino's engine and parser (Maven Central) for the SQL tests, with $trino_java"
+  rm -rf .tools/trino
+  mvn -B -q -f test/trino/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$PWD/.tools/trino/lib"
+  mkdir -p .tools/trino/classes
+  "$trino_java/bin/javac" -d .tools/trino/classes -cp ".tools/trino/lib/*" test/trino/src/*.java
+  # A jar, not a folder: the JVM's class-data archive (a faster start) takes jars only.
+  "$trino_java/bin/jar" cf .tools/trino/lib/gcaudit-trino-runner.jar -C .tools/trino/classes .
+  rm -rf .tools/trino/classes
+  {
+    echo '#!/usr/bin/env bash'
+    echo '# Written by scripts/setup.sh. One JVM: JSON statements on stdin, JSON results on stdout.'
+    echo '# C1 only and the serial GC: this JVM lives for one test file on a small machine.'
+    echo 'DIR="$(cd "$(dirname "$0")" && pwd)"'
+    echo "exec \"$trino_java/bin/java\" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \\"
+    echo '  -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off \'
+    echo '  -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$DIR/runner.jsa" \'
+    echo '  -cp "$DIR/lib/*" TrinoRunner "$@"'
+  } > .tools/trino/run
+  chmod +x .tools/trino/run
+  rm -f .tools/.trino-*
+  touch "$(stamp trino "$trino_hash")"
 fi
 
 # Headless Chromium renders the evidence report in the tests (DOM, PNG, PDF); poppler-utils reads

@@ -62,8 +62,18 @@ TBLPROPERTIES (
   };
 }
 
+/**
+ * The view is Trino SQL (Athena runs views and queries on Trino), so its identifiers are quoted
+ * the Trino way, with double quotes: Trino rejects backquotes, which only Athena's Hive DDL
+ * (CREATE EXTERNAL TABLE, ALTER TABLE) takes.
+ */
 export function allEventsViewStatement(database: string, extraColumns: readonly ExtraColumn[]): string {
-  return `CREATE OR REPLACE VIEW \`${database}\`.audit_events_all AS\n${allEventsViewSql('athena', extraColumns)}`;
+  return `CREATE OR REPLACE VIEW ${trinoIdentifier(database)}.audit_events_all AS\n${allEventsViewSql('athena', extraColumns)}`;
+}
+
+/** A Trino identifier in double quotes (a double quote inside doubled). */
+function trinoIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** ALTER TABLE ... ADD COLUMNS: new columns go at the end; nothing is dropped, renamed or retyped. */

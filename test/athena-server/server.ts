@@ -4,7 +4,10 @@
  * are accepted) and runs the SQL on DuckDB over the lake in S3 (MinIO).
  *
  * DDL is recorded, not executed: CREATE EXTERNAL TABLE (columns, LOCATION), ALTER TABLE ADD
- * COLUMNS, CREATE OR REPLACE VIEW (its Trino JSON functions translated to DuckDB's). A SELECT sees
+ * COLUMNS, CREATE OR REPLACE VIEW (its Trino JSON functions translated to DuckDB's). Like Athena,
+ * it takes backquoted identifiers only in Hive DDL (databases, tables, columns): views and queries
+ * are Trino SQL, and one with a backquote fails with Trino's parse error (test/query/trino.test.ts
+ * checks that Trino's own parser says the same). A SELECT sees
  * exactly the recorded tables and views, so a query against a table that was never created fails
  * like on Athena. Executions go QUEUED/RUNNING before SUCCEEDED, results page with NextToken and
  * carry the header row, DataScannedInBytes is the size of the files read.
@@ -95,6 +98,9 @@ export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: stri
       }
       return;
     }
+    // Everything below is Trino SQL, where backquotes are a syntax error.
+    const backquote = backquoteOutsideLiterals(e.sql);
+    if (backquote) throw userError(`line ${backquote.line}:${backquote.column}: ${TRINO_BACKQUOTE_ERROR}`);
     if ((m = /^CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+(\S+)\s+AS\s+([\s\S]*)$/i.exec(sql))) {
       state.views.set(tableName(m[1]), toDuckDb(m[2]));
       return;
@@ -290,10 +296,38 @@ function duckType(athena: string): string {
 /** The few Trino spellings our DDL uses that DuckDB spells differently. */
 function toDuckDb(sql: string): string {
   return sql
-    .replace(/`/g, '"')
     .replace(/json_format\((json_extract\([^()]*\))\)/g, 'CAST($1 AS VARCHAR)')
     .replace(/json_extract_scalar\(/g, 'json_extract_string(')
     .replace(/"[a-z_][a-z0-9_]*"\.(audit_\w+)/g, '$1');
+}
+
+/** Trino's parser's message for a backquoted identifier (io.trino.sql.parser). */
+export const TRINO_BACKQUOTE_ERROR = 'backquoted identifiers are not supported; use double quotes to quote identifiers';
+
+/**
+ * The first backquote outside string literals, quoted identifiers and comments, with its line and
+ * column (1-based, as Trino reports them), or null.
+ */
+export function backquoteOutsideLiterals(sql: string): { line: number; column: number } | null {
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i];
+    if (ch === '`') {
+      const before = sql.slice(0, i).split('\n');
+      return { line: before.length, column: before[before.length - 1].length + 1 };
+    }
+    // Past the closing token; an unterminated literal or comment runs to the end.
+    const past = (token: string, from: number) => {
+      const k = sql.indexOf(token, from);
+      return k < 0 ? sql.length : k + token.length;
+    };
+    // A doubled quote inside a literal reads as its end and the start of another: same result.
+    if (ch === "'" || ch === '"') i = past(ch, i + 1);
+    else if (sql.startsWith('--', i)) i = past('\n', i);
+    else if (sql.startsWith('/*', i)) i = past('*/', i + 2);
+    else i++;
+  }
+  return null;
 }
 
 export const athenaCacheDir = (root: string) => path.join(root, 'athena-test-server-cache');

@@ -20,19 +20,7 @@ export interface CheckLake {
 
 export async function checkLake(opts: { seed: string; org: string; env?: Record<string, string>; configure?: (config: Config) => Promise<void> }): Promise<CheckLake> {
   const sim = await startSimulator({ seed: opts.seed, eventsPerDay: 1200, rateLimitPerMinute: 100_000 });
-  const recent = sim.anomalyDays({ from: '2026-10-01', to: '2026-11-20' });
-  const anomalyDay = recent.filter((d) => d.full).at(-1)!.day;
-  const anomalous = new Set(recent.map((d) => d.day));
-  let normalDay = anomalyDay;
-  for (let i = 1; i < 30; i++) {
-    const d = new Date(Date.parse(`${anomalyDay}T00:00:00Z`) - i * 86_400_000);
-    const wd = d.getUTCDay();
-    const day = d.toISOString().slice(0, 10);
-    if (wd >= 1 && wd <= 5 && !anomalous.has(day)) {
-      normalDay = day;
-      break;
-    }
-  }
+  const { anomalyDay, normalDay } = checkDays(sim);
   const { config, s3 } = await freshLake({
     GCAUDIT_ORG: opts.org,
     LAKE_RETENTION_DAYS: '1',
@@ -64,6 +52,24 @@ export async function checkLake(opts: { seed: string; org: string; env?: Record<
       await sim.close();
     },
   };
+}
+
+/** The simulator's last day with every anomaly kind, and a weekday without anomalies before it. */
+export function checkDays(sim: Simulator): { anomalyDay: string; normalDay: string } {
+  const recent = sim.anomalyDays({ from: '2026-10-01', to: '2026-11-20' });
+  const anomalyDay = recent.filter((d) => d.full).at(-1)!.day;
+  const anomalous = new Set(recent.map((d) => d.day));
+  let normalDay = anomalyDay;
+  for (let i = 1; i < 30; i++) {
+    const d = new Date(Date.parse(`${anomalyDay}T00:00:00Z`) - i * 86_400_000);
+    const wd = d.getUTCDay();
+    const day = d.toISOString().slice(0, 10);
+    if (wd >= 1 && wd <= 5 && !anomalous.has(day)) {
+      normalDay = day;
+      break;
+    }
+  }
+  return { anomalyDay, normalDay };
 }
 
 export const dayWindow = (day: string, nextDay: string) => ({ from: `${day}T00:00:00.000Z`, to: `${nextDay}T00:00:00.000Z` });

@@ -70,7 +70,7 @@ test('the DDL has the database, three tables with partition projection, the view
   for (const t of ['audit_events', 'audit_events_live', 'audit_findings']) assert.match(script, new RegExp(`CREATE EXTERNAL TABLE IF NOT EXISTS \`gcaudit_test\`\\.\`${t}\``));
   assert.equal((script.match(/'projection.enabled' = 'true'/g) ?? []).length, 3);
   assert.ok(script.includes(`'storage.location.template' = 's3://${lake.config.s3.bucket}/${lake.org}/audit_events/year=\${year}/month=\${month}/day=\${day}/'`));
-  assert.match(script, /CREATE OR REPLACE VIEW `gcaudit_test`\.audit_events_all/);
+  assert.match(script, /CREATE OR REPLACE VIEW "gcaudit_test"\.audit_events_all/);
   assert.equal(ddl.namedQueries.length, checks.length);
 });
 
