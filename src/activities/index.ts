@@ -7,6 +7,7 @@ import { createLakeProbeActivities } from './lake-probe';
 import { createLakeStatusActivities } from './lake-status';
 import { createRestoreActivities } from './restore';
 import { createEvidenceActivities } from './evidence';
+import { createDeliverActivities } from './deliver';
 import { withTypedFailures } from './typed-failures';
 import type { WorkerDependencies } from '../worker/dependencies';
 
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEvidenceActivities(deps),
     ...createIngestActivities(deps),
     ...createRehydrateActivities(deps),
+    ...createDeliverActivities(deps),
   });
 }
 
