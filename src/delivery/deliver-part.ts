@@ -153,7 +153,22 @@ export async function deliverPart(deps: DeliverPartDeps, input: { org: string; s
     if (group.length === 0) return;
     const g: Group = { entries: group, firstSentAt: new Date().toISOString(), lastSendAt: Date.now(), rounds: 0 };
     await writeRecord(ledgerDeps, day, { ...recordBase, kind: 'sent', batches: group.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })), sentAt: g.firstSentAt });
-    for (const e of group) await send(e);
+    try {
+      for (const e of group) await send(e);
+    } catch (err) {
+      // An answer (503, 429, 5xx) says the batches did not arrive: recorded, so a later send of them is no resend.
+      const notSent = group.filter((e) => e.sends === 0);
+      if (err instanceof HecUnavailableError && err.status !== undefined && notSent.length > 0) {
+        await writeRecord(ledgerDeps, day, {
+          ...recordBase,
+          kind: 'refused',
+          batches: notSent.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })),
+          status: err.status,
+          refusedAt: new Date().toISOString(),
+        });
+      }
+      throw err;
+    }
     result.batchesSent += group.length;
     g.lastSendAt = Date.now();
     pending.push(g);

@@ -4,6 +4,7 @@
  *
  *   <org>/deliveries/<sink>/day=<YYYY-MM-DD>/log/<part>/sent-<first batch>-<stamp>.json
  *   <org>/deliveries/<sink>/day=<YYYY-MM-DD>/log/<part>/acked-<first batch>-<stamp>.json
+ *   <org>/deliveries/<sink>/day=<YYYY-MM-DD>/log/<part>/refused-<first batch>-<stamp>.json
  *   <org>/deliveries/<sink>/day=<YYYY-MM-DD>/receipt-<seq>.json
  */
 export const deliveriesRoot = (org: string, sink: string) => `${org}/deliveries/${sink}/`;
@@ -19,6 +20,6 @@ export function partTag(partKey: string): string {
 }
 
 /** A record's name: the kind, its first batch, then a time stamp and a random tail (create-only, never reused). */
-export function recordName(kind: 'sent' | 'acked', firstBatch: number, at: Date, random: string): string {
+export function recordName(kind: 'sent' | 'acked' | 'refused', firstBatch: number, at: Date, random: string): string {
   return `${kind}-${String(firstBatch).padStart(6, '0')}-${at.toISOString().replace(/[-:.]/g, '')}-${random}.json`;
 }

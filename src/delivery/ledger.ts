@@ -59,7 +59,14 @@ export interface AckedRecord extends Omit<SentRecord, 'kind' | 'batches' | 'sent
   ackedAt: string;
 }
 
-export type LedgerRecord = SentRecord | AckedRecord;
+/** Batches of a sent record the collector answered with a refusal (503, 429, 5xx): they did not arrive, so sending them again is no resend. */
+export interface RefusedRecord extends Omit<SentRecord, 'kind' | 'sentAt'> {
+  kind: 'refused';
+  status: number;
+  refusedAt: string;
+}
+
+export type LedgerRecord = SentRecord | AckedRecord | RefusedRecord;
 
 export interface Receipt {
   schema: typeof RECEIPT_SCHEMA;
@@ -135,13 +142,14 @@ export async function readPartLedger(deps: LedgerDeps, org: string, sink: string
   for (const { record } of byTime) {
     batching ??= record.batching;
     if (record.kind === 'acked') for (const b of record.batches) acked.set(b.index, b);
+    else if (record.kind === 'refused') for (const b of record.batches) sends.set(b.index, Math.max(0, (sends.get(b.index) ?? 0) - 1));
     else for (const b of record.batches) sends.set(b.index, (sends.get(b.index) ?? 0) + 1);
   }
-  const sentUnacked = new Map([...sends].filter(([i]) => !acked.has(i)));
+  const sentUnacked = new Map([...sends].filter(([i, n]) => n > 0 && !acked.has(i)));
   return { acked, sentUnacked, batching, records };
 }
 
-const stamp = (r: LedgerRecord) => (r.kind === 'sent' ? r.sentAt : r.ackedAt);
+const stamp = (r: LedgerRecord) => (r.kind === 'sent' ? r.sentAt : r.kind === 'refused' ? r.refusedAt : r.ackedAt);
 
 /** The day's receipts, oldest first, each with its hash. */
 export async function readReceipts(deps: LedgerDeps, org: string, sink: string, day: string): Promise<Array<{ key: string; sha256: string; receipt: Receipt }>> {
