@@ -7,6 +7,7 @@ import { createLakeProbeActivities } from './lake-probe';
 import { createLakeStatusActivities } from './lake-status';
 import { createRestoreActivities } from './restore';
 import { createEvidenceActivities } from './evidence';
+import { createDeliverActivities } from './deliver';
 import { withTypedFailures } from './typed-failures';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config/config';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEvidenceActivities(deps),
     ...createIngestActivities(deps),
     ...createRehydrateActivities(deps),
+    ...createDeliverActivities(deps),
   });
 }
 

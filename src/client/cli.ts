@@ -16,6 +16,7 @@ import { evidenceExport } from './commands/evidence';
 import { init } from './commands/init';
 import { restore } from './commands/restore';
 import { lookup } from './commands/lookup';
+import { deliver } from './commands/deliver';
 
 const exitWith = (code: number) => {
   process.exitCode = code;
@@ -169,6 +170,16 @@ program
   .option('--wait', 'wait for the workflow to end and print its result')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await restore(opts)));
+
+program
+  .command('deliver')
+  .description('deliver sealed days (events and findings, each part verified first) to a SIEM: Splunk HEC, acknowledged, recorded in the delivery ledger; days already delivered send nothing')
+  .requiredOption('--sink <sink>', 'splunk')
+  .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+  .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
+  .option('--follow', 'follow the progress until the days are delivered')
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await deliver(opts)));
 
 program
   .command('lookup')

@@ -17,11 +17,15 @@ interface ProgressShape {
  * progress bar on a terminal and one line per change elsewhere (or JSON lines with --json).
  * Ctrl-C stops following, not the workflow.
  */
-export async function followProgress<P extends ProgressShape>(query: () => Promise<P>, opts: { json: boolean; intervalMs?: number }): Promise<P> {
+export async function followProgress<P extends ProgressShape>(
+  query: () => Promise<P>,
+  opts: { json: boolean; intervalMs?: number; labels?: { requests: string; rateLimited: string } },
+): Promise<P> {
   const tty = process.stdout.isTTY && !opts.json;
+  const labels = opts.labels ?? { requests: 'requests', rateLimited: 'rate limited' };
   const bar = tty
     ? new SingleBar({
-        format: '{bar} {value}/{total} days | {events} events | {requests} requests | {rateLimited} rate limited | ETA {etaText} | {state}',
+        format: `{bar} {value}/{total} days | {events} events | {requests} ${labels.requests} | {rateLimited} ${labels.rateLimited} | ETA {etaText} | {state}`,
         hideCursor: true,
         clearOnComplete: false,
       })
@@ -34,7 +38,7 @@ export async function followProgress<P extends ProgressShape>(query: () => Promi
     else {
       const line = opts.json
         ? JSON.stringify(p)
-        : `${p.daysDone}/${p.daysTotal} days, ${p.events} events, ${p.requests} requests, ${p.rateLimited} rate limited, ETA ${eta(p.etaSeconds)}, ${p.state}`;
+        : `${p.daysDone}/${p.daysTotal} days, ${p.events} events, ${p.requests} ${labels.requests}, ${p.rateLimited} ${labels.rateLimited}, ETA ${eta(p.etaSeconds)}, ${p.state}`;
       if (line !== last) process.stdout.write(`${line}\n`);
       last = line;
     }

@@ -98,6 +98,21 @@ export interface Config {
     graceMinutes: number;
     rehydrateMaxHours: number;
   };
+  /** Splunk HEC delivery; undefined when SPLUNK_HEC_URL is not set. */
+  splunk?: {
+    url: string;
+    token?: Secret;
+    index?: string;
+    sourcetypeEvents: string;
+    sourcetypeFindings: string;
+    ack: boolean;
+    caFile?: string;
+    tlsVerify: boolean;
+    batchMaxEvents: number;
+    batchMaxBytes: number;
+    ackTimeoutSeconds: number;
+    retryMaxHours: number;
+  };
   local: {
     /** Sandbox org's Firehose delivery interval for gcaudit up; 0: no stream. */
     simFirehoseSeconds: number;
@@ -151,6 +166,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (v.S3_ENDPOINT !== undefined && v.S3_USE_AWS === true) {
     problems.push('S3_USE_AWS: cannot be true together with S3_ENDPOINT');
+  }
+
+  if (v.SPLUNK_HEC_TOKEN !== undefined && v.SPLUNK_HEC_URL === undefined) {
+    problems.push('SPLUNK_HEC_TOKEN: set SPLUNK_HEC_URL too (the token alone names no collector)');
   }
 
   if (problems.length > 0) {
@@ -246,6 +265,23 @@ export function loadConfig(env: Env = process.env): Config {
       graceMinutes: v.INGEST_GRACE_MINUTES,
       rehydrateMaxHours: v.REHYDRATE_MAX_HOURS,
     },
+    splunk:
+      v.SPLUNK_HEC_URL === undefined
+        ? undefined
+        : {
+            url: v.SPLUNK_HEC_URL,
+            token: secret('SPLUNK_HEC_TOKEN'),
+            index: v.SPLUNK_INDEX,
+            sourcetypeEvents: v.SPLUNK_SOURCETYPE_EVENTS,
+            sourcetypeFindings: v.SPLUNK_SOURCETYPE_FINDINGS,
+            ack: v.SPLUNK_HEC_ACK,
+            caFile: v.SPLUNK_CA_FILE,
+            tlsVerify: v.SPLUNK_TLS_VERIFY,
+            batchMaxEvents: v.SPLUNK_BATCH_MAX_EVENTS,
+            batchMaxBytes: v.SPLUNK_BATCH_MAX_BYTES,
+            ackTimeoutSeconds: v.SPLUNK_ACK_TIMEOUT_SECONDS,
+            retryMaxHours: v.SPLUNK_RETRY_MAX_HOURS,
+          },
     local: {
       simFirehoseSeconds: v.LOCAL_SIM_FIREHOSE_SECONDS,
       temporalPort: v.LOCAL_TEMPORAL_PORT,

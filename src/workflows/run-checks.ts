@@ -1,6 +1,7 @@
-import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { createCheckActivities, RunChecksSummary } from '../activities/checks';
 import { RETRY } from './retry-policies';
+import type { createDeliverActivities } from '../activities/deliver';
 
 type CheckActivities = ReturnType<typeof createCheckActivities>;
 
@@ -41,5 +42,14 @@ export async function runChecksWorkflow(input: RunChecksInput): Promise<RunCheck
     runAt: workflowInfo().startTime.toISOString(),
   });
   setCurrentDetails(`${input.from} to ${input.to}: ${summary.findings} findings from ${summary.checks.length} checks`);
+  // After a seal the day goes to the SIEM, with its findings (a no-op when no sink is configured).
+  if (input.trigger === 'after-seal' && patched('deliver-after-seal')) {
+    const deliver = proxyActivities<ReturnType<typeof createDeliverActivities>>({
+      taskQueue: input.lakeTaskQueue ?? workflowInfo().taskQueue,
+      startToCloseTimeout: '1 minute',
+      retry: RETRY.lakeJob,
+    });
+    await deliver.requestDelivery({ org: input.org, days: [input.from.slice(0, 10)], workflowTaskQueue: workflowInfo().taskQueue, lakeTaskQueue: input.lakeTaskQueue ?? workflowInfo().taskQueue });
+  }
   return summary;
 }

@@ -3,6 +3,9 @@ import { ManifestChain } from '../../lake/manifest-chain';
 import { gaps, sealedDays } from '../../lake/sealed-days';
 import { backfillProgressQuery, BackfillProgress, resumeCommand } from '../../workflows/backfill';
 import { describeDailySchedule, ScheduleStatus } from '../schedule';
+import { dayDeliveryState, DayDeliveryState } from '../../delivery/day-state';
+import { deliveryWorkflowId } from '../../activities/deliver';
+import { DeliveryProgress, deliveryProgressQuery } from '../../workflows/deliver';
 import { cliConfig, lakeContext, temporalContext } from '../context';
 import { EXIT } from '../output';
 
@@ -14,7 +17,12 @@ export interface StatusReport {
   gaps: Array<{ from: string; to: string }>;
   schedule: ScheduleStatus;
   backfills: Array<{ workflowId: string; progress: BackfillProgress | null }>;
+  /** With a sink configured: the delivery state of the last sealed days, from the ledger. */
+  delivery?: { sink: string; days: DayDeliveryState[]; workflow: { workflowId: string; progress: DeliveryProgress | null } | null };
 }
+
+/** Sealed days whose delivery state `gcaudit status` shows. */
+const DELIVERY_DAYS_SHOWN = 7;
 
 /** `gcaudit status`: last sealed day, gaps inside the API's retention, the schedule, running backfills. */
 export async function status(opts: { json?: boolean }): Promise<number> {
@@ -42,6 +50,16 @@ export async function status(opts: { json?: boolean }): Promise<number> {
       const progress = await client.workflow.getHandle(wf.workflowId).query(backfillProgressQuery).catch(() => null);
       backfills.push({ workflowId: wf.workflowId, progress });
     }
+    let delivery: StatusReport['delivery'];
+    if (config.splunk) {
+      const days: DayDeliveryState[] = [];
+      for (const day of [...sealed].sort().slice(-DELIVERY_DAYS_SHOWN)) days.push(await dayDeliveryState({ s3, config }, config.org, 'splunk', day));
+      const workflowId = deliveryWorkflowId(config.org, 'splunk');
+      let workflow: NonNullable<StatusReport['delivery']>['workflow'] = null;
+      const running = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
+      if (running) workflow = { workflowId, progress: await client.workflow.getHandle(workflowId).query(deliveryProgressQuery).catch(() => null) };
+      delivery = { sink: 'splunk', days, workflow };
+    }
     const report: StatusReport = {
       org: config.org,
       lastSealedDay,
@@ -50,6 +68,7 @@ export async function status(opts: { json?: boolean }): Promise<number> {
       gaps: gaps(sealed, oldest, yesterday),
       schedule: await describeDailySchedule(client, config.org),
       backfills,
+      delivery,
     };
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -63,6 +82,14 @@ export async function status(opts: { json?: boolean }): Promise<number> {
         `  backfills running ${backfills.length ? '' : 'none'}`,
         ...backfills.flatMap((b) => describeBackfill(b.workflowId, b.progress)),
       ];
+      if (delivery) {
+        const w = delivery.workflow;
+        lines.push(`  delivery (${delivery.sink})${w ? `  ${w.workflowId} running${w.progress ? `: ${w.progress.daysDone}/${w.progress.daysTotal} days, ${w.progress.state}` : ''}` : ''}`);
+        for (const d of delivery.days) {
+          const detail = d.state === 'delivered' || d.state === 'partial' ? `, ${d.events} events, ${d.findings} findings${d.resends ? `, ${d.resends} resent` : ''}${d.lastReceiptAt ? `, receipt ${d.lastReceiptAt}` : ''}` : '';
+          lines.push(`    ${d.day}  ${d.state}${d.pendingParts && d.state !== 'not delivered' ? ` (${d.pendingParts} parts pending)` : ''}${detail}`);
+        }
+      }
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     return EXIT.ok;

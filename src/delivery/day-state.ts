@@ -1,0 +1,34 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { Config } from '../config/config';
+import { listKeys } from '../s3/list-objects';
+import { readReceipts } from './ledger';
+import { deliveryDayPrefix } from './ledger-keys';
+import { planDay } from './plan';
+
+export interface DayDeliveryState {
+  day: string;
+  state: 'delivered' | 'partial' | 'not delivered' | 'not sealed';
+  /** Events and findings the receipts hold. */
+  events: number;
+  findings: number;
+  resends: number;
+  pendingParts: number;
+  lastReceiptAt: string | null;
+}
+
+/** A day's delivery as the lake records it: receipts, and parts no receipt covers yet. */
+export async function dayDeliveryState(deps: { s3: S3Client; config: Config }, org: string, sink: string, day: string): Promise<DayDeliveryState> {
+  const plan = await planDay(deps, org, sink, day);
+  const base = { day, events: 0, findings: 0, resends: 0, pendingParts: plan.pending.length, lastReceiptAt: null as string | null };
+  if (!plan.sealed) return { ...base, state: 'not sealed' };
+  const receipts = await readReceipts({ s3: deps.s3, bucket: deps.config.s3.bucket, lake: deps.config.lake }, org, sink, day);
+  for (const { receipt } of receipts) {
+    base.events += receipt.totals.events;
+    base.findings += receipt.totals.findings;
+    base.resends += receipt.totals.resends;
+    base.lastReceiptAt = receipt.completedAt;
+  }
+  if (plan.pending.length === 0) return { ...base, state: 'delivered' };
+  const started = receipts.length > 0 || (await listKeys(deps.s3, deps.config.s3.bucket, deliveryDayPrefix(org, sink, day))).length > 0;
+  return { ...base, state: started ? 'partial' : 'not delivered' };
+}
