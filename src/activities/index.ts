@@ -7,6 +7,7 @@ import { createLakeProbeActivities } from './lake-probe';
 import { createLakeStatusActivities } from './lake-status';
 import { createRestoreActivities } from './restore';
 import { createEvidenceActivities } from './evidence';
+import { createOcsfActivities } from './ocsf';
 import { withTypedFailures } from './typed-failures';
 import type { WorkerDependencies } from '../worker/dependencies';
 
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSchemaRecrawlActivities(deps),
     ...createRestoreActivities(deps),
     ...createEvidenceActivities(deps),
+    ...createOcsfActivities(deps),
     ...createIngestActivities(deps),
     ...createRehydrateActivities(deps),
   });

@@ -123,7 +123,7 @@ export async function attestCompleteness(
 }
 
 /** One line for a terminal or a table cell: "complete" or "incomplete: reason; reason". */
-export function completenessLine(a: CompletenessAttestation | null | undefined): string {
+export function completenessLine(a: Pick<CompletenessAttestation, 'verdict' | 'reasons'> | null | undefined): string {
   if (!a) return 'not attested';
   return a.verdict === 'complete' ? 'complete' : `incomplete: ${a.reasons.join('; ')}`;
 }

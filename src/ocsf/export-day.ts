@@ -37,7 +37,6 @@ export interface OcsfDayResult {
 export interface OcsfExportDeps {
   s3: S3Client;
   config: Config;
-  productVersion: string;
 }
 
 /** Writes the OCSF objects of one sealed day; objects already there (a retry, a repeated run) are left as they are unless `force`. */
@@ -47,7 +46,7 @@ export async function exportOcsfDay(deps: OcsfExportDeps, input: { org: string; 
   const manifests = await chain.dayManifests(input.day);
   const perClass = { accountChange: 0, authentication: 0, entityManagement: 0, apiActivity: 0 } satisfies Record<OcsfClassName, number>;
   const result: OcsfDayResult = { org: input.org, day: input.day, versions: manifests.length, events: 0, perClass, objects: [] };
-  const ctx: MapContext = { org: input.org, genesysRegion: config.genesys.region, productVersion: deps.productVersion };
+  const ctx: MapContext = { org: input.org, genesysRegion: config.genesys.region };
   const { region, accountId, bucket } = config.ocsf;
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-ocsf-'));
   const db = await openDuckDb({ threads: 1, memoryLimit: '128MB', tempDirectory: path.join(work, 'spill') });

@@ -33,8 +33,6 @@ export interface MapContext {
   org: string;
   /** Genesys Cloud region of the org (cloud.region), when configured. */
   genesysRegion?: string;
-  /** gcaudit's version (metadata.product.version). */
-  productVersion: string;
 }
 
 export type OcsfEvent = Record<string, unknown>;
@@ -175,6 +173,7 @@ export function mapEvent(e: OcsfSourceEvent, ctx: MapContext): MappedEvent {
       correlation_uid: e.transactionId ?? undefined,
       event_code: [e.serviceName, e.entityType, e.action].map((p) => p ?? '-').join('.'),
       log_name: 'Genesys Cloud audit log',
+      log_provider: 'gcaudit',
       original_time: e.eventTime,
       profiles: [...OCSF_PROFILES],
       product: { name: 'Genesys Cloud', vendor_name: 'Genesys', feature: e.serviceName ? { name: e.serviceName } : undefined },

@@ -25,7 +25,7 @@ const COMMON: Array<[string, string]> = [
   ['message', 'VARCHAR'],
   [
     'metadata',
-    'STRUCT(version VARCHAR, uid VARCHAR, correlation_uid VARCHAR, event_code VARCHAR, log_name VARCHAR, original_time VARCHAR, profiles VARCHAR[], product STRUCT(name VARCHAR, vendor_name VARCHAR, feature STRUCT(name VARCHAR)))',
+    'STRUCT(version VARCHAR, uid VARCHAR, correlation_uid VARCHAR, event_code VARCHAR, log_name VARCHAR, log_provider VARCHAR, original_time VARCHAR, profiles VARCHAR[], product STRUCT(name VARCHAR, vendor_name VARCHAR, feature STRUCT(name VARCHAR)))',
   ],
   ['actor', `STRUCT("user" ${USER}, session STRUCT(credential_uid VARCHAR), invoked_by VARCHAR)`],
   ['api', 'STRUCT(operation VARCHAR, service STRUCT(name VARCHAR), request STRUCT(uid VARCHAR))'],

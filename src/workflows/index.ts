@@ -7,3 +7,4 @@ export { schemaRecrawlWorkflow } from './schema-recrawl';
 export { ingestWorkflow } from './ingest';
 export { rehydrateWorkflow } from './rehydrate';
 export { archiveRestoreWorkflow } from './archive-restore';
+export { ocsfExportWorkflow } from './ocsf-export';

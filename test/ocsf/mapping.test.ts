@@ -22,7 +22,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const ctx: MapContext = { org: 'acme', genesysRegion: 'mypurecloud.ie', productVersion: '0.1.0' };
+const ctx: MapContext = { org: 'acme', genesysRegion: 'mypurecloud.ie' };
 let n = 0;
 function source(overrides: Partial<OcsfSourceEvent>): OcsfSourceEvent {
   n++;

@@ -1,5 +1,6 @@
 import { addDays, dayOf } from '../../days';
 import { createS3Client } from '../../s3/client';
+import { completenessLine } from '../../lake/completeness';
 import { ManifestChain } from '../../lake/manifest-chain';
 import { gaps, sealedDays } from '../../lake/sealed-days';
 import { backfillProgressQuery, BackfillProgress } from '../../workflows/backfill';
@@ -15,7 +16,12 @@ export interface StatusReport {
   gaps: Array<{ from: string; to: string }>;
   schedule: ScheduleStatus;
   backfills: Array<{ workflowId: string; progress: BackfillProgress | null }>;
+  /** The signed completeness attestations of the most recent sealed days (latest seal of each), newest first. */
+  completeness: Array<{ day: string; version: number; verdict: 'complete' | 'incomplete' | 'not attested'; reasons: string[]; api: number | null; stream: number | null; lake: number | null }>;
 }
+
+/** How many recent sealed days `gcaudit status` shows the completeness of. */
+const COMPLETENESS_DAYS = 7;
 
 /** `gcaudit status`: last sealed day, gaps inside the API's retention, the schedule, running backfills. */
 export async function status(opts: { json?: boolean }): Promise<number> {
@@ -28,10 +34,14 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     const sealed = await sealedDays(s3, config.s3.bucket, config.org);
     const last = [...sealed].sort().at(-1);
     let lastSealedDay: StatusReport['lastSealedDay'] = null;
-    if (last) {
-      const manifests = await new ManifestChain({ s3, bucket: config.s3.bucket, org: config.org, lake: config.lake }).dayManifests(last);
-      const m = manifests.at(-1)!;
-      lastSealedDay = { day: last, version: m.version, events: m.dayTotals.events };
+    const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: config.org, lake: config.lake });
+    const completeness: StatusReport['completeness'] = [];
+    for (const day of [...sealed].sort().reverse().slice(0, COMPLETENESS_DAYS)) {
+      const m = (await chain.dayManifests(day)).at(-1);
+      if (!m) continue;
+      if (day === last) lastSealedDay = { day, version: m.version, events: m.dayTotals.events };
+      const a = m.completeness;
+      completeness.push({ day, version: m.version, verdict: a?.verdict ?? 'not attested', reasons: a?.reasons ?? [], api: a?.totals.api ?? null, stream: a?.totals.stream ?? null, lake: a?.totals.lake ?? null });
     }
     const backfills: StatusReport['backfills'] = [];
     for await (const wf of client.workflow.list({ query: `GcauditKind = "backfill" AND GcauditOrg = "${config.org}" AND ExecutionStatus = "Running"` })) {
@@ -46,6 +56,7 @@ export async function status(opts: { json?: boolean }): Promise<number> {
       gaps: gaps(sealed, oldest, yesterday),
       schedule: await describeDailySchedule(client, config.org),
       backfills,
+      completeness,
     };
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -58,6 +69,8 @@ export async function status(opts: { json?: boolean }): Promise<number> {
         `  daily schedule    ${report.schedule.exists ? (report.schedule.paused ? 'PAUSED' : `active, next ${report.schedule.nextRuns?.[0] ?? '?'}`) : 'not created (gcaudit schedule apply)'}`,
         `  backfills running ${backfills.length ? '' : 'none'}`,
         ...backfills.map((b) => `    ${b.workflowId}  ${b.progress ? `${b.progress.daysDone}/${b.progress.daysTotal} days, ${b.progress.state}` : 'progress unavailable'}`),
+        `  completeness      ${completeness.length ? `signed attestations of the last ${completeness.length} sealed days` : 'no sealed day yet'}`,
+        ...completeness.map((c) => `    ${c.day} v${c.version}  ${c.verdict === 'not attested' ? 'not attested (sealed before attestations existed)' : `${completenessLine({ verdict: c.verdict, reasons: c.reasons })}  (api ${c.api}, stream ${c.stream ?? '-'}, lake ${c.lake})`}`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     }
