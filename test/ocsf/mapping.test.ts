@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { openDuckDb } from '../../src/lake/duckdb';
-import { OcsfClassName } from '../../src/ocsf/classes';
+import { OCSF_CLASSES, OcsfClassName } from '../../src/ocsf/classes';
 import { readOcsfParquet, writeOcsfParquet } from '../../src/ocsf/export-day';
 import { mapEvent, MapContext, OcsfSourceEvent } from '../../src/ocsf/mapping';
 import { CATALOGUE } from '../../src/sim/catalogue';
@@ -128,6 +128,11 @@ test('the schema check is real: a wrong enum value, a missing required object or
   const lines = new Set(report.errors.map((e) => e.line));
   assert.deepEqual([...lines].sort(), [0, 1, 2, 3], JSON.stringify(report.errors));
   assert.equal(validateOcsf([good]).errors.length, 0);
+});
+
+test('each class is one Security Lake custom source, its name short enough for the provider role (at most 20 characters)', () => {
+  for (const c of Object.values(OCSF_CLASSES)) assert.match(c.source, /^[a-z0-9-]{1,20}$/, c.source);
+  assert.equal(new Set(Object.values(OCSF_CLASSES).map((c) => c.source)).size, 4);
 });
 
 test('classes: sign-ins are Authentication, user lifecycle and passwords Account Change, configuration Entity Management, the rest API Activity', () => {

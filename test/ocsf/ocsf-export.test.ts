@@ -77,7 +77,7 @@ test('a sealed day gets its OCSF copy from a workflow after the seal: every even
   const keys = await listKeys(t.deps.s3, config.ocsf.bucket, 'ext/');
   const expected = Object.values(OCSF_CLASSES).map((c) => ocsfObjectKey(c, 'eu-west-1', '123456789012', ORG, DAY, 1)).sort();
   assert.deepEqual(keys, expected.filter((k) => keys.includes(k)), 'only the deterministic keys');
-  assert.equal(expected[0], `ext/gcaudit-account-change/region=eu-west-1/accountId=123456789012/eventDay=20261119/acme-20261119-v0001.parquet`);
+  assert.equal(expected[0], `ext/gcaudit-acct-change/region=eu-west-1/accountId=123456789012/eventDay=20261119/acme-20261119-v0001.parquet`);
   assert.ok(keys.length >= 3, `objects for several classes: ${keys.join(', ')}`);
 
   const all: Array<Record<string, unknown>> = [];
@@ -107,7 +107,11 @@ test('a sealed day gets its OCSF copy from a workflow after the seal: every even
 
 test('the OCSF copy is rebuilt from the lake without writing anything twice; the CLI does a range and reports the coverage', async () => {
   const keys = await listKeys(t.deps.s3, config.ocsf.bucket, 'ext/');
-  const again = await t.client.workflow.execute(ocsfExportWorkflow, { taskQueue: t.queues.lake, workflowId: `ocsf-export/${ORG}/${DAY}/manual`, args: [{ org: ORG, day: DAY }] });
+  const again = await t.client.workflow.execute(ocsfExportWorkflow, {
+    taskQueue: t.queues.daily,
+    workflowId: `ocsf-export/${ORG}/${DAY}/manual`,
+    args: [{ org: ORG, day: DAY, lakeTaskQueue: t.queues.lake }],
+  });
   assert.equal(again.written, 0);
   assert.deepEqual(again.keys.sort(), keys);
 
