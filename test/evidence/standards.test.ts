@@ -130,6 +130,7 @@ test('each sealed day carries a signed completeness attestation, shown in the re
 test('the standalone verifier passes the package as exported and fails a tampered copy, naming the file', () => {
   const ok = verifyPackage(pkg);
   assert.equal(ok.code, 0, ok.out);
+  console.log(ok.out);
   assert.match(ok.out, /1\/1 index file valid/);
   assert.match(ok.out, new RegExp(`(\\d+)/\\1 files valid`));
   assert.match(ok.out, /2\/2 manifests valid/);
