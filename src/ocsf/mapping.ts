@@ -80,7 +80,7 @@ export function ocsfClassOf(e: Pick<OcsfSourceEvent, 'action' | 'entityType' | '
   const action = e.action ?? '';
   const hasEntity = !!(e.entityId || e.entityName);
   if (e.entityType === 'AuthUser' && action in AUTH_ACTIVITY && (e.userId || e.userName || hasEntity)) return 'authentication';
-  if (hasEntity && ((ACCOUNT_ENTITY_TYPES.has(e.entityType ?? '') && e.serviceName !== 'Presence') || action === 'ChangePassword')) return 'accountChange';
+  if (hasEntity && (ACCOUNT_ENTITY_TYPES.has(e.entityType ?? '') || action === 'ChangePassword')) return 'accountChange';
   if (hasEntity && e.entityType && !DATA_ACTIONS.has(action)) return 'entityManagement';
   return 'apiActivity';
 }
@@ -213,7 +213,7 @@ function statusOf(status: string | null, failedAction: boolean): { id: number; n
   return { id: 99, name: status };
 }
 
-/** The source's message text goes to `message`; every other field of `extra` stays in unmapped.extra. */
+/** The source's rendered message text goes to `message`; the whole of `extra` stays in unmapped.extra. */
 function splitExtra(extra: string | null): { message: string | null; rest: string | null } {
   if (!extra) return { message: null, rest: null };
   let parsed: unknown;
