@@ -16,5 +16,6 @@ COPY package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY checks ./checks
+COPY auditor ./auditor
 USER node
 CMD ["node", "dist/src/worker/main.js"]

@@ -109,6 +109,20 @@ if [ ! -f "$(stamp trino "$trino_hash")" ] || [ ! -x .tools/trino/run ]; then
   touch "$(stamp trino "$trino_hash")"
 fi
 
+# The standards the tests validate our output against, from PyPI into .tools/venv: the OCSF
+# schema as schema.ocsf.io exports it (ocsf-json-schema ships 1.1.0 among others, as JSON Schema
+# with jsonschema to apply it) and NIST OSCAL 1.1.x models (compliance-trestle 3.x is OSCAL 1.1.3;
+# 4.x and later moved to OSCAL 1.2).
+STANDARDS_PY="ocsf-json-schema==1.2.0 jsonschema==4.26.0 compliance-trestle==3.12.4"
+if [ ! -f "$(stamp standards "$(echo "$STANDARDS_PY" | tr ' =' '_-')")" ]; then
+  log "installing the OCSF schema and OSCAL validators (PyPI: $STANDARDS_PY)"
+  [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv
+  # shellcheck disable=SC2086
+  .tools/venv/bin/pip install --quiet --disable-pip-version-check $STANDARDS_PY
+  rm -f .tools/.standards-*
+  touch "$(stamp standards "$(echo "$STANDARDS_PY" | tr ' =' '_-')")"
+fi
+
 # Headless Chromium renders the evidence report in the tests (DOM, PNG, PDF); poppler-utils reads
 # the PDF back. The Debian packages, as no browser can be downloaded by npm here.
 if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then

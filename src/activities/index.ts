@@ -8,6 +8,7 @@ import { createLakeStatusActivities } from './lake-status';
 import { createRestoreActivities } from './restore';
 import { createEvidenceActivities } from './evidence';
 import { createDeliverActivities } from './deliver';
+import { createOcsfActivities } from './ocsf';
 import { withTypedFailures } from './typed-failures';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config/config';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSchemaRecrawlActivities(deps),
     ...createRestoreActivities(deps),
     ...createEvidenceActivities(deps),
+    ...createOcsfActivities(deps),
     ...createIngestActivities(deps),
     ...createRehydrateActivities(deps),
     ...createDeliverActivities(deps),

@@ -17,6 +17,7 @@ import { init } from './commands/init';
 import { restore } from './commands/restore';
 import { lookup } from './commands/lookup';
 import { deliver } from './commands/deliver';
+import { ocsfExport } from './commands/ocsf';
 
 const exitWith = (code: number) => {
   process.exitCode = code;
@@ -152,6 +153,16 @@ evidence
   .option('--public-key <file>', 'verify with this pinned public key (PEM) instead of the keys stored in the lake')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await evidenceExport(opts)));
+
+const ocsf = program.command('ocsf').description('the OCSF 1.1 copy of the sealed lake for Amazon Security Lake (custom sources under ext/)');
+ocsf
+  .command('export')
+  .description('write the OCSF copy of the sealed days of a range (one Parquet object per class and seal version; existing objects are left as they are) and print the mapping coverage')
+  .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+  .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
+  .option('--force', 'write the objects again even where they exist (after a mapping change)')
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await ocsfExport(opts)));
 
 program
   .command('init')

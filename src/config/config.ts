@@ -88,6 +88,13 @@ export interface Config {
     afterSeal: boolean;
     webhookUrl?: Secret;
   };
+  /** The OCSF copy for Amazon Security Lake (src/ocsf). */
+  ocsf: {
+    afterSeal: boolean;
+    bucket: string;
+    accountId: string;
+    region: string;
+  };
   schema: {
     recrawlDays: number;
     recrawlHour: number;
@@ -254,6 +261,12 @@ export function loadConfig(env: Env = process.env): Config {
       businessHours: v.CHECKS_BUSINESS_HOURS,
       afterSeal: v.CHECKS_AFTER_SEAL,
       webhookUrl: secret('CHECKS_WEBHOOK_URL'),
+    },
+    ocsf: {
+      afterSeal: v.OCSF_AFTER_SEAL,
+      bucket: v.OCSF_BUCKET ?? v.S3_BUCKET,
+      accountId: v.OCSF_ACCOUNT_ID,
+      region: v.OCSF_REGION ?? v.S3_REGION,
     },
     schema: {
       recrawlDays: v.SCHEMA_RECRAWL_DAYS,

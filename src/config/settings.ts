@@ -346,6 +346,28 @@ export const SETTINGS = {
     default: 'true',
     describe: 'Run every check over a day as soon as the day is sealed (a child workflow of collect-day).',
   },
+  OCSF_AFTER_SEAL: {
+    schema: bool,
+    expected: 'true or false',
+    default: 'true',
+    describe: 'Write the OCSF 1.1 copy of a day for Amazon Security Lake as soon as the day is sealed (a child workflow of collect-day).',
+  },
+  OCSF_BUCKET: {
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    expected: 'an S3 bucket name',
+    describe: 'Bucket of the OCSF copy (the Security Lake bucket, aws-security-data-lake-<region>-<id>). Unset: the lake bucket, under ext/.',
+  },
+  OCSF_ACCOUNT_ID: {
+    schema: z.string().regex(/^\d{12}$/),
+    expected: 'a 12-digit AWS account id',
+    default: '000000000000',
+    describe: 'AWS account of the Security Lake custom sources: the accountId= partition of the OCSF copy.',
+  },
+  OCSF_REGION: {
+    schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
+    expected: 'an AWS region, e.g. us-east-1',
+    describe: 'Region of the Security Lake: the region= partition of the OCSF copy. Unset: S3_REGION.',
+  },
   CHECKS_WEBHOOK_URL: {
     schema: url,
     expected: 'an http(s) URL',

@@ -1,4 +1,5 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { loadChecks } from '../checks/check-file';
@@ -9,6 +10,8 @@ import { ManifestSigner } from '../lake/signing';
 import { QueryEngine } from '../query/engine';
 import { FINDING_CSV_COLUMNS, readFindings, toCsv } from './findings-export';
 import { readVersion } from '../s3/object-versions';
+import { ASSESSMENT_PLAN_FILE, ASSESSMENT_RESULTS_FILE, assessmentPlan, assessmentResults, OscalInput } from './oscal';
+import { STANDALONE_VERIFIER, STANDALONE_VERIFIER_FILE } from './standalone-verifier';
 import {
   hashFiles,
   INDEX_FILE,
@@ -55,11 +58,14 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
   await prepareEmptyDir(opts.outDir);
   const now = opts.now ?? new Date();
   const verification = await verifyLake({ s3: opts.s3, bucket: opts.bucket, org: opts.org, from: opts.from, to: opts.to, policy: opts.policy, pinnedKey: opts.pinnedKey, now });
+  const written: OscalInput['files'] = [];
   const write = async (rel: string, body: string | Buffer) => {
     const file = path.join(opts.outDir, ...rel.split('/'));
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, body);
+    written.push({ path: rel, sha256: createHash('sha256').update(body).digest('hex') });
   };
+  const manifests: OscalInput['manifests'] = [];
 
   // Manifests and pointers: the versions the verification trusted, under their lake names.
   const seals: DaySeal[] = [];
@@ -71,6 +77,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
       await write(stripOrg(o.key), bytes);
       if (o.kind === 'manifest') {
         const m = JSON.parse(bytes.toString('utf8')) as Manifest;
+        manifests.push({ manifest: m, path: stripOrg(o.key), sha256: createHash('sha256').update(bytes).digest('hex'), versionId: o.versionId });
         seals.push({
           day: m.day,
           version: m.version,
@@ -82,6 +89,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
           requests: m.query?.requests ?? null,
           transactionIds: m.query?.transactionIds.length ?? null,
           reconciliation: m.reconciliation,
+          completeness: m.completeness ?? null,
         });
       }
     }
@@ -102,6 +110,25 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
   await write('coverage.csv', toCsv(Object.keys(coverage[0] ?? { day: '' }), coverage));
   await write('verification.json', `${JSON.stringify(verification, null, 2)}\n`);
 
+  // OSCAL assessment results (and the plan they import) for GRC tools.
+  const checks = loadChecks();
+  const oscal: OscalInput = {
+    org: opts.org,
+    bucket: opts.bucket,
+    from: opts.from,
+    to: opts.to,
+    generatedAt: now.toISOString(),
+    checks,
+    findings,
+    manifests,
+    files: written,
+    verificationOk: verification.ok,
+  };
+  await write(ASSESSMENT_PLAN_FILE, `${JSON.stringify(assessmentPlan(oscal), null, 2)}\n`);
+  await write(ASSESSMENT_RESULTS_FILE, `${JSON.stringify(assessmentResults(oscal), null, 2)}\n`);
+  // The auditor's verifier travels with the package (dependency-free; VERIFY.txt says how to run it).
+  await copyFile(STANDALONE_VERIFIER, path.join(opts.outDir, STANDALONE_VERIFIER_FILE));
+
   const listed = (await hashFiles(opts.outDir)).map((f) => f.path);
   const html = renderReport({
     org: opts.org,
@@ -110,7 +137,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
     generatedAt: now.toISOString(),
     verification,
     findings,
-    checks: loadChecks().map(({ id, title, severity, controls }) => ({ id, title, severity, controls })),
+    checks: checks.map(({ id, title, severity, controls }) => ({ id, title, severity, controls })),
     seals: seals.sort((a, b) => a.sequence - b.sequence),
     files: [...listed.filter((f) => !f.startsWith('manifests/')), `manifests/ (${listed.filter((f) => f.startsWith('manifests/')).length} files)`, INDEX_FILE, INDEX_SIGNATURE_FILE, INDEX_PUBLIC_KEY_FILE, VERIFY_INSTRUCTIONS_FILE],
   });

@@ -85,13 +85,29 @@ What is here
   verification.json    the full verification result (gcaudit verify --json)
   findings.csv         every stored finding of the range
   coverage.csv         per day: sealed, seal versions, events, rows, objects, verification status
+  assessment-results.json  NIST OSCAL 1.1 assessment results for GRC tools: the reviewed controls,
+                       an observation per check and per day's completeness, a finding per finding,
+                       the lake objects with their SHA-256 in back-matter
+  assessment-plan.json the minimal OSCAL assessment plan the results import
+  verify.mjs           the standalone verifier (below): one file, Node.js built-ins only
   manifests/           the signed day manifests (hash chain entries), day pointers and the public
                        key(s) that sign them, byte for byte as stored in the lake
   index.json           every file above with its size and SHA-256
   index.json.sig       Ed25519 signature of index.json (raw 64 bytes), key id ${index.signature.keyId}
   index-public-key.pem the public key of that signature (the lake's manifest signing key)
 
-How to check it
+How to check it: the standalone verifier (all of 1 and 2 below, and the manifest chain)
+  Needs Node.js 18 or later and nothing else (no install, no network), like
+  aws cloudtrail validate-logs:
+       node verify.mjs .                                  (the key in the package)
+       node verify.mjs . --public-key <key you obtained from the organisation>.pem
+  It checks the Ed25519 signature of index.json, the size and SHA-256 of every file listed (and
+  that no file was added), each manifest's Ed25519 signature over its RFC 8785 canonical JSON,
+  the hash links between consecutive manifests and the day pointers, and prints each day's
+  completeness verdict. Exit status 0: PASSED; 1: FAILED, each problem naming its file.
+  verify.mjs is itself listed in index.json; the original is auditor/verify.mjs of gcaudit.
+
+Or by hand, with standard tools
   1. The index is authentic (OpenSSL 3):
        openssl pkeyutl -verify -pubin -inkey index-public-key.pem -rawin -in index.json -sigfile index.json.sig
      It prints "Signature Verified Successfully". For independent proof, compare the key with one

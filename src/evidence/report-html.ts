@@ -1,4 +1,5 @@
 import { addDays } from '../days';
+import type { CompletenessAttestation } from '../lake/completeness';
 import type { Check } from '../checks/check-file';
 import type { FindingRow } from './findings-export';
 import type { DayReport, VerifyReport } from './verify';
@@ -14,6 +15,7 @@ export interface DaySeal {
   requests: number | null;
   transactionIds: number | null;
   reconciliation: Record<string, unknown> | null;
+  completeness: CompletenessAttestation | null;
 }
 
 export interface ReportInput {
@@ -59,6 +61,22 @@ export function findingsPerControl(input: Pick<ReportInput, 'checks' | 'findings
     }
   }
   return [...rows.values()].sort((a, b) => a.framework.localeCompare(b.framework) || a.control.localeCompare(b.control, 'en', { numeric: true }));
+}
+
+/** One row per sealed day: the attestation of the day's latest seal. */
+function completenessTable(seals: DaySeal[]): string {
+  const last = new Map<string, DaySeal>();
+  for (const s of [...seals].sort((a, b) => a.version - b.version)) last.set(s.day, s);
+  const rows = [...last.values()].sort((a, b) => a.day.localeCompare(b.day)).map((s) => {
+    const a = s.completeness;
+    if (!a) return `<tr data-day="${s.day}"><td>${s.day}</td><td>v${s.version}</td><td colspan="7">not attested (sealed before attestations existed)</td></tr>`;
+    const opt = (n: number | null | undefined) => (n === null || n === undefined ? '-' : num(n));
+    const verdict = a.verdict === 'complete' ? 'complete' : `incomplete: ${a.reasons.join('; ')}`;
+    return `<tr data-day="${s.day}" class="${a.verdict}"><td>${s.day}</td><td>v${s.version}</td><td class="n">${num(a.totals.api)}</td><td class="n">${opt(a.totals.stream)}</td><td class="n">${num(a.totals.lake)}</td><td class="n">${num(a.missingFromLake.count)}</td><td class="n">${opt(a.missingFromStream?.count)} / ${opt(a.missingFromApi?.count)}</td><td class="n">${a.rehydrations ? `${a.rehydrations.rehydrated} / ${a.rehydrations.unresolved} / ${a.rehydrations.pending}` : '-'}</td><td class="verdict-cell">${esc(verdict)}</td></tr>`;
+  });
+  return `<table id="completeness-days"><thead><tr><th>Day</th><th>Seal</th><th>API</th><th>Stream</th><th>Lake</th><th>Missing from lake</th><th>Missing from stream / API</th><th>Rehydrated / unresolved / pending</th><th>Verdict</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`;
 }
 
 const esc = (v: unknown) =>
@@ -116,6 +134,11 @@ ${findingsTable(input.findings)}
 <table><thead><tr><th>Day</th><th>Seal</th><th>Chain #</th><th>Events (day)</th><th>Rows (day)</th><th>Parts</th><th>API pages</th><th>API requests</th><th>Query transactions</th><th>Other sources</th></tr></thead><tbody>
 ${input.seals.map((s) => `<tr><td>${s.day}</td><td>v${s.version}</td><td>${s.sequence}</td><td class="n">${num(s.events)}</td><td class="n">${num(s.rows)}</td><td class="n">${s.objects}</td><td class="n">${s.pages ?? '-'}</td><td class="n">${s.requests ?? '-'}</td><td class="n">${s.transactionIds ?? '-'}</td><td>${s.reconciliation ? esc(flatPairs(s.reconciliation)) : 'audit query API only'}</td></tr>`).join('\n')}
 </tbody></table>
+</section>
+
+<section id="completeness"><h2>Completeness</h2>
+<p>Per sealed day, the signed completeness attestation of its latest seal: the events the Genesys audit query API returned, the events the EventBridge stream delivered and the events the sealed lake holds, the events missing from either source, the stream's rehydrations, and the verdict.</p>
+${completenessTable(input.seals)}
 </section>
 
 <section id="verification"><h2>Verification</h2>
@@ -230,6 +253,7 @@ const CSS = `
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;border-bottom:1px solid #d0d7de;padding-bottom:4px;margin-top:32px}h3{font-size:15px}
 .meta{color:var(--muted);margin:0}.verdict{display:inline-block;font-weight:600;padding:4px 12px;border-radius:6px;color:#fff}
 .verdict.ok{background:var(--ok)}.verdict.failed{background:var(--bad)}
+tr.incomplete td.verdict-cell{color:var(--bad);font-weight:600}
 .cards{display:flex;gap:12px;margin-top:16px}.card{flex:1;border:1px solid #d0d7de;border-radius:8px;padding:10px 14px}
 .card .label{color:var(--muted);font-size:12px;text-transform:uppercase}.card .value{font-size:22px;font-weight:600}
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border-bottom:1px solid #eaeef2;padding:4px 8px;text-align:left;vertical-align:top}

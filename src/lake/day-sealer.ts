@@ -10,7 +10,8 @@ import { deleteAllVersions } from '../s3/object-versions';
 import { Config } from '../config/config';
 import { putLockedObject } from '../s3/locked-object';
 import { openDuckDb } from './duckdb';
-import { eventPartKey } from './keys';
+import { attestCompleteness, StreamSide } from './completeness';
+import { eventPartKey, partitionPrefix, quarantineKey } from './keys';
 import { Manifest, MANIFEST_SCHEMA, ManifestBody, ManifestObject, ManifestQuery } from './manifest';
 import { ManifestChain } from './manifest-chain';
 import { MERGE_MEMORY_LIMIT, mergeStaged } from './merge-staged';
@@ -105,12 +106,21 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
       objects.push({ table: 'audit_events', key, versionId: put.versionId, sha256: put.sha256, bytes: put.bytes, ...stats });
     }
 
+    const dayParts = [...merged.parts.map((p) => p.file), ...existing];
     let reconciliation = req.reconciliation ?? null;
     if (req.reconcile) {
-      const dayParts = [...merged.parts.map((p) => p.file), ...existing];
       const ids = await c.runAndReadAll(dayParts.length ? `SELECT DISTINCT event_id FROM ${parquetRelation(dayParts)}` : 'SELECT NULL WHERE false');
       reconciliation = (await req.reconcile(ids.getRows().map((r) => String(r[0])))) as Record<string, unknown> | null;
     }
+    const liveParts = await download(s3, bucket, (await listKeys(s3, bucket, partitionPrefix(req.org, 'audit_events_live', req.day))).filter((k) => k.endsWith('.parquet')), path.join(work, 'live'), '.parquet');
+    const completeness = await attestCompleteness(c, {
+      day: req.day,
+      staged,
+      sealedParts: dayParts,
+      liveParts,
+      stream: (reconciliation as StreamSide | null) ?? null,
+      quarantined: await countQuarantined(s3, bucket, req.org, req.day),
+    });
 
     const before = last?.dayTotals ?? { events: 0, rows: 0, objects: 0 };
     const body: ManifestBody = {
@@ -124,6 +134,7 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
       query: req.query,
       masking: { hmacKeyId: req.hmacKeyId, extraAllowlist: req.extraAllowlist },
       reconciliation,
+      completeness,
     };
     const link = await chain.append(body, deps.signer, req.alreadyAt);
     req.onAppended?.(link.sequence);
@@ -166,6 +177,17 @@ async function download(s3: S3Client, bucket: string, keys: string[], dir: strin
     files.push(file);
   }
   return files;
+}
+
+/** API records of the day that could not be transformed (quarantine/api/<day>/..., each object a page's records). */
+async function countQuarantined(s3: S3Client, bucket: string, org: string, day: string): Promise<number> {
+  let records = 0;
+  for (const key of await listKeys(s3, bucket, `${quarantineKey(org, 'api', day).slice(0, -'.json'.length)}/`)) {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const body = JSON.parse(await res.Body!.transformToString()) as { records?: unknown[] };
+    records += body.records?.length ?? 0;
+  }
+  return records;
 }
 
 /** Staging holds no evidence once the day is sealed: every version goes (the bucket is versioned). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
+import type { CompletenessAttestation } from './completeness';
 import { LakeTable } from './keys';
 import { ManifestSigner, verifySignature } from './signing';
 
@@ -42,6 +43,8 @@ export interface ManifestBody {
   query: ManifestQuery | null;
   masking: { hmacKeyId: string; extraAllowlist: string[] };
   reconciliation: Record<string, unknown> | null;
+  /** The day's completeness attestation (absent in manifests sealed before it existed). */
+  completeness?: CompletenessAttestation;
 }
 
 export interface Manifest extends ManifestBody {

@@ -17,6 +17,7 @@ import type { createCollectActivities } from '../activities/collect';
 import type { SealResult } from '../lake/day-sealer';
 import { dayInterval } from '../days';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
+import { ocsfExportWorkflow } from './ocsf-export';
 import { runChecksWorkflow } from './run-checks';
 import { RETRY } from './retry-policies';
 import { workflowIds } from '../temporal/workflow-ids';
@@ -35,6 +36,8 @@ export interface CollectDayInput {
   state?: CollectState;
   /** Start the compliance checks of the day once it is sealed with new events (default true; the worker's CHECKS_AFTER_SEAL can still turn them off). */
   checksAfterSeal?: boolean;
+  /** Write the day's OCSF copy once it is sealed with new events (default true; the worker's OCSF_AFTER_SEAL can still turn it off). */
+  ocsfAfterSeal?: boolean;
 }
 
 interface Window {
@@ -187,6 +190,10 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
   if (patched('run-checks-after-seal') && sealed.changed && input.checksAfterSeal !== false) {
     await startDayChecks(input, sealed.version, start, end);
   }
+  // The OCSF copy for Security Lake, derived from the seal, on its own as the checks are.
+  if (patched('ocsf-after-seal') && sealed.changed && input.ocsfAfterSeal !== false) {
+    await startOcsfExport(input, sealed.version);
+  }
   setCurrentDetails(
     `${input.day}: sealed v${sealed.version}, ${sealed.dayEvents} events${sealed.changed ? `, ${sealed.newEvents} new` : ', unchanged'}`,
   );
@@ -197,16 +204,35 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
 async function startDayChecks(input: CollectDayInput, version: number, start: string, end: string): Promise<void> {
   try {
     await startChild(runChecksWorkflow, {
-      workflowId: workflowIds.runChecks(input.org, input.day, version),
+      ...afterSealOptions(input, workflowIds.runChecks(input.org, input.day, version), 'run-checks', `Compliance checks of ${input.day} (sealed v${version}) for ${input.org}`),
       args: [{ org: input.org, from: start, to: end, lakeTaskQueue: input.lakeTaskQueue, trigger: 'after-seal' }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: ORG, value: input.org },
-        { key: DAY, value: input.day },
-        { key: KIND, value: 'run-checks' },
-      ],
-      staticSummary: `Compliance checks of ${input.day} (sealed v${version}) for ${input.org}`,
+    });
+  } catch (err) {
+    // Already started for this version (a retried or repeated run): nothing to do.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/** What every child started after a seal shares: an id per day and seal version, abandoned by the parent, searchable. */
+function afterSealOptions(input: CollectDayInput, workflowId: string, kind: string, summary: string) {
+  return {
+    workflowId,
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: [
+      { key: ORG, value: input.org },
+      { key: DAY, value: input.day },
+      { key: KIND, value: kind },
+    ],
+    staticSummary: summary,
+  };
+}
+
+async function startOcsfExport(input: CollectDayInput, version: number): Promise<void> {
+  try {
+    await startChild(ocsfExportWorkflow, {
+      ...afterSealOptions(input, workflowIds.ocsfExport(input.org, input.day, version), 'ocsf-export', `OCSF copy of ${input.day} (sealed v${version}) for ${input.org}`),
+      args: [{ org: input.org, day: input.day, lakeTaskQueue: input.lakeTaskQueue, trigger: 'after-seal' }],
     });
   } catch (err) {
     // Already started for this version (a retried or repeated run): nothing to do.

@@ -8,3 +8,4 @@ export { ingestWorkflow } from './ingest';
 export { rehydrateWorkflow } from './rehydrate';
 export { archiveRestoreWorkflow } from './archive-restore';
 export { deliverWorkflow } from './deliver';
+export { ocsfExportWorkflow } from './ocsf-export';

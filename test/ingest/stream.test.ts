@@ -21,6 +21,7 @@ import { putLockedJson } from '../../src/ingest/locked-json';
 import { reconcileDay } from '../../src/ingest/reconcile';
 import { storeUnresolved } from '../../src/ingest/rehydrate-event';
 import type { IngestOutcome } from '../../src/ingest/ingest-object';
+import type { CompletenessAttestation } from '../../src/lake/completeness';
 import type { Reconciliation } from '../../src/ingest/reconcile';
 import { createQueryEngine } from '../../src/query/create-engine';
 import { rowObjects } from '../../src/query/engine';
@@ -145,6 +146,15 @@ test('sealing a day records the reconciliation of stream and API; never-delivere
     assert.equal(r.unresolved, 0);
     assert.equal(r.pendingRehydration, 0);
     assert.equal(r.streamOnly, 0);
+
+    // The completeness attestation beside it: the stream's events (the live table, rehydrated ones included) per service.
+    const att = manifest.completeness as CompletenessAttestation;
+    assert.equal(att.verdict, 'complete', att.reasons.join('; '));
+    assert.deepEqual(att.totals, { api: truth.eventIds.length, stream: r.delivered, lake: truth.eventIds.length });
+    assert.deepEqual(att.missingFromStream, { count: s.neverDelivered.length, ids: [...s.neverDelivered].sort() });
+    assert.deepEqual(att.missingFromApi, { count: 0, ids: [] });
+    assert.deepEqual(att.rehydrations, { rehydrated: r.rehydrated, unresolved: 0, pending: 0 });
+    assert.match(att.notes.join(), new RegExp(`the stream did not deliver ${s.neverDelivered.length} events`));
   }
 });
 

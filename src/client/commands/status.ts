@@ -1,4 +1,5 @@
 import { addDays, dayOf } from '../../days';
+import { completenessLine } from '../../lake/completeness';
 import { ManifestChain } from '../../lake/manifest-chain';
 import { gaps, sealedDays } from '../../lake/sealed-days';
 import { backfillProgressQuery, BackfillProgress, resumeCommand } from '../../workflows/backfill';
@@ -19,10 +20,15 @@ export interface StatusReport {
   backfills: Array<{ workflowId: string; progress: BackfillProgress | null }>;
   /** With a sink configured: the delivery state of the last sealed days, from the ledger. */
   delivery?: { sink: string; days: DayDeliveryState[]; workflow: { workflowId: string; progress: DeliveryProgress | null } | null };
+  /** The signed completeness attestations of the most recent sealed days (latest seal of each), newest first. */
+  completeness: Array<{ day: string; version: number; verdict: 'complete' | 'incomplete' | 'not attested'; reasons: string[]; api: number | null; stream: number | null; lake: number | null }>;
 }
 
 /** Sealed days whose delivery state `gcaudit status` shows. */
 const DELIVERY_DAYS_SHOWN = 7;
+
+/** How many recent sealed days `gcaudit status` shows the completeness of. */
+const COMPLETENESS_DAYS = 7;
 
 /** `gcaudit status`: last sealed day, gaps inside the API's retention, the schedule, running backfills. */
 export async function status(opts: { json?: boolean }): Promise<number> {
@@ -40,10 +46,14 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     const sealed = await sealedDays(s3, config.s3.bucket, config.org);
     const last = [...sealed].sort().at(-1);
     let lastSealedDay: StatusReport['lastSealedDay'] = null;
-    if (last) {
-      const manifests = await new ManifestChain({ s3, bucket: config.s3.bucket, org: config.org, lake: config.lake }).dayManifests(last);
-      const m = manifests.at(-1)!;
-      lastSealedDay = { day: last, version: m.version, events: m.dayTotals.events };
+    const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: config.org, lake: config.lake });
+    const completeness: StatusReport['completeness'] = [];
+    for (const day of [...sealed].sort().reverse().slice(0, COMPLETENESS_DAYS)) {
+      const m = (await chain.dayManifests(day)).at(-1);
+      if (!m) continue;
+      if (day === last) lastSealedDay = { day, version: m.version, events: m.dayTotals.events };
+      const a = m.completeness;
+      completeness.push({ day, version: m.version, verdict: a?.verdict ?? 'not attested', reasons: a?.reasons ?? [], api: a?.totals.api ?? null, stream: a?.totals.stream ?? null, lake: a?.totals.lake ?? null });
     }
     const backfills: StatusReport['backfills'] = [];
     for await (const wf of client.workflow.list({ query: `GcauditKind = "backfill" AND GcauditOrg = "${config.org}" AND ExecutionStatus = "Running"` })) {
@@ -69,6 +79,7 @@ export async function status(opts: { json?: boolean }): Promise<number> {
       schedule: await describeDailySchedule(client, config.org),
       backfills,
       delivery,
+      completeness,
     };
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -81,6 +92,8 @@ export async function status(opts: { json?: boolean }): Promise<number> {
         `  daily schedule    ${report.schedule.exists ? (report.schedule.paused ? 'PAUSED' : `active, next ${report.schedule.nextRuns?.[0] ?? '?'}`) : 'not created (gcaudit schedule apply)'}`,
         `  backfills running ${backfills.length ? '' : 'none'}`,
         ...backfills.flatMap((b) => describeBackfill(b.workflowId, b.progress)),
+        `  completeness      ${completeness.length ? `signed attestations of the last ${completeness.length} sealed days` : 'no sealed day yet'}`,
+        ...completeness.map((c) => `    ${c.day} v${c.version}  ${c.verdict === 'not attested' ? 'not attested (sealed before attestations existed)' : `${completenessLine({ verdict: c.verdict, reasons: c.reasons })}  (api ${c.api}, stream ${c.stream ?? '-'}, lake ${c.lake})`}`),
       ];
       if (delivery) {
         const w = delivery.workflow;
