@@ -106,7 +106,7 @@ export function createCollectActivities(deps: CollectDeps) {
         await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(input.org, input.day, input.runId, chunk), lines: batch.lines });
       }
       if (batch.invalid.length > 0) {
-        const records = batch.invalid.map((bad) => ({ ...bad, record: transform.masker.maskValue(page.entities[bad.index]) }));
+        const records = batch.invalid.map((bad) => ({ ...bad, record: transform.masker.maskValue(transform.persons.applyRaw(page.entities[bad.index])) }));
         await putLockedObject(s3, {
           bucket: config.s3.bucket,
           key: quarantineKey(input.org, 'api', `${input.day}/${input.runId}/${chunk}`),

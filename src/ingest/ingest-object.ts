@@ -101,7 +101,7 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
   const quarantine = (line: number, reason: string, record: unknown) => {
     outcome.quarantinedLines++;
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-    if (quarantined.length < MAX_QUARANTINE_SAMPLES) quarantined.push({ line, reason, record: maskedForQuarantine(transform.masker, record) });
+    if (quarantined.length < MAX_QUARANTINE_SAMPLES) quarantined.push({ line, reason, record: maskedForQuarantine(transform.masker, record, transform.persons) });
   };
 
   let content: Buffer | undefined;

@@ -53,7 +53,7 @@ export async function storeRehydrated(
     await putLockedJson(s3, config, streamEventQuarantineKey(org, req.eventId), {
       eventId: req.eventId,
       reason: batch.invalid[0].reason,
-      record: maskedForQuarantine(transform.masker, record),
+      record: maskedForQuarantine(transform.masker, record, transform.persons),
     });
     return { invalid: batch.invalid[0].reason };
   }

@@ -71,6 +71,37 @@ export class PersonNames {
     return { ...event, userName, entityName, propertyChanges: changes, extra };
   }
 
+  /**
+   * A raw record that could not be normalized (for quarantine), in either source shape or inside
+   * an EventBridge envelope: the same fields, read where the source puts them. Copy on write.
+   */
+  applyRaw(record: unknown): unknown {
+    if (this.policy === 'keep' || !isPlainObject(record)) return record;
+    const detail = record.detail;
+    if (isPlainObject(detail) && isPlainObject(detail.eventBody)) {
+      const eventBody = this.applyRaw(detail.eventBody);
+      return eventBody === detail.eventBody ? record : { ...record, detail: { ...detail, eventBody } };
+    }
+    const found = new Set<string>();
+    const name = (value: unknown): unknown => (typeof value === 'string' && value.trim() !== '' ? this.#value(value, found) : value);
+    const person = typeof record.entityType === 'string' && PERSON_ENTITY_TYPES.has(record.entityType);
+    const out: Record<string, unknown> = { ...record };
+    for (const key of ['user', 'username'] as const) if (isPlainObject(record[key]) && 'name' in record[key]) out[key] = { ...record[key], name: name(record[key].name) };
+    if ('userDisplay' in record) out.userDisplay = name(record.userDisplay);
+    if (person && isPlainObject(record.entity) && 'name' in record.entity) out.entity = { ...record.entity, name: name(record.entity.name) };
+    if (person && Array.isArray(record.propertyChanges)) {
+      out.propertyChanges = record.propertyChanges.map((c: unknown) => {
+        if (!isPlainObject(c) || typeof c.property !== 'string' || !NAME_PROPERTIES.has(c.property.toLowerCase())) return c;
+        const values = (v: unknown) => (Array.isArray(v) ? v.map(name) : v);
+        return { ...c, oldValues: values(c.oldValues), newValues: values(c.newValues) };
+      });
+    }
+    const named = this.#namedExtra(out, person, found);
+    if (found.size === 0) return record;
+    const names = [...found].filter((n) => n.length >= MIN_EMBEDDED_NAME).sort((a, b) => b.length - a.length);
+    return this.#embedded(named, names, 0);
+  }
+
   #value(name: string, found: Set<string>): string {
     if (name.trim() === '') return name;
     found.add(name);

@@ -5,6 +5,7 @@ import { Secret } from '../../src/config/secret';
 import { SETTINGS } from '../../src/config/settings';
 import { loadConfig } from '../../src/config/config';
 import type { CanonicalEvent } from '../../src/model/canonical';
+import { maskedForQuarantine } from '../../src/ingest/quarantine';
 import { DROPPED_NAME } from '../../src/transform/person-names';
 import { transformBatch, transformContext } from '../../src/transform/pipeline';
 import type { PersonNamePolicy } from '../../src/transform/person-names';
@@ -132,4 +133,17 @@ test('another key gives other tokens; MASK_PERSON_NAMES is validated and default
   assert.equal(loadConfig({}).mask.personNames, 'pseudonymize');
   assert.equal(loadConfig({ MASK_PERSON_NAMES: 'drop' }).mask.personNames, 'drop');
   assert.throws(() => loadConfig({ MASK_PERSON_NAMES: 'hash' }), /MASK_PERSON_NAMES: expected keep, pseudonymize or drop/);
+});
+
+test('a record kept in quarantine (it could not be normalized) has its names replaced too, in either shape and inside an envelope', () => {
+  const ctx = context();
+  const bad = { ...apiRecord(), eventDate: 'not a date' };
+  assert.equal(transformBatch([bad], 'api', ctx).invalid.length, 1);
+  const kept = JSON.stringify(maskedForQuarantine(ctx.masker, bad, ctx.persons));
+  assert.doesNotMatch(kept, NAMES);
+  assert.ok(kept.includes(personToken('jane doe')) && kept.includes(personToken('hannah schmidt')));
+  const envelope = { 'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}', detail: { eventBody: { ...topicRecord(), eventTime: 42 } } };
+  const keptStream = JSON.stringify(maskedForQuarantine(ctx.masker, envelope, ctx.persons));
+  assert.doesNotMatch(keptStream, NAMES);
+  assert.ok(keptStream.includes(personToken('jane doe')));
 });

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/config';
+import { readLocalCredentials } from '../../config/local-credentials';
 import { usesEmbeddedS3 } from '../../config/local-defaults';
-import { localCredentials } from '../../stack/local-credentials';
 import { ConfigError } from '../../errors';
 import { Masker } from '../../transform/mask';
 import { EXIT } from '../output';
@@ -25,7 +25,7 @@ export function lookup(opts: { name?: string; json?: boolean }): number {
   if (name.trim() === '') throw new ConfigError('--name: expected a person\'s name, e.g. --name "Jane Doe"');
   const config = loadConfig();
   // The local stack's key only when it exists: a key made up now would give a token nothing matches.
-  const hmacKey = config.mask.hmacKey ?? (usesEmbeddedS3(config) ? localCredentials(config.dataDir, false)?.maskHmacKey : undefined);
+  const hmacKey = config.mask.hmacKey ?? (usesEmbeddedS3(config) ? readLocalCredentials(config.dataDir)?.maskHmacKey : undefined);
   if (hmacKey === undefined) {
     throw new ConfigError(`MASK_HMAC_KEY: required to compute the token of a name (the key the worker masks with; the local stack keeps its own in ${config.dataDir})`);
   }
