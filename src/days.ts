@@ -39,3 +39,12 @@ export function daysBetween(from: string, to: string): string[] {
 export function dayCount(from: string, to: string): number {
   return Math.round((dayStartMs(to) - dayStartMs(from)) / DAY_MS) + 1;
 }
+
+/**
+ * The day a daily run due at `dueMs` collects: the previous UTC day of the moment DAILY_LAG_MINUTES
+ * earlier. Until the lag has passed after midnight (02:00 UTC by default) that is the day before
+ * yesterday, so tests that expect "yesterday" use this rule rather than the calendar.
+ */
+export function collectionDay(dueMs: number, lagMinutes: number): string {
+  return addDays(dayOf(dueMs - lagMinutes * 60_000), -1);
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { addDays, dayOf } from '../src/days';
 import { startSimulator, Simulator } from '../src/sim';
-import { freshLake, sandboxEnv, uniqueName } from './harness/env';
+import { freshLake, sandboxEnv, testConfig, uniqueName } from './harness/env';
 import { gcaudit as run } from './harness/gcaudit';
 import { startTestWorkers, TestWorkers } from './harness/workers';
 
@@ -137,4 +137,39 @@ test('schedule apply, pause, resume and status', async () => {
   assert.equal(JSON.parse((await gcaudit('schedule', 'apply', '--json')).stdout).result, 'updated');
   assert.equal((await gcaudit('schedule', 'bogus')).code, 2);
   await t.client.schedule.getHandle(`daily-collect/${org}`).delete();
+});
+
+test('failed days: the backfill pauses after BACKFILL_PAUSE_AFTER_FAILED_DAYS; --follow and status name each root cause and the resume command', { timeout: 300_000 }, async () => {
+  // Workers of their own whose OAuth client secret is wrong: every day fails with AuthError.
+  const badOrg = uniqueName('clibad');
+  const badQueue = uniqueName('clibadq');
+  const badEnv = { ...env, GCAUDIT_ORG: badOrg, TEMPORAL_TASK_QUEUE: badQueue, GENESYS_CLIENT_SECRET: 'not-the-secret', BACKFILL_PAUSE_AFTER_FAILED_DAYS: '2', BACKFILL_CONCURRENCY: '1' };
+  const bad = await startTestWorkers(testConfig(badEnv), {}, badQueue);
+  const from = addDays(today, -9);
+  const to = addDays(today, -6);
+  const workflowId = `backfill/${badOrg}/${from}..${to}`;
+  try {
+    const r = await run(badEnv, 'backfill', '--from', from, '--to', to, '--follow');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^gcaudit: 2 days of backfill ${workflowId.replace(/\./g, '\\.')} failed; the backfill is paused:`));
+    const causes = r.stderr.split('\n').filter((l) => /^ {2}\d{4}-\d{2}-\d{2}: /.test(l));
+    assert.deepEqual(causes.map((l) => l.trim().slice(0, 10)), [from, addDays(from, 1)], 'the first two days, then it paused');
+    for (const line of causes) assert.match(line, /: AuthError: Genesys refused the client credentials .*check GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET/);
+    assert.doesNotMatch(r.stderr, /not-the-secret/, 'the secret itself is never shown');
+    assert.match(r.stderr, new RegExp(`resume it \\(failed days are retried first\\): gcaudit backfill --from ${from} --to ${to} --resume\n$`));
+
+    const status = JSON.parse((await run(badEnv, 'status', '--json')).stdout);
+    const progress = status.backfills.find((b: { workflowId: string }) => b.workflowId === workflowId)?.progress;
+    assert.equal(progress.state, 'paused');
+    assert.equal(progress.pauseAfterFailedDays, 2);
+    assert.equal(progress.daysDone, 0);
+    assert.equal(progress.failed.length, 2, 'no day started after the pause');
+    const human = await run(badEnv, 'status');
+    assert.match(human.stdout, new RegExp(`${workflowId.replace(/\./g, '\\.')}  0/4 days, PAUSED, 2 failed`));
+    assert.match(human.stdout, new RegExp(`failed ${from}: AuthError: Genesys refused the client credentials`));
+    assert.match(human.stdout, new RegExp(`resume with: gcaudit backfill --from ${from} --to ${to} --resume`));
+  } finally {
+    await bad.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+    await bad.stop();
+  }
 });

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { loadConfig } from '../src/config/config';
 import { PROJECT_ROOT } from '../src/paths';
+import { collectionDay } from '../src/days';
 import { freePort } from '../src/stack/free-port';
 import { createS3Client } from '../src/s3/client';
 import { describeLakeBucket } from '../src/s3/lake-bucket';
@@ -52,8 +53,10 @@ test('gcaudit up runs Temporal with its Web UI, MinIO with an Object Lock bucket
   for (const k of ['TEMPORAL_ADDRESS', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_BUCKET', 'MASK_HMAC_KEY', 'MANIFEST_SIGNING_KEY']) delete env[k];
   const config = loadConfig(env);
 
-  // First run.
+  // First run. Every `gcaudit up` started here is stopped in the finally, whatever fails.
   const first = startUp(env);
+  let second: ReturnType<typeof startUp> | undefined;
+  try {
   const banner = await first.ready;
   assert.match(banner, new RegExp(`Temporal Web UI\\s+http://127\\.0\\.0\\.1:${ports.LOCAL_TEMPORAL_UI_PORT}`));
   assert.match(banner, /Object Lock Enabled/);
@@ -73,7 +76,8 @@ test('gcaudit up runs Temporal with its Web UI, MinIO with an Object Lock bucket
 
   // Data arrives: the schedules are applied and, the lake being empty, yesterday is collected now.
   assert.match(banner, /the lake has no sealed day yet, so daily-collect\/sandbox runs now/);
-  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  // The day the product collects now (the day before yesterday until DAILY_LAG_MINUTES after midnight).
+  const yesterday = collectionDay(Date.now(), config.collection.dailyLagMinutes);
   const deadline = Date.now() + 90_000;
   for (;;) {
     const d = await client.workflow.getHandle(`collect-day/sandbox/${yesterday}`).describe().catch(() => undefined);
@@ -92,7 +96,7 @@ test('gcaudit up runs Temporal with its Web UI, MinIO with an Object Lock bucket
   assert.equal(afterStop, 'down', 'the Web UI is stopped with the stack');
 
   // Second run on the same data dir: the first run's workflow and object are still there.
-  const second = startUp(env);
+  second = startUp(env);
   await second.ready;
   const connection2 = await Connection.connect({ address: `127.0.0.1:${ports.LOCAL_TEMPORAL_PORT}` });
   const described = await new Client({ connection: connection2 }).workflow.getHandle('lake-probe/up-test').describe();
@@ -102,4 +106,7 @@ test('gcaudit up runs Temporal with its Web UI, MinIO with an Object Lock bucket
   assert.equal(head.ObjectLockMode, 'COMPLIANCE');
   s3.destroy();
   assert.equal(await stop(second.child), 0);
+  } finally {
+    for (const run of [first, second]) if (run && run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+  }
 });

@@ -12,14 +12,17 @@ interface ProgressShape {
   paused: boolean;
 }
 
+/** Without a terminal, a line at least this often even when nothing changed (a log or CI shows it is alive). */
+export const HEARTBEAT_MS = 5_000;
+
 /**
  * Follows a workflow's progress query until it is done (or paused with failures), drawing a
- * progress bar on a terminal and one line per change elsewhere (or JSON lines with --json).
- * Ctrl-C stops following, not the workflow.
+ * progress bar on a terminal; elsewhere one line per change and at least one every
+ * `heartbeatMs` (or JSON lines with --json). Ctrl-C stops following, not the workflow.
  */
 export async function followProgress<P extends ProgressShape>(
   query: () => Promise<P>,
-  opts: { json: boolean; intervalMs?: number; labels?: { requests: string; rateLimited: string } },
+  opts: { json: boolean; intervalMs?: number; heartbeatMs?: number; labels?: { requests: string; rateLimited: string } },
 ): Promise<P> {
   const tty = process.stdout.isTTY && !opts.json;
   const labels = opts.labels ?? { requests: 'requests', rateLimited: 'rate limited' };
@@ -31,6 +34,7 @@ export async function followProgress<P extends ProgressShape>(
       })
     : undefined;
   let last = '';
+  let lastAt = 0;
   let p = await query();
   bar?.start(p.daysTotal, p.daysDone, fields(p));
   for (;;) {
@@ -39,7 +43,10 @@ export async function followProgress<P extends ProgressShape>(
       const line = opts.json
         ? JSON.stringify(p)
         : `${p.daysDone}/${p.daysTotal} days, ${p.events} events, ${p.requests} ${labels.requests}, ${p.rateLimited} ${labels.rateLimited}, ETA ${eta(p.etaSeconds)}, ${p.state}`;
-      if (line !== last) process.stdout.write(`${line}\n`);
+      if (line !== last || Date.now() - lastAt >= (opts.heartbeatMs ?? HEARTBEAT_MS)) {
+        process.stdout.write(`${line}\n`);
+        lastAt = Date.now();
+      }
       last = line;
     }
     if (p.state === 'done' || (p.paused && p.failed.length > 0)) break;

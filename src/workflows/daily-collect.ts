@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createLakeStatusActivities } from '../activities/lake-status';
-import { addDays, dayOf } from '../days';
+import { addDays, collectionDay, dayOf } from '../days';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
 import { backfillWorkflow } from './backfill';
 import { collectDayWorkflow, CollectDaySummary } from './collect-day';
@@ -45,7 +45,7 @@ const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', S
  */
 export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<DailyCollectResult> {
   const due = workflowInfo().typedSearchAttributes.get(SCHEDULED_START)?.getTime() ?? Date.now();
-  const day = addDays(dayOf(due - input.lagMinutes * 60_000), -1);
+  const day = collectionDay(due, input.lagMinutes);
   setCurrentDetails(`collecting ${day}`);
 
   let collected: DailyCollectResult['collected'];

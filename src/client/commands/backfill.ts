@@ -1,4 +1,5 @@
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { collectProgressQuery } from '../../workflows/collect-day';
 import { KIND, ORG } from '../../temporal/search-attributes';
 import { taskQueues } from '../../temporal/task-queues';
 import { backfillWorkflow } from '../../workflows';
@@ -68,7 +69,7 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
     out(`backfill ${workflowId} (run ${handle.firstExecutionRunId}); Web UI: workflow id ${workflowId}`, { workflowId, runId: handle.firstExecutionRunId });
     if (!opts.follow) return EXIT.ok;
 
-    const final = await followProgress<BackfillProgress>(() => handle.query(backfillProgressQuery), { json: opts.json ?? false });
+    const final = await followProgress<BackfillProgress>(() => liveProgress(client, config.org, handle.query(backfillProgressQuery)), { json: opts.json ?? false });
     if (final.failed.length > 0) {
       process.stderr.write(failureMessage(workflowId, final));
       return EXIT.failure;
@@ -77,6 +78,23 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
   } finally {
     await ctx.close();
   }
+}
+
+/**
+ * The backfill's progress with the days under way included: its totals count finished days
+ * only, so the events and requests the running collect-day children have so far are added
+ * (from their own progress query), and a follower sees the numbers move within a day.
+ */
+export async function liveProgress(client: Client, org: string, backfillProgress: Promise<BackfillProgress>): Promise<BackfillProgress> {
+  const p = await backfillProgress;
+  const running = await Promise.all(p.running.map((day) => client.workflow.getHandle(`collect-day/${org}/${day}`).query(collectProgressQuery).catch(() => null)));
+  for (const c of running) {
+    if (!c) continue;
+    p.events += c.events;
+    p.requests += c.requests;
+    p.rateLimited += c.rateLimited;
+  }
+  return p;
 }
 
 /** Each failed day with the root cause of its failure, that the backfill is paused, and the command that resumes it. */
