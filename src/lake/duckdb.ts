@@ -10,7 +10,7 @@ export interface DuckDbOptions {
 }
 
 /** Freed memory DuckDB keeps for reuse after a task (default 128 MB). */
-export const ALLOCATOR_FLUSH_THRESHOLD = '16MB';
+const ALLOCATOR_FLUSH_THRESHOLD = '16MB';
 
 /**
  * Opens DuckDB the one way this project uses it: extension autoloading and installing off
