@@ -12,10 +12,12 @@ RUN npm run build && npm prune --omit=dev
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# The worker's malloc arenas and V8 flags: src/worker/node-flags.ts says why.
+ENV MALLOC_ARENA_MAX=2
 COPY package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY checks ./checks
 COPY auditor ./auditor
 USER node
-CMD ["node", "dist/src/worker/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/src/worker/main.js"]

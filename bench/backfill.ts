@@ -19,6 +19,7 @@ import { addDays, dayOf, daysBetween } from '../src/days';
 import { PROJECT_ROOT } from '../src/paths';
 import { startSimulator } from '../src/sim';
 import { taskQueues } from '../src/temporal/task-queues';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../src/worker/node-flags';
 import { backfillWorkflow } from '../src/workflows';
 import { BenchStack, startBenchStack } from './local-stack';
 
@@ -54,7 +55,7 @@ async function main() {
     };
     loadConfig(env); // a bad setting fails here rather than in the worker
 
-    const worker = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/worker/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(PROJECT_ROOT, 'dist/src/worker/main.js')], { env: { ...process.env, ...env, ...WORKER_ENV }, stdio: ['ignore', 'ignore', 'inherit'] });
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection });
     const queues = taskQueues('bench');

@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config/config';
 import { acceptedNames } from '../src/config/settings';
 import { PROJECT_ROOT } from '../src/paths';
 import { taskQueues } from '../src/temporal/task-queues';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../src/worker/node-flags';
 
 // No Docker engine runs here, so this test keeps docker-compose.yml from rotting silently:
 // it checks the services, ports and the worker's environment against the config module.
@@ -121,8 +122,10 @@ test('the worker’s environment is made of known settings and loads as a valid 
 test('the worker image builds the workflow bundle ahead of time and runs the compiled worker', () => {
   const dockerfile = readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
   assert.match(dockerfile, /RUN npm run build/);
-  const cmd = /CMD \["node", "([^"]+)"\]/.exec(dockerfile)?.[1];
-  assert.equal(cmd, 'dist/src/worker/main.js');
+  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+  // The worker's V8 flags (src/worker/node-flags.ts), as the benchmark starts it.
+  assert.deepEqual(cmd, ['node', ...WORKER_NODE_FLAGS, 'dist/src/worker/main.js']);
+  for (const [name, value] of Object.entries(WORKER_ENV)) assert.match(dockerfile, new RegExp(`^ENV ${name}=${value}$`, 'm'));
   assert.ok(existsSync(path.join(PROJECT_ROOT, 'src', 'worker', 'main.ts')), 'the CMD is the compiled src/worker/main.ts');
   const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
   assert.match(pkg.scripts.build, /build-workflow-bundle/);

@@ -1,7 +1,7 @@
 import { Config } from '../config/config';
 import { ConfigError } from '../errors';
 
-/** Genesys Cloud regions and their domains (Genesys Cloud's published list of AWS regions and API domains). */
+/** Genesys Cloud regions and their API domains, as Genesys publishes them. */
 export const REGION_DOMAINS: Readonly<Record<string, string>> = {
   us_east_1: 'mypurecloud.com',
   eu_west_1: 'mypurecloud.ie',

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/work
 import { createActivities } from '../activities';
 import { taskQueues } from '../temporal/task-queues';
 import { WorkerDependencies } from './dependencies';
+import { applyWorkerNodeFlags } from './node-flags';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -22,6 +23,8 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
   const queues = taskQueues(opts.taskQueue ?? config.temporal.taskQueue);
   const activities = createActivities(opts.deps);
   const common = { connection: opts.connection, namespace: config.temporal.namespace, activities };
+  // Before the workflow threads start: their isolates take the worker's V8 flags.
+  applyWorkerNodeFlags();
   return Promise.all([
     Worker.create({
       ...common,
