@@ -3,6 +3,7 @@
 // versions locked here run on Node 20 (the README says so), so the notice is not repeated.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { Command } from 'commander';
+import { fetchSecretArns } from '../config/secret-arns';
 import { fatal } from './output';
 import { up } from './commands/up';
 import { describeSettings } from './commands/config';
@@ -26,7 +27,9 @@ const exitWith = (code: number) => {
 const program = new Command()
   .name('gcaudit')
   .description('Audit Lake for Genesys Cloud: collect audit logs into an immutable lake and check them')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Secrets given as <NAME>_SECRET_ARN are fetched once, before any command loads the config.
+  .hook('preAction', () => fetchSecretArns());
 
 program
   .command('up')

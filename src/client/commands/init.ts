@@ -1,6 +1,7 @@
 import { LifecycleRule } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../config/config';
-import { applyRetention, BucketConfiguration, lifecycleRules, planRetention } from '../../evidence/init';
+import { applyRetention, BucketConfiguration } from '../../evidence/init';
+import { lifecycleRules, planRetention } from '../../evidence/retention-plan';
 import { createS3Client } from '../../s3/client';
 import { EXIT } from '../output';
 
