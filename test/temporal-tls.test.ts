@@ -26,7 +26,7 @@ before(async () => {
   proxy = await startTlsProxy(process.env.TEMPORAL_ADDRESS!, files);
 });
 
-after(() => proxy.close());
+after(() => proxy?.close());
 
 test('client and worker connect with an mTLS client certificate (files and PEM text) and run a workflow', async () => {
   const { config: lakeConfig, s3 } = await freshLake({ LAKE_RETENTION_DAYS: '1' });

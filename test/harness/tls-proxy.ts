@@ -35,8 +35,6 @@ export function makeCertificates(): TlsFiles & { serverCert: string; serverKey: 
   };
   const leaf = (name: string, caName: string, ext: string) => {
     openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${name}`, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`));
-    // PKCS#8, as the SDKs expect a "PRIVATE KEY" PEM.
-    openssl('pkcs8', '-topk8', '-nocrypt', '-in', f(`${name}.key`), '-out', f(`${name}.key`));
     writeFileSync(f(`${name}.ext`), ext);
     openssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${caName}.pem`), '-CAkey', f(`${caName}.key`), '-CAcreateserial', '-days', '2', '-out', f(`${name}.pem`), '-extfile', f(`${name}.ext`));
   };
