@@ -45,7 +45,9 @@ export function acknowledgeFindings(stack: GcauditStack): void {
   // The signing key generator: a one-shot custom resource.
   ack(secrets.generator, packs('LambdaDLQ'), 'CloudFormation invokes this custom resource once per stack event and waits for its response; a failed invocation fails the stack operation, which is the report. A queue would hold nothing anyone acts on.');
 
-  // Networking: the NAT gateway's subnets route to the internet gateway by definition.
+  // Networking: the default security group is unused; closing it takes a CDK custom resource (another Lambda).
+  ack(vpc, packs('VPCDefaultSecurityGroupClosed'), 'Nothing is placed in the VPC\'s default security group: the worker and the key generator each have their own security group without inbound rules.');
+  // The NAT gateway's subnets route to the internet gateway by definition.
   for (const subnet of vpc.publicSubnets) {
     const route = subnet.node.tryFindChild('DefaultRoute');
     if (route) ack(route, packs('VPCNoUnrestrictedRouteToIGW'), 'Public subnets hold only the NAT gateway (no tasks, no public IPs); the worker runs in private subnets and reaches Genesys Cloud and Temporal Cloud through the NAT.');

@@ -97,6 +97,8 @@ export class WorkerSecrets extends Construct {
     this.generator = fn;
     const resource = new CustomResource(this, 'SigningKey', { serviceToken: fn.functionArn, resourceType: 'Custom::GcauditManifestSigningKey', properties: { SecretArn: secret.secretArn } });
     resource.node.addDependency(secret);
+    // The function reaches Secrets Manager through the NAT gateway: wait for the VPC's routes.
+    resource.node.addDependency(props.vpc);
   }
 }
 
