@@ -66,11 +66,16 @@ test('the lake bucket: versioned, Object Lock COMPLIANCE for the retention days,
   assert.deepEqual(bucket.LoggingConfiguration.DestinationBucketName, { Ref: logicalId(stack.lake.accessLogs) });
   assert.equal(json.Resources[lakeId()].DeletionPolicy, 'Retain', 'locked evidence outlives the stack');
 
-  // GOVERNANCE and other days come through the same parameters.
+  // GOVERNANCE and other days, a Temporal Cloud API key and a pre-built image come through the same parameters.
   const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'gcaudit-cdk-')) });
-  const governed = new GcauditStack(app, 'g', { params: { ...params, lockMode: 'GOVERNANCE', retentionDays: 400, workerImage: 'example.com/gcaudit:1' } });
+  const other = parseDeployParameters({ ...example, lockMode: 'GOVERNANCE', retentionDays: 400, workerImage: 'example.com/gcaudit:1', temporal: { ...example.temporal, auth: 'api-key' } });
+  const governed = new GcauditStack(app, 'g', { params: other });
   const t = Template.fromStack(governed);
   t.hasResourceProperties('AWS::S3::Bucket', { ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 400 } } } });
+  const [container] = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
+  assert.equal(container.Image, 'example.com/gcaudit:1');
+  const names = container.Environment.map((e: Json) => e.Name as string);
+  assert.ok(names.includes('TEMPORAL_API_KEY_SECRET_ARN') && !names.some((n: string) => n.startsWith('TEMPORAL_TLS_CLIENT')));
 });
 
 test('the lifecycle rules are the ones gcaudit init applies (one source: src/evidence/retention-plan.ts)', () => {
