@@ -35,7 +35,6 @@ const example = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'deploy', 'aws',
 const params = parseDeployParameters(example);
 let outdir: string;
 let stack: GcauditStack;
-let template: Template;
 let json: Json;
 
 before(() => {
@@ -44,7 +43,6 @@ before(() => {
   stack = new GcauditStack(app, 'gcaudit-acme', { params, env: { account: '123456789012', region: 'eu-west-1' } });
   app.synth();
   json = JSON.parse(readFileSync(path.join(outdir, 'gcaudit-acme.template.json'), 'utf8'));
-  template = Template.fromJSON(json);
 });
 
 after(() => rmSync(outdir, { recursive: true, force: true }));
