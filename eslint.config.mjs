@@ -20,7 +20,7 @@ const workflowBans = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'eslint.config.mjs', '.dependency-cruiser.cjs', 'bin/', 'auditor/'] },
+  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'eslint.config.mjs', '.dependency-cruiser.cjs', 'bin/', 'auditor/', 'deploy/aws/cdk.out/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

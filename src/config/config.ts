@@ -2,21 +2,16 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from '../errors';
+import { fetchedSecretValue } from './secret-arns';
 import { Secret } from './secret';
+import { resolveTemporal, TemporalSettings } from './temporal-profile';
 import { SETTINGS, SETTING_NAMES, SettingName, SettingSpec, acceptedNames, isSettingName } from './settings';
 
 export interface Config {
   dataDir: string;
   org: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  temporal: {
-    /** Unset: the embedded local dev server. */
-    address?: string;
-    namespace: string;
-    taskQueue: string;
-    tls: boolean;
-    apiKey?: Secret;
-  };
+  temporal: TemporalSettings;
   s3: {
     /** Unset and `useAws` false: the embedded MinIO. */
     endpoint?: string;
@@ -179,6 +174,8 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('SPLUNK_HEC_TOKEN: set SPLUNK_HEC_URL too (the token alone names no collector)');
   }
 
+  const temporal = resolveTemporal(v, problems);
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -188,13 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(v.GCAUDIT_DATA_DIR),
     org: v.GCAUDIT_ORG,
     logLevel: v.GCAUDIT_LOG_LEVEL,
-    temporal: {
-      address: v.TEMPORAL_ADDRESS,
-      namespace: v.TEMPORAL_NAMESPACE,
-      taskQueue: v.TEMPORAL_TASK_QUEUE,
-      tls: v.TEMPORAL_TLS,
-      apiKey: secret('TEMPORAL_API_KEY'),
-    },
+    temporal,
     s3: {
       endpoint: v.S3_ENDPOINT,
       useAws: v.S3_USE_AWS,
@@ -306,7 +297,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-/** The file first, the environment over it; `<NAME>_FILE` secrets resolved. */
+/** The file first, the environment over it; `<NAME>_FILE` and `<NAME>_SECRET_ARN` secrets resolved. */
 function mergeSources(env: Env, problems: string[]): Partial<Record<SettingName, string>> {
   const merged: Partial<Record<SettingName, string>> = {};
   const file = env.GCAUDIT_CONFIG_FILE;
@@ -326,12 +317,21 @@ function mergeSources(env: Env, problems: string[]): Partial<Record<SettingName,
   for (const key of SETTING_NAMES) {
     if (!(SETTINGS[key] as SettingSpec).secret) continue;
     const fileVar = `${key}_FILE`;
+    const arnVar = `${key}_SECRET_ARN`;
     const secretPath = env[fileVar];
-    if (!secretPath) continue;
-    if (env[key]) {
-      problems.push(`${key} and ${fileVar}: set one, not both`);
+    const arn = env[arnVar];
+    const given = [env[key] ? key : undefined, secretPath ? fileVar : undefined, arn ? arnVar : undefined].filter((n) => n !== undefined);
+    if (given.length > 1) {
+      problems.push(`${given.join(' and ')}: set one, not ${given.length === 2 ? 'both' : 'several'}`);
       continue;
     }
+    if (arn) {
+      const value = fetchedSecretValue(arn);
+      if (value === undefined) problems.push(`${arnVar}: the secret ${arn} was not fetched from AWS Secrets Manager (fetchSecretArns runs at start)`);
+      else merged[key] = value;
+      continue;
+    }
+    if (!secretPath) continue;
     try {
       merged[key] = readFileSync(secretPath, 'utf8').trim();
     } catch (err) {
@@ -362,7 +362,7 @@ function readConfigFile(file: string, problems: string[]): Partial<Record<Settin
       continue;
     }
     if ((SETTINGS[key] as SettingSpec).secret) {
-      problems.push(`${key} (in ${file}): secrets do not belong in the config file; use ${key}_FILE or the environment`);
+      problems.push(`${key} (in ${file}): secrets do not belong in the config file; use ${key}_FILE, ${key}_SECRET_ARN or the environment`);
       continue;
     }
     if (value === null || typeof value === 'object') {

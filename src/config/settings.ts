@@ -7,7 +7,8 @@ import { z } from 'zod';
  * and the docker-compose test checks the worker's environment against it.
  *
  * A config file (GCAUDIT_CONFIG_FILE, JSON or YAML) may set the same names; the environment wins.
- * A secret may instead be read from a file named by `<NAME>_FILE`.
+ * A secret may instead be read from a file named by `<NAME>_FILE`, or from AWS Secrets Manager by
+ * `<NAME>_SECRET_ARN` (fetched once at start: see secret-arns.ts).
  */
 export interface SettingSpec {
   schema: z.ZodType<unknown>;
@@ -55,8 +56,7 @@ export const SETTINGS = {
   TEMPORAL_NAMESPACE: {
     schema: name,
     expected: 'a Temporal namespace name',
-    default: 'default',
-    describe: 'Temporal namespace.',
+    describe: 'Temporal namespace. Default: the profile\'s (TEMPORAL_PROFILE), else "default".',
   },
   TEMPORAL_TASK_QUEUE: {
     schema: name,
@@ -67,14 +67,56 @@ export const SETTINGS = {
   TEMPORAL_TLS: {
     schema: bool,
     expected: 'true or false',
-    default: 'false',
-    describe: 'Connect to Temporal over TLS (Temporal Cloud: true).',
+    describe: 'Connect to Temporal over TLS (Temporal Cloud: true). Default: on when an API key or a client certificate is set, or when the profile says so; else off.',
   },
   TEMPORAL_API_KEY: {
     schema: nonEmpty,
     expected: 'a Temporal Cloud API key',
     secret: true,
     describe: 'API key for Temporal Cloud.',
+  },
+  TEMPORAL_PROFILE: {
+    schema: name,
+    expected: 'a profile name of the Temporal client config file',
+    describe: 'Profile of the Temporal client config file (TOML, as the temporal CLI and SDKs read it: TEMPORAL_CONFIG_FILE, else the default location). The TEMPORAL_* settings here override the profile. Unset with no TEMPORAL_CONFIG_FILE: no file is read.',
+  },
+  TEMPORAL_CONFIG_FILE: {
+    schema: nonEmpty,
+    expected: 'a path to a Temporal client config file (TOML)',
+    describe: 'Temporal client config file with profiles (TEMPORAL_PROFILE, default "default").',
+  },
+  TEMPORAL_TLS_CLIENT_CERT_PATH: {
+    schema: nonEmpty,
+    expected: 'a path to a PEM certificate',
+    describe: 'mTLS client certificate (Temporal Cloud namespaces with certificate auth), as a file.',
+  },
+  TEMPORAL_TLS_CLIENT_CERT_DATA: {
+    schema: z.string().includes('BEGIN CERTIFICATE'),
+    expected: 'a PEM certificate',
+    // Not confidential, but kept beside its key (e.g. in Secrets Manager), so it may come the same ways.
+    secret: true,
+    describe: 'mTLS client certificate, as PEM text (or _FILE / _SECRET_ARN).',
+  },
+  TEMPORAL_TLS_CLIENT_KEY_PATH: {
+    schema: nonEmpty,
+    expected: 'a path to a PEM private key',
+    describe: 'Private key of the mTLS client certificate, as a file.',
+  },
+  TEMPORAL_TLS_CLIENT_KEY_DATA: {
+    schema: z.string().includes('PRIVATE KEY'),
+    expected: 'a PEM private key',
+    secret: true,
+    describe: 'Private key of the mTLS client certificate, as PEM text (or _FILE / _SECRET_ARN).',
+  },
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: {
+    schema: nonEmpty,
+    expected: 'a path to a PEM CA certificate',
+    describe: 'CA that signed the Temporal server\'s certificate, when not a public one (self-hosted with TLS).',
+  },
+  TEMPORAL_TLS_SERVER_NAME: {
+    schema: nonEmpty,
+    expected: 'a host name',
+    describe: 'Server name to verify the Temporal server\'s certificate against, when it differs from the address.',
   },
   S3_ENDPOINT: {
     schema: url,
@@ -528,6 +570,6 @@ export function isSettingName(key: string): key is SettingName {
 /** Names a deployment may set, including the `<NAME>_FILE` form of secrets. */
 export function acceptedNames(): string[] {
   const names: string[] = [...SETTING_NAMES, 'GCAUDIT_CONFIG_FILE'];
-  for (const n of SETTING_NAMES) if ((SETTINGS[n] as SettingSpec).secret) names.push(`${n}_FILE`);
+  for (const n of SETTING_NAMES) if ((SETTINGS[n] as SettingSpec).secret) names.push(`${n}_FILE`, `${n}_SECRET_ARN`);
   return names;
 }

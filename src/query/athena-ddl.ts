@@ -1,7 +1,6 @@
-import { LakeTable, tablePrefix } from '../lake/keys';
-import { LAKE_COLUMNS } from '../model/canonical';
 import { ExtraColumn } from './extra-columns';
-import { allEventsViewSql, FINDINGS_COLUMNS, PARTITION_COLUMNS } from './lake-views';
+import { LakeTableDefinition, lakeTableDefinitions } from './lake-tables';
+import { allEventsViewSql } from './lake-views';
 
 /**
  * Athena DDL of the lake: the database, the three tables with partition projection (Athena
@@ -22,51 +21,31 @@ export interface NamedQuery {
 }
 
 export function athenaDdl(opts: { database: string; bucket: string; org: string; extraColumns: readonly ExtraColumn[]; namedQueries: NamedQuery[] }): AthenaDdl {
-  const { database, bucket } = opts;
-  const lakeColumns = [...LAKE_COLUMNS.map((c) => ({ name: c.name as string, type: c.athena })), ...opts.extraColumns.map((c) => ({ name: c.name, type: 'string' }))];
-  const table = (name: LakeTable, columns: Array<{ name: string; type: string }>) => {
-    const location = `s3://${bucket}/${tablePrefix(opts.org, name)}`;
-    return {
-      what: `table ${name}`,
-      sql: `CREATE EXTERNAL TABLE IF NOT EXISTS \`${database}\`.\`${name}\` (
-${columns.map((c) => `  \`${c.name}\` ${c.type}`).join(',\n')}
+  const { database } = opts;
+  const table = (t: LakeTableDefinition) => ({
+    what: `table ${t.name}`,
+    sql: `CREATE EXTERNAL TABLE IF NOT EXISTS \`${database}\`.\`${t.name}\` (
+${t.columns.map((c) => `  \`${c.name}\` ${c.type}`).join(',\n')}
 )
-PARTITIONED BY (${PARTITION_COLUMNS.map((p) => `\`${p}\` string`).join(', ')})
+PARTITIONED BY (${t.partitionKeys.map((p) => `\`${p.name}\` ${p.type}`).join(', ')})
 STORED AS PARQUET
-LOCATION '${location}'
+LOCATION '${t.location}'
 TBLPROPERTIES (
-  'parquet.compression' = 'ZSTD',
-  'projection.enabled' = 'true',
-  'projection.year.type' = 'integer',
-  'projection.year.range' = '2000,2099',
-  'projection.month.type' = 'integer',
-  'projection.month.range' = '1,12',
-  'projection.month.digits' = '2',
-  'projection.day.type' = 'integer',
-  'projection.day.range' = '1,31',
-  'projection.day.digits' = '2',
-  'storage.location.template' = '${location}year=\${year}/month=\${month}/day=\${day}/'
+${Object.entries(t.properties).map(([k, v]) => `  '${k}' = '${v}'`).join(',\n')}
 )`,
-    };
-  };
+  });
+  const tables = lakeTableDefinitions({ bucket: opts.bucket, org: opts.org, extraColumns: opts.extraColumns });
   return {
     database,
     statements: [
       { what: `database ${database}`, sql: `CREATE DATABASE IF NOT EXISTS \`${database}\`` },
-      table('audit_events', lakeColumns),
-      table('audit_events_live', lakeColumns),
-      table('audit_findings', FINDINGS_COLUMNS.map((c) => ({ name: c.name, type: c.athena }))),
+      ...tables.map(table),
       { what: 'view audit_events_all', sql: allEventsViewStatement(database, opts.extraColumns) },
     ],
     namedQueries: opts.namedQueries,
   };
 }
 
-/**
- * The view is Trino SQL (Athena runs views and queries on Trino), so its identifiers are quoted
- * the Trino way, with double quotes: Trino rejects backquotes, which only Athena's Hive DDL
- * (CREATE EXTERNAL TABLE, ALTER TABLE) takes.
- */
 export function allEventsViewStatement(database: string, extraColumns: readonly ExtraColumn[]): string {
   return `CREATE OR REPLACE VIEW ${trinoIdentifier(database)}.audit_events_all AS\n${allEventsViewSql('athena', extraColumns)}`;
 }

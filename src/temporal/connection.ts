@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import { toClientOptions } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 import { Config } from '../config/config';
 
@@ -7,12 +8,22 @@ export function temporalAddress(config: Config): string {
   return config.temporal.address ?? `127.0.0.1:${config.local.temporalPort}`;
 }
 
+/** Connection options by the SDK's own mapping (envconfig): TLS, server CA and name, mTLS pair, API key. */
 function connectionOptions(config: Config) {
-  return {
+  const t = config.temporal;
+  const data = (text: string | undefined) => (text === undefined ? undefined : { data: text });
+  return toClientOptions({
     address: temporalAddress(config),
-    tls: config.temporal.tls || undefined,
-    apiKey: config.temporal.apiKey?.reveal(),
-  };
+    namespace: t.namespace,
+    apiKey: t.apiKey?.reveal(),
+    tls: {
+      disabled: !t.tls,
+      serverName: t.serverName,
+      serverCACert: data(t.serverCaCert),
+      clientCert: data(t.clientCert?.reveal()),
+      clientKey: data(t.clientKey?.reveal()),
+    },
+  }).connectionOptions;
 }
 
 export function connectClient(config: Config): Promise<Connection> {

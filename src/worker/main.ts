@@ -5,6 +5,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { GcauditError } from '../errors';
+import { fetchSecretArns } from '../config/secret-arns';
 import { reportPrivileges } from '../genesys/privilege-check';
 import { ensureLakeBucket } from '../s3/lake-bucket';
 import { connectClient, connectWorker } from '../temporal/connection';
@@ -14,6 +15,7 @@ import { createWorkers, runWorkers } from './worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 async function main() {
+  await fetchSecretArns();
   const loaded = loadConfig();
   Runtime.install({ logger: new DefaultLogger(loaded.logLevel.toUpperCase() as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR') });
   const deps = createWorkerDependencies(loaded);

@@ -7,6 +7,7 @@
  * filled with a simulator day carrying every anomaly kind, through the project's transform and
  * flattening; each check must find exactly the planted events, on the engine that Athena runs.
  */
+import { athenaNamedQueries } from '../../src/checks/named-queries';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -132,7 +133,7 @@ before(async () => {
   sim = await startSimulator({ seed: 'trino-test', eventsPerDay: 1200 });
   ({ anomalyDay, normalDay } = checkDays(sim));
   config = loadConfig({ ...process.env, GCAUDIT_ORG: 'acme-trino', ATHENA_DATABASE: DB, CHECKS_SYSTEM_USER_IDS: sim.truth(anomalyDay).systemUserIds.join(',') });
-  const ddl = athenaDdl({ config, org: config.org, extraColumns: [], checks });
+  const ddl = athenaDdl({ database: config.query.athena.database, bucket: config.s3.bucket, org: config.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, config) });
   const ctx = renderContextFromConfig(config);
 
   steps = [];
@@ -241,7 +242,7 @@ test('every check runs on Trino and finds exactly the planted events; none fires
 });
 
 test('every named query runs on Trino and, the day after, returns the rows of its check for the previous UTC day', () => {
-  const ddl = athenaDdl({ config, org: config.org, extraColumns: [], checks });
+  const ddl = athenaDdl({ database: config.query.athena.database, bucket: config.s3.bucket, org: config.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, config) });
   assert.equal(ddl.namedQueries.length, checks.length);
   for (const check of checks) {
     const saved = ok(`named:gcaudit-${check.id}`);
@@ -279,7 +280,7 @@ test('Trino rejects a backquoted view, and the Athena test server rejects it wit
     await assert.rejects(athena.execute(sql), (err: Error) => err instanceof BadRequestError && err.message.endsWith(trino.error!), 'same message as Trino');
     assert.equal(server.views.size, 0);
     // Hive DDL takes backquotes, on Athena and its double; the fixed view is accepted.
-    const ddl = athenaDdl({ config, org: config.org, extraColumns: [], checks });
+    const ddl = athenaDdl({ database: config.query.athena.database, bucket: config.s3.bucket, org: config.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, config) });
     for (const s of ddl.statements) await athena.execute(s.sql);
     assert.deepEqual([...server.tables.keys()].sort(), ['audit_events', 'audit_events_live', 'audit_findings']);
     assert.ok(server.views.has('audit_events_all'));

@@ -1,7 +1,8 @@
 import { LifecycleRule } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../config/config';
 import { lakeContext } from '../context';
-import { applyRetention, BucketConfiguration, lifecycleRules, planRetention } from '../../evidence/init';
+import { applyRetention, BucketConfiguration } from '../../evidence/init';
+import { lifecycleRules, planRetention } from '../../evidence/retention-plan';
 import { EXIT } from '../output';
 
 /** `gcaudit init`: configures the lake bucket for retention; an expiry before the lock ends is refused (exit 2). */
