@@ -27,7 +27,6 @@ export interface SealRequest {
   sealedAt: string;
   hmacKeyId: string;
   extraAllowlist: string[];
-  reconciliation?: Record<string, unknown> | null;
   /** Computes the reconciliation from the day's API event ids (every version), when a version is written. */
   reconcile?: (apiEventIds: string[]) => Promise<object | null>;
   /** Chain sequence this seal already reached before a crash (heartbeat details). */
@@ -105,7 +104,7 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
       objects.push({ table: 'audit_events', key, versionId: put.versionId, sha256: put.sha256, bytes: put.bytes, ...stats });
     }
 
-    let reconciliation = req.reconciliation ?? null;
+    let reconciliation: Record<string, unknown> | null = null;
     if (req.reconcile) {
       const dayParts = [...merged.parts.map((p) => p.file), ...existing];
       const ids = await c.runAndReadAll(dayParts.length ? `SELECT DISTINCT event_id FROM ${parquetRelation(dayParts)}` : 'SELECT NULL WHERE false');
