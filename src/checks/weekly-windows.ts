@@ -47,14 +47,6 @@ function minute(h: string, m: string, part: string, what: string): number {
   return hh * 60 + mm;
 }
 
-/** True when the instant falls in one of the windows (for tests and for reports). */
-export function inWeeklyWindows(windows: WeeklyWindow[], ms: number): boolean {
-  const d = new Date(ms);
-  const weekday = ((d.getUTCDay() + 6) % 7) + 1;
-  const m = d.getUTCHours() * 60 + d.getUTCMinutes();
-  return windows.some((w) => w.weekday === weekday && m >= w.startMinute && m < w.endMinute);
-}
-
 /**
  * A boolean SQL expression over a timestamp column. The ISO weekday comes from whole days since a
  * Monday (1970-01-05) because `day_of_week`/`dayofweek` differ between Trino and DuckDB.

@@ -1,5 +1,6 @@
 import { addDays } from '../days';
 import type { CompletenessAttestation } from '../lake/completeness';
+import { html, SafeHtml, trusted } from './html';
 import type { Check } from '../checks/check-file';
 import type { FindingRow } from './findings-export';
 import type { DayReport, VerifyReport } from './verify';
@@ -64,28 +65,27 @@ export function findingsPerControl(input: Pick<ReportInput, 'checks' | 'findings
 }
 
 /** One row per sealed day: the attestation of the day's latest seal. */
-function completenessTable(seals: DaySeal[]): string {
+function completenessTable(seals: DaySeal[]): SafeHtml {
   const last = new Map<string, DaySeal>();
   for (const s of [...seals].sort((a, b) => a.version - b.version)) last.set(s.day, s);
   const rows = [...last.values()].sort((a, b) => a.day.localeCompare(b.day)).map((s) => {
     const a = s.completeness;
-    if (!a) return `<tr data-day="${s.day}"><td>${s.day}</td><td>v${s.version}</td><td colspan="7">not attested (sealed before attestations existed)</td></tr>`;
+    if (!a) return html`<tr data-day="${s.day}"><td>${s.day}</td><td>v${s.version}</td><td colspan="7">not attested (sealed before attestations existed)</td></tr>`;
     const opt = (n: number | null | undefined) => (n === null || n === undefined ? '-' : num(n));
     const verdict = a.verdict === 'complete' ? 'complete' : `incomplete: ${a.reasons.join('; ')}`;
-    return `<tr data-day="${s.day}" class="${a.verdict}"><td>${s.day}</td><td>v${s.version}</td><td class="n">${num(a.totals.api)}</td><td class="n">${opt(a.totals.stream)}</td><td class="n">${num(a.totals.lake)}</td><td class="n">${num(a.missingFromLake.count)}</td><td class="n">${opt(a.missingFromStream?.count)} / ${opt(a.missingFromApi?.count)}</td><td class="n">${a.rehydrations ? `${a.rehydrations.rehydrated} / ${a.rehydrations.unresolved} / ${a.rehydrations.pending}` : '-'}</td><td class="verdict-cell">${esc(verdict)}</td></tr>`;
+    return html`<tr data-day="${s.day}" class="${a.verdict}"><td>${s.day}</td><td>v${s.version}</td><td class="n">${num(a.totals.api)}</td><td class="n">${opt(a.totals.stream)}</td><td class="n">${num(a.totals.lake)}</td><td class="n">${num(a.missingFromLake.count)}</td><td class="n">${opt(a.missingFromStream?.count)} / ${opt(a.missingFromApi?.count)}</td><td class="n">${a.rehydrations ? `${a.rehydrations.rehydrated} / ${a.rehydrations.unresolved} / ${a.rehydrations.pending}` : '-'}</td><td class="verdict-cell">${verdict}</td></tr>`;
   });
-  return `<table id="completeness-days"><thead><tr><th>Day</th><th>Seal</th><th>API</th><th>Stream</th><th>Lake</th><th>Missing from lake</th><th>Missing from stream / API</th><th>Rehydrated / unresolved / pending</th><th>Verdict</th></tr></thead><tbody>
-${rows.join('\n')}
+  return html`<table id="completeness-days"><thead><tr><th>Day</th><th>Seal</th><th>API</th><th>Stream</th><th>Lake</th><th>Missing from lake</th><th>Missing from stream / API</th><th>Rehydrated / unresolved / pending</th><th>Verdict</th></tr></thead><tbody>
+${rows}
 </tbody></table>`;
 }
 
-const esc = (v: unknown) =>
-  String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const num = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The auditor's report: one self-contained HTML file (inline CSS and SVG, no script, no external
- * asset), readable offline and printable to PDF.
+ * asset), readable offline and printable to PDF. Every value goes through the `html` tag, which
+ * escapes it.
  */
 export function renderReport(input: ReportInput): string {
   const v = input.verification;
@@ -94,15 +94,15 @@ export function renderReport(input: ReportInput): string {
   const findingsTotal = input.findings.length;
   const controls = findingsPerControl(input);
   const title = `Audit evidence: ${input.org}, ${input.from} to ${input.to}`;
-  return `<!DOCTYPE html>
+  return html`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${CSS}</style></head>
+<title>${title}</title>
+<style>${trusted(CSS)}</style></head>
 <body>
 <header>
-  <h1>${esc(title)}</h1>
-  <p class="meta">Genesys Cloud audit lake, bucket <code>${esc(v.bucket)}</code>. Generated ${esc(input.generatedAt)} by gcaudit.</p>
+  <h1>${title}</h1>
+  <p class="meta">Genesys Cloud audit lake, bucket <code>${v.bucket}</code>. Generated ${input.generatedAt} by gcaudit.</p>
   <p id="verdict" class="verdict ${v.ok ? 'ok' : 'failed'}">Verification: ${v.ok ? 'PASSED' : `FAILED (${v.problems.length} problems)`}</p>
 </header>
 <section class="cards">
@@ -124,7 +124,7 @@ ${eventsChart(v.days)}
 <section id="findings"><h2>Findings per control</h2>
 <p>${num(findingsTotal)} findings from ${input.checks.length} checks. Every control a check tests is listed, with or without findings; the full list is in <code>findings.csv</code>.</p>
 <table id="controls"><thead><tr><th>Framework</th><th>Control</th><th>Findings</th><th>Checks</th></tr></thead><tbody>
-${controls.map((c) => `<tr data-control="${esc(`${c.framework} ${c.control}`)}"><td>${esc(c.framework)}</td><td>${esc(c.control)}</td><td class="n${c.findings ? ' hot' : ''}">${c.findings}</td><td>${c.checks.map(esc).join(', ')}</td></tr>`).join('\n')}
+${controls.map((c) => html`<tr data-control="${`${c.framework} ${c.control}`}"><td>${c.framework}</td><td>${c.control}</td><td class="n${c.findings ? ' hot' : ''}">${c.findings}</td><td>${c.checks.join(', ')}</td></tr>`)}
 </tbody></table>
 ${findingsTable(input.findings)}
 </section>
@@ -132,7 +132,7 @@ ${findingsTable(input.findings)}
 <section id="reconciliation"><h2>Reconciliation</h2>
 <p>Per seal: the events and rows the manifest states, the parts written, and how the day was obtained from the Genesys audit query API (pages and requests). A day sealed again with late events has a supplement (version 2 and later).</p>
 <table><thead><tr><th>Day</th><th>Seal</th><th>Chain #</th><th>Events (day)</th><th>Rows (day)</th><th>Parts</th><th>API pages</th><th>API requests</th><th>Query transactions</th><th>Other sources</th></tr></thead><tbody>
-${input.seals.map((s) => `<tr><td>${s.day}</td><td>v${s.version}</td><td>${s.sequence}</td><td class="n">${num(s.events)}</td><td class="n">${num(s.rows)}</td><td class="n">${s.objects}</td><td class="n">${s.pages ?? '-'}</td><td class="n">${s.requests ?? '-'}</td><td class="n">${s.transactionIds ?? '-'}</td><td>${s.reconciliation ? esc(flatPairs(s.reconciliation)) : 'audit query API only'}</td></tr>`).join('\n')}
+${input.seals.map((s) => html`<tr><td>${s.day}</td><td>v${s.version}</td><td>${s.sequence}</td><td class="n">${num(s.events)}</td><td class="n">${num(s.rows)}</td><td class="n">${s.objects}</td><td class="n">${s.pages ?? '-'}</td><td class="n">${s.requests ?? '-'}</td><td class="n">${s.transactionIds ?? '-'}</td><td>${s.reconciliation ? flatPairs(s.reconciliation) : 'audit query API only'}</td></tr>`)}
 </tbody></table>
 </section>
 
@@ -143,13 +143,13 @@ ${completenessTable(input.seals)}
 
 <section id="verification"><h2>Verification</h2>
 <p>${v.ok ? 'Every day of the range is sealed; every object its manifests list is the version sealed, hashes as recorded and is under Object Lock as the policy requires; the manifest chain is unbroken and every signature verifies; no object was added.' : 'The lake does not verify. Problems:'}</p>
-${v.problems.length ? `<ul id="problems">${v.problems.map((p) => `<li>${esc(p.message)}</li>`).join('\n')}</ul>` : ''}
-${v.warnings.length ? `<p>Warnings:</p><ul id="warnings">${v.warnings.map((w) => `<li>${esc(w)}</li>`).join('\n')}</ul>` : ''}
+${v.problems.length ? html`<ul id="problems">${v.problems.map((p) => html`<li>${p.message}</li>`)}</ul>` : ''}
+${v.warnings.length ? html`<p>Warnings:</p><ul id="warnings">${v.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
 <table class="kv">
-<tr><th>Verified at</th><td>${esc(v.verifiedAt)}</td></tr>
-<tr><th>Manifest chain</th><td>${v.chain.entries} entries${v.chain.lastSequence ? `, sequence ${v.chain.firstSequence} to ${v.chain.lastSequence}` : ''}; head SHA-256 <code>${esc(v.chain.headSha256 ?? '-')}</code></td></tr>
-<tr><th>Signature key</th><td>${v.publicKey.source === 'pinned' ? 'pinned' : 'stored in the lake'}: <code>${esc(v.publicKey.keyIds.join(', '))}</code>. ${esc(v.publicKey.note)}</td></tr>
-<tr><th>Object Lock policy</th><td>${esc(v.policy.lockMode)}, ${v.policy.retentionDays} days</td></tr>
+<tr><th>Verified at</th><td>${v.verifiedAt}</td></tr>
+<tr><th>Manifest chain</th><td>${v.chain.entries} entries${v.chain.lastSequence ? html`, sequence ${v.chain.firstSequence} to ${v.chain.lastSequence}` : ''}; head SHA-256 <code>${v.chain.headSha256 ?? '-'}</code></td></tr>
+<tr><th>Signature key</th><td>${v.publicKey.source === 'pinned' ? 'pinned' : 'stored in the lake'}: <code>${v.publicKey.keyIds.join(', ')}</code>. ${v.publicKey.note}</td></tr>
+<tr><th>Object Lock policy</th><td>${v.policy.lockMode}, ${v.policy.retentionDays} days</td></tr>
 <tr><th>Chain breaks</th><td>${v.chainBreaks.length}</td></tr>
 <tr><th>Signature failures</th><td>${v.signatureFailures.length}</td></tr>
 <tr><th>Objects added</th><td>${v.added.length}</td></tr>
@@ -159,20 +159,20 @@ ${v.warnings.length ? `<p>Warnings:</p><ul id="warnings">${v.warnings.map((w) =>
 <section id="methodology"><h2>Methodology</h2>
 <ol>
 <li><b>Collection.</b> Each UTC day is collected from the Genesys Cloud audit query API (<code>POST /api/v2/audits/query</code>, every service, paged with its cursor) by a durable Temporal workflow, with the OAuth client holding only <code>audits:audit:view</code>. Personal data is masked before anything is stored: e-mail addresses keep only their domain, phone numbers become a keyed HMAC.</li>
-<li><b>Sealing.</b> The day's events are written as Parquet parts under S3 Object Lock (${esc(v.policy.lockMode)} mode, ${v.policy.retentionDays} days) with server-side encryption, create-only. A manifest lists every part with its version, SHA-256, row and event counts and the query that produced it; it is signed (Ed25519) and chained to the previous manifest by hash, as AWS CloudTrail digest files are. Late events become a supplement with a new signed version; nothing is overwritten.</li>
+<li><b>Sealing.</b> The day's events are written as Parquet parts under S3 Object Lock (${v.policy.lockMode} mode, ${v.policy.retentionDays} days) with server-side encryption, create-only. A manifest lists every part with its version, SHA-256, row and event counts and the query that produced it; it is signed (Ed25519) and chained to the previous manifest by hash, as AWS CloudTrail digest files are. Late events become a supplement with a new signed version; nothing is overwritten.</li>
 <li><b>Verification.</b> For this report the whole chain was walked (each signature, each hash link), and for every day of the range every listed object was read back: it must be the version sealed (a newer version or a delete marker on its key is reported), hash to the recorded SHA-256, and carry Object Lock retention of the required mode and length. Objects in the partitions or manifest folders that no manifest lists are reported as added.</li>
 <li><b>Checks.</b> Compliance checks (SQL over the lake, mapped to SOC 2, PCI DSS 4.0 and HIPAA controls) store their findings in the lake, locked like the events. This report lists the findings whose check window starts in the range; a check run without findings stores nothing.</li>
 <li><b>This package.</b> Every file is listed with its SHA-256 in <code>index.json</code>, signed with the manifest signing key (<code>index.json.sig</code>); <code>VERIFY.txt</code> says how to check it with standard tools.</li>
 </ol>
-<p>Package files: ${input.files.map((f) => `<code>${esc(f)}</code>`).join(', ')}.</p>
+<p>Package files: ${input.files.map((f, i) => html`${i ? ', ' : ''}<code>${f}</code>`)}.</p>
 </section>
-<footer>gcaudit evidence report, org ${esc(input.org)}, ${esc(input.from)} to ${esc(input.to)}.</footer>
+<footer>gcaudit evidence report, org ${input.org}, ${input.from} to ${input.to}.</footer>
 </body></html>
-`;
+`.markup;
 }
 
-function card(label: string, value: string, id: string): string {
-  return `<div class="card"><div class="label">${esc(label)}</div><div class="value" id="${id}">${esc(value)}</div></div>`;
+function card(label: string, value: string, id: string): SafeHtml {
+  return html`<div class="card"><div class="label">${label}</div><div class="value" id="${id}">${value}</div></div>`;
 }
 
 function flatPairs(obj: Record<string, unknown>, prefix = ''): string {
@@ -182,29 +182,29 @@ function flatPairs(obj: Record<string, unknown>, prefix = ''): string {
 }
 
 /** Month grids, Monday first, one cell per day of the range. */
-function calendar(from: string, to: string, states: Map<string, DayState>, days: Map<string, DayReport>): string {
-  const months: string[] = [];
+function calendar(from: string, to: string, states: Map<string, DayState>, days: Map<string, DayReport>): SafeHtml {
+  const months: SafeHtml[] = [];
   let month = from.slice(0, 7);
   while (month <= to.slice(0, 7)) {
     const first = `${month}-01`;
-    const cells: string[] = [];
+    const cells: SafeHtml[] = [];
     const lead = (new Date(`${first}T00:00:00Z`).getUTCDay() + 6) % 7;
-    for (let i = 0; i < lead; i++) cells.push('<div class="cell blank"></div>');
+    for (let i = 0; i < lead; i++) cells.push(html`<div class="cell blank"></div>`);
     for (let d = first; d.startsWith(month); d = addDays(d, 1)) {
       const state = d >= from && d <= to ? states.get(d) : undefined;
       const rep = days.get(d);
       const tip = state ? `${d}: ${state === 'ok' ? 'sealed, verified' : state === 'problem' ? 'sealed, verification problem' : 'not sealed'}${rep?.sealed ? `, ${rep.events} events, seal v${rep.versions.join('+v')}` : ''}` : d;
-      cells.push(`<div class="cell ${state ?? 'outside'}"${state ? ` data-day="${d}" data-state="${state}"` : ''} title="${esc(tip)}">${Number(d.slice(8))}</div>`);
+      cells.push(html`<div class="cell ${state ?? 'outside'}"${state ? html` data-day="${d}" data-state="${state}"` : ''} title="${tip}">${Number(d.slice(8))}</div>`);
     }
     const label = new Date(`${first}T00:00:00Z`).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-    months.push(`<div class="month"><div class="mname">${label}</div><div class="grid">${['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'].map((w) => `<div class="wd">${w}</div>`).join('')}${cells.join('')}</div></div>`);
+    months.push(html`<div class="month"><div class="mname">${label}</div><div class="grid">${['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'].map((w) => html`<div class="wd">${w}</div>`)}${cells}</div></div>`);
     month = addDays(`${month}-01`, 32).slice(0, 7);
   }
-  return `<div class="calendar">${months.join('\n')}</div>`;
+  return html`<div class="calendar">${months}</div>`;
 }
 
 /** Bars per day, inline SVG (scales with the page, prints crisply). */
-function eventsChart(days: DayReport[]): string {
+function eventsChart(days: DayReport[]): SafeHtml {
   const w = 900;
   const h = 240;
   const padL = 56;
@@ -215,23 +215,21 @@ function eventsChart(days: DayReport[]): string {
   const y = (n: number) => h - padB - (n / max) * (h - padB - 12);
   const ticks = [0, max / 2, max].map((t) => Math.round(t));
   const labelEvery = Math.max(1, Math.ceil(days.length / 15));
-  const bars = days
-    .map((d, i) => {
-      const x = padL + i * step + (step - bar) / 2;
-      const label = i % labelEvery === 0 ? `<text x="${(x + bar / 2).toFixed(1)}" y="${h - padB + 14}" class="xl">${d.day.slice(5)}</text>` : '';
-      return `<rect class="bar${d.sealed ? '' : ' unsealed'}" data-day="${d.day}" data-events="${d.events}" x="${x.toFixed(1)}" y="${y(d.events).toFixed(1)}" width="${bar.toFixed(1)}" height="${(h - padB - y(d.events)).toFixed(1)}"><title>${d.day}: ${d.events} events</title></rect>${label}`;
-    })
-    .join('');
-  const grid = ticks.map((t) => `<line x1="${padL}" x2="${w - 4}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" class="gl"/><text x="${padL - 6}" y="${(y(t) + 4).toFixed(1)}" class="yl">${num(t)}</text>`).join('');
-  return `<svg id="events-chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="Audit events per day">${grid}${bars}<text x="${w / 2}" y="${h - 4}" class="axis">UTC day (events per sealed day, all seal versions)</text></svg>`;
+  const bars = days.map((d, i) => {
+    const x = padL + i * step + (step - bar) / 2;
+    const label = i % labelEvery === 0 ? html`<text x="${(x + bar / 2).toFixed(1)}" y="${h - padB + 14}" class="xl">${d.day.slice(5)}</text>` : '';
+    return html`<rect class="bar${d.sealed ? '' : ' unsealed'}" data-day="${d.day}" data-events="${d.events}" x="${x.toFixed(1)}" y="${y(d.events).toFixed(1)}" width="${bar.toFixed(1)}" height="${(h - padB - y(d.events)).toFixed(1)}"><title>${d.day}: ${d.events} events</title></rect>${label}`;
+  });
+  const grid = ticks.map((t) => html`<line x1="${padL}" x2="${w - 4}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" class="gl"/><text x="${padL - 6}" y="${(y(t) + 4).toFixed(1)}" class="yl">${num(t)}</text>`);
+  return html`<svg id="events-chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="Audit events per day">${grid}${bars}<text x="${w / 2}" y="${h - 4}" class="axis">UTC day (events per sealed day, all seal versions)</text></svg>`;
 }
 
-function findingsTable(findings: FindingRow[]): string {
-  if (findings.length === 0) return '<p id="no-findings">No findings are stored for check windows in this range.</p>';
+function findingsTable(findings: FindingRow[]): SafeHtml {
+  if (findings.length === 0) return html`<p id="no-findings">No findings are stored for check windows in this range.</p>`;
   const shown = findings.slice(0, 500);
-  return `<h3>Findings</h3><table id="findings-table"><thead><tr><th>Severity</th><th>Check</th><th>First event (UTC)</th><th>User</th><th>Events</th><th>Summary</th></tr></thead><tbody>
-${shown.map((f) => `<tr class="sev-${esc(f.severity)}"><td>${esc(f.severity)}</td><td>${esc(f.check_id)}</td><td>${esc(f.first_event_time)}</td><td><code>${esc(f.user_id)}</code></td><td class="n">${esc(f.event_count)}</td><td>${esc(f.summary)}</td></tr>`).join('\n')}
-</tbody></table>${findings.length > shown.length ? `<p>${findings.length - shown.length} more in findings.csv.</p>` : ''}`;
+  return html`<h3>Findings</h3><table id="findings-table"><thead><tr><th>Severity</th><th>Check</th><th>First event (UTC)</th><th>User</th><th>Events</th><th>Summary</th></tr></thead><tbody>
+${shown.map((f) => html`<tr class="sev-${f.severity}"><td>${f.severity}</td><td>${f.check_id}</td><td>${f.first_event_time}</td><td><code>${f.user_id}</code></td><td class="n">${f.event_count}</td><td>${f.summary}</td></tr>`)}
+</tbody></table>${findings.length > shown.length ? html`<p>${findings.length - shown.length} more in findings.csv.</p>` : ''}`;
 }
 
 export function coverageRows(v: VerifyReport): Array<Record<string, string | number>> {

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { daysBetween } from '../days';
-import { chainSeq, dayPointersRoot, manifestChainKey, manifestChainPrefix, partitionPrefix } from '../lake/keys';
+import { chainSeq, dayPointersRoot, manifestChainKey, manifestChainPrefix, manifestsRoot, partitionPrefix, signingKeysPrefix } from '../lake/keys';
 import { Manifest, sha256OfBytes, verifyManifestSignature } from '../lake/manifest';
 import { keyIdOf } from '../lake/signing';
 import { restoreState } from './archive-state';
@@ -127,46 +127,14 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
   const rangeDays = daysBetween(opts.from, opts.to);
   const inRange = new Set(rangeDays);
 
-  const manifestVersions = await listVersions(s3, bucket, `${org}/manifests/`);
-  const keysPrefix = `${org}/manifests/keys/`;
+  const manifestVersions = await listVersions(s3, bucket, manifestsRoot(org));
+  const keysPrefix = signingKeysPrefix(org);
   const chainPrefix = manifestChainPrefix(org);
   const daysPrefix = dayPointersRoot(org);
 
-  // Signing keys: pinned, or the lake's (each the original version of keys/<keyId>.pem).
-  const keys = new Map<string, string>();
-  let publicKey: VerifyReport['publicKey'];
-  if (opts.pinnedKey) {
-    const keyId = keyIdOf(createPublicKey(opts.pinnedKey.pem));
-    keys.set(keyId, opts.pinnedKey.pem);
-    publicKey = { source: 'pinned', keyIds: [keyId], file: opts.pinnedKey.file, note: `signatures checked against the pinned key ${keyId}, not against keys stored in the bucket` };
-  } else {
-    for (const [key, versions] of manifestVersions) {
-      if (!key.startsWith(keysPrefix)) continue;
-      const keyId = key.slice(keysPrefix.length).replace(/\.pem$/, '');
-      const original = versions.find((v) => !v.deleteMarker);
-      if (!original) continue;
-      const pem = (await readVersion(s3, bucket, key, original.versionId)).toString('utf8');
-      let actualId: string | undefined;
-      try {
-        actualId = keyIdOf(createPublicKey(pem));
-      } catch {
-        actualId = undefined;
-      }
-      if (actualId !== keyId) {
-        problems.push({ kind: 'signing-key', key, message: `signing key object ${key} does not hold the key its name says (${actualId ?? 'unreadable'})` });
-        continue;
-      }
-      if (versions.length > 1) {
-        problems.push({ kind: 'signing-key', key, message: `signing key object ${key} has ${versions.length} versions or delete markers; the original version is used` });
-      }
-      keys.set(keyId, pem);
-    }
-    publicKey = {
-      source: 'lake',
-      keyIds: [...keys.keys()].sort(),
-      note: 'signatures checked against public keys stored in the lake bucket (manifests/keys/); that proves integrity only together with their Object Lock: pin a key kept elsewhere with --public-key for independent proof',
-    };
-  }
+  const signing = await readSigningKeys(opts, manifestVersions);
+  const { keys, publicKey } = signing;
+  problems.push(...signing.problems);
 
   // The chain: every entry, every version.
   const entries: ChainEntry[] = [];
@@ -211,43 +179,7 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
     }
   }
 
-  // Hash links, as a reader of the current objects sees them.
-  const bySeq = new Map(entries.map((e) => [e.sequence, e]));
-  const lastSeq = entries.at(-1)?.sequence ?? 0;
-  for (let seq = 1; seq <= lastSeq; seq++) {
-    const e = bySeq.get(seq);
-    const key = manifestChainKey(org, seq);
-    if (!e) {
-      chainBreaks.push({ sequence: seq, key, reason: 'the entry does not exist (no version stored)' });
-      continue;
-    }
-    if (!e.current) {
-      chainBreaks.push({ sequence: seq, key, reason: 'a delete marker hides the entry' });
-      continue;
-    }
-    const m = e.current.manifest;
-    if (!m) {
-      chainBreaks.push({ sequence: seq, key, reason: 'the entry is not valid JSON' });
-      continue;
-    }
-    if (m.sequence !== seq) chainBreaks.push({ sequence: seq, key, reason: `the entry says sequence ${m.sequence}` });
-    if (seq === 1) {
-      if (m.previous !== null) chainBreaks.push({ sequence: seq, key, reason: 'the first entry names a previous entry' });
-      continue;
-    }
-    const before = bySeq.get(seq - 1);
-    const expectedKey = manifestChainKey(org, seq - 1);
-    if (!m.previous || m.previous.key !== expectedKey) {
-      chainBreaks.push({ sequence: seq, key, reason: `previous should be ${expectedKey}, the entry names ${m.previous?.key ?? 'none'}` });
-    } else if (before?.current && before.current.sha256 !== m.previous.sha256) {
-      const original = before.versions.find((r) => r.sha256 === m.previous!.sha256);
-      chainBreaks.push({
-        sequence: seq,
-        key,
-        reason: `previous sha256 ${short(m.previous.sha256)} does not match the current ${expectedKey} (${short(before.current.sha256)})${original ? `; its version ${original.v.versionId} matches: the entry before was replaced` : ''}`,
-      });
-    }
-  }
+  chainBreaks.push(...checkLinks(org, entries));
   for (const f of signatureFailures) {
     problems.push({ kind: 'signature', key: f.key, message: `chain entry ${f.key} (version ${f.versionId}): ${f.reason}` });
   }
@@ -478,4 +410,92 @@ function lockStatus(opts: VerifyOptions, report: ObjectReport, sealedAt: string)
     return { ...report, status: 'retention-short', detail: `retained until ${report.retainUntil}, policy needs ${new Date(required + MINUTE).toISOString()} (${opts.policy.retentionDays} days from the seal)` };
   }
   return report;
+}
+
+/** Phase 3, links: each entry's sequence and the hash of the one before, as a reader of the current objects sees them. */
+function checkLinks(org: string, entries: ChainEntry[]): ChainBreak[] {
+  const chainBreaks: ChainBreak[] = [];
+  const bySeq = new Map(entries.map((e) => [e.sequence, e]));
+  const lastSeq = entries.at(-1)?.sequence ?? 0;
+  for (let seq = 1; seq <= lastSeq; seq++) {
+    const e = bySeq.get(seq);
+    const key = manifestChainKey(org, seq);
+    if (!e) {
+      chainBreaks.push({ sequence: seq, key, reason: 'the entry does not exist (no version stored)' });
+      continue;
+    }
+    if (!e.current) {
+      chainBreaks.push({ sequence: seq, key, reason: 'a delete marker hides the entry' });
+      continue;
+    }
+    const m = e.current.manifest;
+    if (!m) {
+      chainBreaks.push({ sequence: seq, key, reason: 'the entry is not valid JSON' });
+      continue;
+    }
+    if (m.sequence !== seq) chainBreaks.push({ sequence: seq, key, reason: `the entry says sequence ${m.sequence}` });
+    if (seq === 1) {
+      if (m.previous !== null) chainBreaks.push({ sequence: seq, key, reason: 'the first entry names a previous entry' });
+      continue;
+    }
+    const before = bySeq.get(seq - 1);
+    const expectedKey = manifestChainKey(org, seq - 1);
+    if (!m.previous || m.previous.key !== expectedKey) {
+      chainBreaks.push({ sequence: seq, key, reason: `previous should be ${expectedKey}, the entry names ${m.previous?.key ?? 'none'}` });
+    } else if (before?.current && before.current.sha256 !== m.previous.sha256) {
+      const original = before.versions.find((r) => r.sha256 === m.previous!.sha256);
+      chainBreaks.push({
+        sequence: seq,
+        key,
+        reason: `previous sha256 ${short(m.previous.sha256)} does not match the current ${expectedKey} (${short(before.current.sha256)})${original ? `; its version ${original.v.versionId} matches: the entry before was replaced` : ''}`,
+      });
+    }
+  }
+  return chainBreaks;
+}
+
+/** Phase 1, signing keys: the pinned one, or the lake's (each the original version of keys/<keyId>.pem), with their own problems. */
+async function readSigningKeys(
+  opts: VerifyOptions,
+  manifestVersions: Map<string, ObjectVersion[]>,
+): Promise<{ keys: Map<string, string>; publicKey: VerifyReport['publicKey']; problems: Problem[] }> {
+  const { s3, bucket } = opts;
+  const keysPrefix = signingKeysPrefix(opts.org);
+  const problems: Problem[] = [];
+  const keys = new Map<string, string>();
+  if (opts.pinnedKey) {
+    const keyId = keyIdOf(createPublicKey(opts.pinnedKey.pem));
+    keys.set(keyId, opts.pinnedKey.pem);
+    return { keys, problems, publicKey: { source: 'pinned', keyIds: [keyId], file: opts.pinnedKey.file, note: `signatures checked against the pinned key ${keyId}, not against keys stored in the bucket` } };
+  }
+  for (const [key, versions] of manifestVersions) {
+    if (!key.startsWith(keysPrefix)) continue;
+    const keyId = key.slice(keysPrefix.length).replace(/\.pem$/, '');
+    const original = versions.find((v) => !v.deleteMarker);
+    if (!original) continue;
+    const pem = (await readVersion(s3, bucket, key, original.versionId)).toString('utf8');
+    let actualId: string | undefined;
+    try {
+      actualId = keyIdOf(createPublicKey(pem));
+    } catch {
+      actualId = undefined;
+    }
+    if (actualId !== keyId) {
+      problems.push({ kind: 'signing-key', key, message: `signing key object ${key} does not hold the key its name says (${actualId ?? 'unreadable'})` });
+      continue;
+    }
+    if (versions.length > 1) {
+      problems.push({ kind: 'signing-key', key, message: `signing key object ${key} has ${versions.length} versions or delete markers; the original version is used` });
+    }
+    keys.set(keyId, pem);
+  }
+  return {
+    keys,
+    problems,
+    publicKey: {
+      source: 'lake',
+      keyIds: [...keys.keys()].sort(),
+      note: 'signatures checked against public keys stored in the lake bucket (manifests/keys/); that proves integrity only together with their Object Lock: pin a key kept elsewhere with --public-key for independent proof',
+    },
+  };
 }

@@ -32,14 +32,6 @@ export interface ResultsPage {
   entities: AuditLogMessage[];
 }
 
-export interface RealtimePage {
-  entities: AuditLogMessage[];
-  pageSize: number;
-  pageNumber: number;
-  total: number;
-  pageCount: number;
-}
-
 /** Counters of what this client sent, for progress and benchmarks. */
 export interface ClientStats {
   requests: number;
@@ -106,12 +98,6 @@ export class AuditClient {
       return { ...page, cursor: page.cursor ?? large.cursor };
     }
     return jsonBody('audit results page', res, isResultsPage);
-  }
-
-  /** POST /api/v2/audits/query/realtime: the last 14 days, numbered pages. */
-  async realtimeQuery(query: AuditQueryRequest, pageNumber = 1, pageSize = 100): Promise<RealtimePage> {
-    const res = await this.call('POST', `/api/v2/audits/query/realtime`, JSON.stringify({ ...query, pageNumber, pageSize }));
-    return jsonBody('realtime audit query', res, (v): v is RealtimePage => isObject(v) && Array.isArray(v.entities));
   }
 
   /** Every audit made by the same action as `auditId`, the audit itself included. */

@@ -28,7 +28,6 @@ export interface SealRequest {
   sealedAt: string;
   hmacKeyId: string;
   extraAllowlist: string[];
-  reconciliation?: Record<string, unknown> | null;
   /** Computes the reconciliation from the day's API event ids (every version), when a version is written. */
   reconcile?: (apiEventIds: string[]) => Promise<object | null>;
   /** Chain sequence this seal already reached before a crash (heartbeat details). */
@@ -107,7 +106,7 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
     }
 
     const dayParts = [...merged.parts.map((p) => p.file), ...existing];
-    let reconciliation = req.reconciliation ?? null;
+    let reconciliation: Record<string, unknown> | null = null;
     if (req.reconcile) {
       const ids = await c.runAndReadAll(dayParts.length ? `SELECT DISTINCT event_id FROM ${parquetRelation(dayParts)}` : 'SELECT NULL WHERE false');
       reconciliation = (await req.reconcile(ids.getRows().map((r) => String(r[0])))) as Record<string, unknown> | null;

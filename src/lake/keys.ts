@@ -25,12 +25,15 @@ export function eventPartKey(org: string, day: string, version: number, part: nu
   return `${partitionPrefix(org, 'audit_events', day)}${name}`;
 }
 
-export const manifestChainPrefix = (org: string) => `${org}/manifests/chain/`;
+/** Everything that describes the lake's seals: chain entries, day pointers, signing keys. */
+export const manifestsRoot = (org: string) => `${org}/manifests/`;
+export const manifestChainPrefix = (org: string) => `${manifestsRoot(org)}chain/`;
 export const manifestChainKey = (org: string, seq: number) => `${manifestChainPrefix(org)}${pad(seq, 9)}.json`;
-export const dayPointersRoot = (org: string) => `${org}/manifests/days/`;
+export const dayPointersRoot = (org: string) => `${manifestsRoot(org)}days/`;
 export const dayPointerPrefix = (org: string, day: string) => `${dayPointersRoot(org)}${day}/`;
 export const dayPointerKey = (org: string, day: string, version: number) => `${dayPointerPrefix(org, day)}v${pad(version, 4)}.json`;
-export const signingKeyKey = (org: string, keyId: string) => `${org}/manifests/keys/${keyId}.pem`;
+export const signingKeysPrefix = (org: string) => `${manifestsRoot(org)}keys/`;
+export const signingKeyKey = (org: string, keyId: string) => `${signingKeysPrefix(org)}${keyId}.pem`;
 
 /** Masked rows of one collection run, page by page, before the day is sealed. */
 export const stagingPrefix = (org: string, day: string, runId: string) => `_staging/${org}/${day}/${runId}/`;

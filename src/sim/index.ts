@@ -31,7 +31,7 @@ import { DEFAULT_FAULTS, FaultDice, Faults, mergeFaults } from './faults';
 import { FirehoseOptions, FirehoseWriter } from './firehose';
 import { DayGenerator } from './generator';
 import { OAuthServer } from './oauth';
-import { QueryEngine } from './query-engine';
+import { AuditQueryService } from './audit-query-service';
 import { RateLimiter } from './rate-limit';
 import { createSimServer } from './server';
 import { SimStats, emptyStats } from './stats';
@@ -104,7 +104,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const org = generator.org;
   const store = new DayStore(generator, options.dayCacheSize ?? 16);
   const retentionDays = options.retentionDays ?? 365;
-  const engine = new QueryEngine(
+  const engine = new AuditQueryService(
     store,
     clock,
     {

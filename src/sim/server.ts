@@ -3,7 +3,7 @@ import { AuthorizationDirectory, authorizationRoute } from './authorization';
 import { ApiError, MALFORMED, badRequest, newContextId, notFound, serverError, tooManyRequests } from './errors-body';
 import { FaultDice, Faults } from './faults';
 import { OAuthServer } from './oauth';
-import { QueryEngine } from './query-engine';
+import { AuditQueryService } from './audit-query-service';
 import { RateLimiter } from './rate-limit';
 import { SimStats } from './stats';
 
@@ -13,7 +13,7 @@ const AUDITS = '/api/v2/audits/query';
 export interface RouteDeps {
   oauth: OAuthServer;
   limiter: RateLimiter;
-  engine: QueryEngine;
+  engine: AuditQueryService;
   dice: FaultDice;
   faults: () => Faults;
   stats: SimStats;

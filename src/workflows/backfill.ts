@@ -130,12 +130,12 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
     state.paused = false;
   });
   const showDetails = () => {
-    const p = progress();
+    const shown = progress();
     setCurrentDetails(
-      `${p.daysDone}/${p.daysTotal} days, ${p.events} events, ${p.requests} requests` +
-        (p.rateLimited ? `, ${p.rateLimited} rate limited` : '') +
-        (p.paused ? ` — PAUSED: ${resumeCommand(input)} continues it` : '') +
-        (p.failed.length ? ` — failed: ${p.failed.map((f) => `${f.day} (${f.error})`).join('; ')}` : ''),
+      `${shown.daysDone}/${shown.daysTotal} days, ${shown.events} events, ${shown.requests} requests` +
+        (shown.rateLimited ? `, ${shown.rateLimited} rate limited` : '') +
+        (shown.paused ? ` — PAUSED: ${resumeCommand(input)} continues it` : '') +
+        (shown.failed.length ? ` — failed: ${shown.failed.map((f) => `${f.day} (${f.error})`).join('; ')}` : ''),
     );
   };
 
@@ -157,13 +157,13 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
         staticSummary: `Collect ${day} for ${input.org} (backfill ${input.from}..${input.to})`,
       });
       const summary: CollectDaySummary = await child.result();
-      const t = state.totals;
-      t.daysDone++;
-      t.events += summary.dayEvents;
-      t.newEvents += summary.newEvents;
-      t.requests += summary.requests;
-      t.rateLimited += summary.rateLimited;
-      t.pages += summary.pages;
+      const totals = state.totals;
+      totals.daysDone++;
+      totals.events += summary.dayEvents;
+      totals.newEvents += summary.newEvents;
+      totals.requests += summary.requests;
+      totals.rateLimited += summary.rateLimited;
+      totals.pages += summary.pages;
     } catch (err) {
       // Includes a day already being collected by another run (the daily job): retried on resume.
       state.failed.push({ day, error: describe(err) });

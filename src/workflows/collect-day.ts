@@ -113,35 +113,35 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
     windowsDone: state.windows.filter((w) => w.done).length,
     state: phase,
   }));
-  const c = state.counters;
+  const counters = state.counters;
   const count = (r: { requests: number; rateLimited: number }) => {
-    c.requests += r.requests;
-    c.rateLimited += r.rateLimited;
+    counters.requests += r.requests;
+    counters.rateLimited += r.rateLimited;
   };
 
   for (let i = 0; i < state.windows.length; i++) {
-    const w = state.windows[i];
-    while (!w.done) {
-      if (!w.transactionId) {
-        const submitted = await api.submitAuditQuery({ interval: `${w.start}/${w.end}` });
+    const queryWindow = state.windows[i];
+    while (!queryWindow.done) {
+      if (!queryWindow.transactionId) {
+        const submitted = await api.submitAuditQuery({ interval: `${queryWindow.start}/${queryWindow.end}` });
         count(submitted);
         const final = await waitForQuery(api, submitted.transactionId, submitted.state, count);
         if (final !== 'Succeeded') {
-          const ms = Date.parse(w.end) - Date.parse(w.start);
+          const ms = Date.parse(queryWindow.end) - Date.parse(queryWindow.start);
           if (ms <= MIN_WINDOW_MS) {
             throw ApplicationFailure.nonRetryable(
-              `the audit query for ${w.start}/${w.end} ended ${final} even at the smallest window; check the org's audit service and start this workflow again`,
+              `the audit query for ${queryWindow.start}/${queryWindow.end} ended ${final} even at the smallest window; check the org's audit service and start this workflow again`,
               'AuditQueryFailed',
             );
           }
           // A query over a very large window can fail: split it in two and try each half.
-          const mid = new Date(Date.parse(w.start) + Math.floor(ms / 2 / 60_000) * 60_000).toISOString();
-          state.windows.splice(i, 1, { ...w, end: mid }, { ...w, start: mid });
-          c.splits++;
+          const mid = new Date(Date.parse(queryWindow.start) + Math.floor(ms / 2 / 60_000) * 60_000).toISOString();
+          state.windows.splice(i, 1, { ...queryWindow, end: mid }, { ...queryWindow, start: mid });
+          counters.splits++;
           i--;
           break;
         }
-        w.transactionId = submitted.transactionId;
+        queryWindow.transactionId = submitted.transactionId;
         state.transactionIds.push(submitted.transactionId);
       }
       const page = await api.fetchAuditPage({
@@ -149,19 +149,19 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
         day: input.day,
         runId: state.runId,
         window: i,
-        page: w.page,
-        transactionId: w.transactionId,
-        cursor: w.cursor,
+        page: queryWindow.page,
+        transactionId: queryWindow.transactionId,
+        cursor: queryWindow.cursor,
       });
       count(page);
-      w.page++;
-      w.cursor = page.cursor;
-      w.done = page.cursor === null;
-      c.pages++;
-      c.events += page.events;
-      c.rows += page.rows;
-      c.invalid += page.invalid;
-      setCurrentDetails(`${input.day}: ${c.pages} pages, ${c.events} events, ${c.requests} requests${c.rateLimited ? `, ${c.rateLimited} rate limited` : ''}`);
+      queryWindow.page++;
+      queryWindow.cursor = page.cursor;
+      queryWindow.done = page.cursor === null;
+      counters.pages++;
+      counters.events += page.events;
+      counters.rows += page.rows;
+      counters.invalid += page.invalid;
+      setCurrentDetails(`${input.day}: ${counters.pages} pages, ${counters.events} events, ${counters.requests} requests${counters.rateLimited ? `, ${counters.rateLimited} rate limited` : ''}`);
       if (workflowInfo().historyLength > MAX_HISTORY_EVENTS || workflowInfo().continueAsNewSuggested) {
         await continueAsNew<typeof collectDayWorkflow>({ ...input, state });
       }
@@ -180,8 +180,8 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
       serviceName: null,
       transactionIds: state.transactionIds,
       pageSize: 500,
-      pages: c.pages,
-      requests: c.requests,
+      pages: counters.pages,
+      requests: counters.requests,
     },
   });
   phase = 'sealed';
@@ -198,7 +198,7 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
     `${input.day}: sealed v${sealed.version}, ${sealed.dayEvents} events${sealed.changed ? `, ${sealed.newEvents} new` : ', unchanged'}`,
   );
   const { newRows: _newRows, ...seal } = sealed;
-  return { ...c, org: input.org, ...seal };
+  return { ...counters, org: input.org, ...seal };
 }
 
 async function startDayChecks(input: CollectDayInput, version: number, start: string, end: string): Promise<void> {

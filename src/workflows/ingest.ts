@@ -117,9 +117,9 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
   let phase: IngestStatus['phase'] = 'listing';
   let poked = false;
   let objectsThisRun = 0;
-  const t = state.totals;
+  const totals = state.totals;
   const status = (): IngestStatus => ({
-    ...t,
+    ...totals,
     org: input.org,
     rawPrefix: input.rawPrefix,
     lastKey: state.checkpoint.lastKey,
@@ -136,7 +136,7 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
 
   const rehydrate = async (requests: RehydrationRequest[]) => {
     await Promise.all(requests.map((request) => startRehydration(input, request)));
-    t.rehydrationsStarted += requests.length;
+    totals.rehydrationsStarted += requests.length;
   };
 
   const ingestOne = async (ref: RawObjectRef) => {
@@ -147,18 +147,18 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
       if (!(err instanceof ActivityFailure)) throw err;
       const reason = `ingest failed: ${err.cause?.message ?? err.message}`;
       await bookkeeping.quarantineRawObject({ org: input.org, rawPrefix: input.rawPrefix, ref, reason });
-      t.failedObjects++;
-      t.quarantinedObjects++;
+      totals.failedObjects++;
+      totals.quarantinedObjects++;
       remember(ref.key, [reason]);
       return;
     }
-    t.objects++;
-    t.events += summary.events;
-    t.rows += summary.rows;
-    t.duplicates += summary.duplicates;
-    t.quarantinedLines += summary.quarantinedLines;
-    if (summary.status === 'quarantined') t.quarantinedObjects++;
-    if (summary.status === 'partial') t.partialObjects++;
+    totals.objects++;
+    totals.events += summary.events;
+    totals.rows += summary.rows;
+    totals.duplicates += summary.duplicates;
+    totals.quarantinedLines += summary.quarantinedLines;
+    if (summary.status === 'quarantined') totals.quarantinedObjects++;
+    if (summary.status === 'partial') totals.partialObjects++;
     if (summary.status !== 'ingested') remember(ref.key, summary.reasons.slice(0, 3));
     await rehydrate(summary.requests);
     for (let offset: number | null = summary.requestsKey ? 0 : null; offset !== null; ) {
@@ -172,9 +172,9 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
   };
   const details = () =>
     setCurrentDetails(
-      `${t.objects} objects, ${t.events} events, ${t.rehydrationsStarted} rehydrations started` +
-        (t.quarantinedObjects ? `, ${t.quarantinedObjects} objects quarantined` : '') +
-        (t.quarantinedLines ? `, ${t.quarantinedLines} lines quarantined` : '') +
+      `${totals.objects} objects, ${totals.events} events, ${totals.rehydrationsStarted} rehydrations started` +
+        (totals.quarantinedObjects ? `, ${totals.quarantinedObjects} objects quarantined` : '') +
+        (totals.quarantinedLines ? `, ${totals.quarantinedLines} lines quarantined` : '') +
         ` — last ${state.checkpoint.lastKey ?? '(none yet)'}`,
     );
   const continueIfLong = async () => {

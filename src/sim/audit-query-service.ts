@@ -131,7 +131,7 @@ function parsePageSize(raw: string | null, fallback: number): number {
  * what existed at submission time: events older than the retention, in the future, or not yet
  * visible (late arrivals) are left out.
  */
-export class QueryEngine {
+export class AuditQueryService {
   private readonly queries = new Map<string, AsyncQuery>();
   private readonly downloads = new Map<string, { json: string; expiresAt: number }>();
   duplicatesServed = 0;
