@@ -1,4 +1,5 @@
 import { DuckDBConnection } from '@duckdb/node-api';
+import { InvalidDataError } from '../errors';
 import { sqlString } from '../lake/duckdb';
 
 /** What a part's events carry besides their data: where they go and what vouches for them. */
@@ -28,36 +29,59 @@ function header(env: HecEnvelope, time: string): string {
 }
 
 /**
- * One HEC event line per audit event of an events part (its rows grouped back into the event,
- * property changes as a list in change order), ordered by event time then id: the same part
- * always gives the same lines in the same order. DuckDB builds the JSON text.
+ * The rows of an events part in (event time, event id, change) order, each with the JSON its
+ * line needs: the event's row 0 carries the line up to its `"changes":[`, every row its change
+ * (none for an event without changes). DuckDB builds the JSON and sorts (spilling to disk for a
+ * large part); eventLines() joins each event's rows into its line. The same part always gives
+ * the same lines in the same order.
  */
-export function eventLinesSql(file: string, env: HecEnvelope): string {
+export function eventRowsSql(file: string, env: HecEnvelope): string {
   const event = `to_json(struct_pack(
       event_id := event_id,
-      event_time := ${iso('t')},
+      event_time := ${iso('event_time')},
       service_name := service_name, level := level, action := action, status := status,
       entity_type := entity_type, entity_id := entity_id, entity_name := entity_name,
       user_id := user_id, user_name := user_name, client_id := client_id, remote_ip := remote_ip,
       transaction_id := transaction_id, source := source,
-      changes := changes,
       extra := json(extra)))::VARCHAR`;
   return `
-    WITH e AS (
-      SELECT event_id, min(event_time) AS t,
-        any_value(service_name) AS service_name, any_value(level) AS level, any_value(action) AS action,
-        any_value(status) AS status, any_value(entity_type) AS entity_type, any_value(entity_id) AS entity_id,
-        any_value(entity_name) AS entity_name, any_value(user_id) AS user_id, any_value(user_name) AS user_name,
-        any_value(client_id) AS client_id, any_value(remote_ip) AS remote_ip, any_value(transaction_id) AS transaction_id,
-        any_value(source) AS source, any_value(extra) AS extra,
-        CASE WHEN count(*) = 1 AND bool_and(property IS NULL AND old_value IS NULL AND new_value IS NULL) THEN []
-             ELSE list(struct_pack(property := property, old_value := old_value, new_value := new_value) ORDER BY change_index) END AS changes
-      FROM read_parquet(${sqlString(file)})
-      GROUP BY event_id
-    )
-    SELECT ${header(env, 't')} || ',"event":' || ${event}
-      || ',"fields":{"event_id":' || to_json(event_id)::VARCHAR || ',"manifest_sha256":"${env.manifestSha256}"}}' AS line
-    FROM e ORDER BY t, event_id`;
+    SELECT event_id,
+      CASE WHEN change_index = 0 THEN ${header(env, 'event_time')} || ',"event":' || substr(${event}, 1, length(${event}) - 1) || ',"changes":[' END AS head,
+      CASE WHEN change_index = 0 AND property IS NULL AND old_value IS NULL AND new_value IS NULL THEN NULL
+           ELSE to_json(struct_pack(property := property, old_value := old_value, new_value := new_value))::VARCHAR END AS change
+    FROM read_parquet(${sqlString(file)})
+    ORDER BY event_time, event_id, change_index`;
+}
+
+/** Joins an events part's rows (eventRowsSql) into one HEC line per event. */
+async function* eventLines(db: DuckDBConnection, file: string, env: HecEnvelope): AsyncGenerator<string[]> {
+  const result = await db.stream(eventRowsSql(file, env));
+  const tail = `,"manifest_sha256":"${env.manifestSha256}"}}`;
+  let head: string | null = null;
+  let id = '';
+  let changes: string[] = [];
+  const line = () => `${head}${changes.join(',')}]},"fields":{"event_id":${JSON.stringify(id)}${tail}`;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const ids = chunk.getColumnValues(0) as string[];
+    const heads = chunk.getColumnValues(1) as Array<string | null>;
+    const items = chunk.getColumnValues(2) as Array<string | null>;
+    const out: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      if (heads[i] !== null) {
+        if (head !== null) out.push(line());
+        head = heads[i];
+        id = ids[i];
+        changes = [];
+      } else if (ids[i] !== id) {
+        throw new InvalidDataError(`event ${ids[i]} has property changes but no row with change_index 0`);
+      }
+      if (items[i] !== null) changes.push(items[i]!);
+    }
+    if (out.length > 0) yield out;
+  }
+  if (head !== null) yield [line()];
 }
 
 /**
@@ -85,7 +109,11 @@ export function findingLinesSql(file: string, env: HecEnvelope): string {
 
 /** Streams the lines of a part, chunk by chunk (2048 lines), without holding the part's JSON in memory. */
 export async function* partLines(db: DuckDBConnection, kind: PartKind, file: string, env: HecEnvelope): AsyncGenerator<string[]> {
-  const result = await db.stream(kind === 'events' ? eventLinesSql(file, env) : findingLinesSql(file, env));
+  if (kind === 'events') {
+    yield* eventLines(db, file, env);
+    return;
+  }
+  const result = await db.stream(findingLinesSql(file, env));
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return;

@@ -108,10 +108,10 @@ export async function deliverWorkflow(input: DeliverInput): Promise<DeliveryProg
 
   const enqueue = (days: string[]) => {
     for (const day of days) {
-      const known = state.days[day];
       if (state.queue.includes(day) || day === current) continue;
       state.queue.push(day);
-      state.days[day] = { ...(known ?? empty(day)), status: 'queued', error: undefined };
+      // Counts are per request: a delivered day asked for again shows what this request sent (nothing).
+      state.days[day] = empty(day);
     }
     state.queue.sort();
   };
