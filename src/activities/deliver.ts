@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { workflowIds } from '../temporal/workflow-ids';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { deliverPart, PartDeliveryResult } from '../delivery/deliver-part';
@@ -26,7 +27,7 @@ export interface RequestDeliveryInput {
   lakeTaskQueue: string;
 }
 
-export const deliveryWorkflowId = (org: string, sink: string) => `deliver/${org}/${sink}`;
+export const deliveryWorkflowId = workflowIds.deliver;
 
 /** Activities of the delivery workflow (lake task queue): plan a day, send a part, write the receipt. */
 export function createDeliverActivities(deps: { config: Config; s3: S3Client; hec?: HecClient }) {

@@ -9,6 +9,8 @@ export const workflowIds = {
   backfill: (org: string, from: string, to: string) => `backfill/${org}/${from}..${to}`,
   /** The checks of one sealed version of a day (a new version gets its own run). */
   runChecks: (org: string, day: string, version: number) => `run-checks/${org}/${day}/v${version}`,
+  /** The delivery of sealed days to one SIEM sink (one long-running workflow per sink). */
+  deliver: (org: string, sink: string) => `deliver/${org}/${sink}`,
   /** The OCSF copy of one sealed version of a day. */
   ocsfExport: (org: string, day: string, version: number) => `ocsf-export/${org}/${day}/v${version}`,
   schemaRecrawl: (org: string) => `schema-recrawl/${org}`,

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { createDeliverActivities } from '../activities/deliver';
 import type { PartRef } from '../delivery/ledger';
-import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
+import { RETRY } from './retry-policies';
 
 type DeliverActivities = ReturnType<typeof createDeliverActivities>;
 
@@ -94,13 +94,9 @@ export async function deliverWorkflow(input: DeliverInput): Promise<DeliveryProg
     startToCloseTimeout: '2 hours',
     // A killed worker's part is retried (and resumed from the ledger) this soon.
     heartbeatTimeout: '30 seconds',
-    retry: {
-      initialInterval: '2 seconds',
-      backoffCoefficient: 2,
-      maximumInterval: '2 minutes',
-      maximumAttempts: 20,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'HecRejected', 'HecUnavailable'],
-    },
+    // HecRejected and HecUnavailable are non-retryable at their source: a refusal needs a person, and
+    // an outage is waited out by this workflow's durable timers, not by activity retries.
+    retry: RETRY.deliverPart,
   });
   const state: DeliverState = input.state ?? { queue: [], days: {}, startedAt: Date.now() };
   let current: string | null = null;

@@ -47,6 +47,7 @@ function hostileInput(): ReportInput {
         sequence: HOSTILE as unknown as number,
         events: 3,
         rows: 3,
+        completeness: null,
         objects: HOSTILE as unknown as number,
         pages: HOSTILE as unknown as number,
         requests: null,

@@ -1,16 +1,14 @@
-import { loadConfig } from '../../config/config';
-import { withLocalSecrets } from '../../config/local-defaults';
 import { daysBetween } from '../../days';
 import { ConfigError } from '../../errors';
-import { deliveryWorkflowId } from '../../activities/deliver';
+import { workflowIds } from '../../temporal/workflow-ids';
 import { KIND, ORG } from '../../temporal/search-attributes';
 import { taskQueues } from '../../temporal/task-queues';
 import { deliverWorkflow } from '../../workflows';
 import { deliverSignal, DeliveryProgress, deliveryProgressQuery } from '../../workflows/deliver';
-import { temporalContext } from '../context';
+import { cliConfig, temporalContext } from '../context';
 import { EXIT } from '../output';
 import { followProgress } from '../progress';
-import { dayRange } from './verify';
+import { parseDayRange } from '../date-range';
 
 export interface DeliverOptions {
   sink: string;
@@ -25,9 +23,9 @@ export const SINKS = ['splunk'] as const;
 const MAX_DAYS = 366;
 
 /** Checks the arguments and that the sink is configured, before anything connects (exit 2). */
-export function validateDeliver(opts: DeliverOptions, config = withLocalSecrets(loadConfig())): { sink: 'splunk'; days: string[] } {
+export function validateDeliver(opts: DeliverOptions, config = cliConfig()): { sink: 'splunk'; days: string[] } {
   if (!(SINKS as readonly string[]).includes(opts.sink)) throw new ConfigError(`--sink: expected one of ${SINKS.join(', ')}, got "${opts.sink}"`);
-  const { from, to } = dayRange(opts.from, opts.to);
+  const { from, to } = parseDayRange(opts.from, opts.to);
   const days = daysBetween(from, to);
   if (days.length > MAX_DAYS) throw new ConfigError(`--from ${from} --to ${to}: ${days.length} days; deliver at most ${MAX_DAYS} at once`);
   if (!config.splunk) throw new ConfigError('SPLUNK_HEC_URL: not set, so there is no Splunk to deliver to (set SPLUNK_HEC_URL and SPLUNK_HEC_TOKEN on the worker and here)');
@@ -40,12 +38,13 @@ export function validateDeliver(opts: DeliverOptions, config = withLocalSecrets(
  * them with the progress bar. Days already delivered send nothing.
  */
 export async function deliver(opts: DeliverOptions): Promise<number> {
-  const { sink, days } = validateDeliver(opts);
-  const ctx = await temporalContext();
+  const config = cliConfig();
+  const { sink, days } = validateDeliver(opts, config);
+  const ctx = await temporalContext(config);
   try {
-    const { config, client } = ctx;
+    const { client } = ctx;
     const queues = taskQueues(config.temporal.taskQueue);
-    const workflowId = deliveryWorkflowId(config.org, sink);
+    const workflowId = workflowIds.deliver(config.org, sink);
     const handle = await client.workflow.signalWithStart(deliverWorkflow, {
       workflowId,
       taskQueue: queues.daily,

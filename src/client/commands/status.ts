@@ -5,7 +5,7 @@ import { gaps, sealedDays } from '../../lake/sealed-days';
 import { backfillProgressQuery, BackfillProgress, resumeCommand } from '../../workflows/backfill';
 import { describeDailySchedule, ScheduleStatus } from '../schedule';
 import { dayDeliveryState, DayDeliveryState } from '../../delivery/day-state';
-import { deliveryWorkflowId } from '../../activities/deliver';
+import { workflowIds } from '../../temporal/workflow-ids';
 import { DeliveryProgress, deliveryProgressQuery } from '../../workflows/deliver';
 import { cliConfig, lakeContext, temporalContext } from '../context';
 import { EXIT } from '../output';
@@ -64,7 +64,7 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     if (config.splunk) {
       const days: DayDeliveryState[] = [];
       for (const day of [...sealed].sort().slice(-DELIVERY_DAYS_SHOWN)) days.push(await dayDeliveryState({ s3, config }, config.org, 'splunk', day));
-      const workflowId = deliveryWorkflowId(config.org, 'splunk');
+      const workflowId = workflowIds.deliver(config.org, 'splunk');
       let workflow: NonNullable<StatusReport['delivery']>['workflow'] = null;
       const running = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
       if (running) workflow = { workflowId, progress: await client.workflow.getHandle(workflowId).query(deliveryProgressQuery).catch(() => null) };
