@@ -136,7 +136,12 @@ test('a worker killed with SIGKILL in the middle of a backfill: a new worker fin
     assert.equal(result.failed.length, 0);
     await assertLakeMatchesTruth(config, org, days);
   } finally {
-    worker.kill('SIGTERM');
+    // Stopped and waited for, so no worker outlives the test.
+    if (worker.exitCode === null && worker.signalCode === null) {
+      const exited = new Promise((r) => worker.once('exit', r));
+      worker.kill('SIGTERM');
+      await exited;
+    }
     await connection.close();
   }
 });

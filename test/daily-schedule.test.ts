@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { applyDailySchedule, dailyScheduleId } from '../src/client/schedule';
+import { applyDailySchedule, dailyScheduleId, dailyScheduleOptions } from '../src/client/schedule';
 import { Config } from '../src/config/config';
-import { addDays, dayOf } from '../src/days';
+import { addDays, collectionDay, dayOf } from '../src/days';
+import { DailyCollectInput, dailyCollectWorkflow } from '../src/workflows/daily-collect';
 import { startSimulator, Simulator } from '../src/sim';
 import { freshLake, sandboxEnv, uniqueName } from './harness/env';
 import { readDay } from './harness/lake';
@@ -60,16 +61,41 @@ test('the daily schedule collects the previous UTC day and starts backfills for 
     [[[{ start: 2, end: 2, step: 1 }], [{ start: 0, end: 0, step: 1 }]]],
   );
 
+  // The day comes from the product's rule (DAILY_LAG_MINUTES after midnight), not the calendar:
+  // between 00:00 and 02:00 UTC a run collects the day before yesterday.
+  const due = Date.now();
   await handle.trigger();
-  const today = dayOf(Date.now());
-  const yesterday = addDays(today, -1);
-  await waitForCompletion(`collect-day/${org}/${yesterday}`);
-  const lake = await readDay(t.deps.s3, config.s3.bucket, org, yesterday);
-  assert.deepEqual(lake.eventIds, [...sim.truth(yesterday).eventIds].sort());
+  const today = dayOf(due);
+  const day = collectionDay(due, config.collection.dailyLagMinutes);
+  await waitForCompletion(`collect-day/${org}/${day}`);
+  const lake = await readDay(t.deps.s3, config.s3.bucket, org, day);
+  assert.deepEqual(lake.eventIds, [...sim.truth(day).eventIds].sort());
 
-  // With a 3-day API retention, the one earlier day it still serves is a gap: a backfill fills it.
-  const gap = addDays(today, -2);
-  await waitForCompletion(`backfill/${org}/${gap}..${gap}`);
-  const filled = await readDay(t.deps.s3, config.s3.bucket, org, gap);
-  assert.deepEqual(filled.eventIds, [...sim.truth(gap).eventIds].sort());
+  // With a 3-day API retention, the earlier days it still serves are gaps: a backfill fills them
+  // (after 02:00 UTC that is the day before yesterday; before it, there is none).
+  const oldest = addDays(today, -2);
+  const gap = addDays(day, -1);
+  if (gap >= oldest) {
+    await waitForCompletion(`backfill/${org}/${oldest}..${gap}`);
+    const filled = await readDay(t.deps.s3, config.s3.bucket, org, gap);
+    assert.deepEqual(filled.eventIds, [...sim.truth(gap).eventIds].sort());
+  }
+});
+
+test('with the clock pinned at 00:30 UTC the daily run collects the day before yesterday', { timeout: 300_000 }, async () => {
+  const today = dayOf(Date.now());
+  const dueMs = Date.parse(`${today}T00:30:00.000Z`);
+  assert.equal(config.collection.dailyLagMinutes, 120);
+  const args = dailyScheduleOptions(config).action.args as [DailyCollectInput];
+  const result = await t.client.workflow.execute(dailyCollectWorkflow, {
+    workflowId: uniqueName(`daily-pinned-${org}`),
+    taskQueue: t.queues.daily,
+    args: [{ ...args[0], dueMs }],
+  });
+  assert.equal(result.day, addDays(today, -2));
+  assert.notEqual(result.collected, 'already running');
+  // Its API-retention window starts at that very day: no earlier gap to backfill.
+  assert.deepEqual(result.gapBackfills, []);
+  const lake = await readDay(t.deps.s3, config.s3.bucket, org, result.day);
+  assert.deepEqual(lake.eventIds, [...sim.truth(result.day).eventIds].sort());
 });

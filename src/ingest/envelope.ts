@@ -6,7 +6,7 @@
  */
 import { isPlainObject, shownId } from '../transform/read-fields';
 import { toUtcIso } from '../transform/timestamp';
-import { salvageTopLevelStrings } from './salvage';
+import { salvageStrings, salvageTopLevelStrings } from './salvage';
 
 export const AUDIT_DETAIL_TYPE = 'v2.audits.entitytype.{id}.entityid.{id}';
 const TOPIC = /^v2\.audits\.entitytype\.([^.]+)\.entityid\.(.+)$/;
@@ -36,15 +36,43 @@ export type LineVerdict =
   | { kind: 'rehydrate'; request: RehydrationRequest }
   | { kind: 'quarantine'; reason: string; record: unknown };
 
-/** JSON.parse of a line, or a quarantine verdict (the line kept as text). */
+/**
+ * JSON.parse of a line. A line that does not parse (Firehose cut it mid-envelope) is rehydrated
+ * like a truncated body when its audit id can still be read; otherwise it is quarantined as text.
+ */
 export function classifyLine(line: string): LineVerdict {
   let envelope: unknown;
   try {
     envelope = JSON.parse(line);
   } catch {
-    return { kind: 'quarantine', reason: 'line is not JSON', record: line };
+    return classifyCutLine(line);
   }
   return classifyEnvelope(envelope);
+}
+
+const CUT_PATHS = ['detail-type', 'time', 'detail.topicName', 'detail.timestamp', 'detail.eventBody.id', 'detail.eventBody.eventTime'] as const;
+
+/**
+ * The audit id is read only at detail.eventBody.id (never the envelope's own top-level `id`,
+ * which is EventBridge's); the entity comes from the topic when it was read before the cut.
+ */
+function classifyCutLine(line: string): LineVerdict {
+  const s = salvageStrings(line, CUT_PATHS);
+  const notJson: LineVerdict = { kind: 'quarantine', reason: 'line is not JSON', record: line };
+  if (s['detail-type'] !== undefined && s['detail-type'] !== AUDIT_DETAIL_TYPE) return notJson;
+  if (s['detail.eventBody.id'] === undefined) return notJson;
+  const topic = s['detail.topicName'] === undefined ? null : TOPIC.exec(s['detail.topicName']);
+  const arrival = [s['detail.timestamp'], s.time].map((t) => (t === undefined ? undefined : toUtcIso(t))).find((t) => t !== undefined);
+  return rehydrateOrQuarantine(
+    s['detail.eventBody.id'],
+    s['detail.eventBody.eventTime'],
+    arrival,
+    topic ? topic[1] : null,
+    topic ? topic[2] : null,
+    'truncated',
+    undefined,
+    line,
+  );
 }
 
 export function classifyEnvelope(envelope: unknown): LineVerdict {
@@ -104,8 +132,8 @@ function rehydrateOrQuarantine(
   id: string | undefined,
   time: string | undefined,
   arrival: string | undefined,
-  entityType: string,
-  entityId: string,
+  entityType: string | null,
+  entityId: string | null,
   reason: RehydrationRequest['reason'],
   detail: string | undefined,
   envelope: unknown,

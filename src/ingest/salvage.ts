@@ -1,52 +1,60 @@
 /**
- * Top-level string fields of a JSON object text that may be cut short or otherwise broken: what
- * is needed to fetch the full record of an unparsable eventBody (its id and eventTime). Reads
- * only `"key": "string"` pairs at depth 1 before the text breaks; nested objects are skipped, so
- * `username.id` is never taken for the audit's `id`.
+ * String fields of a JSON text that may be cut short or otherwise broken: what is needed to fetch
+ * the full record of an event whose text does not parse (its id and eventTime, the topic). Reads
+ * `"key": "string"` pairs at the exact paths asked for, before the text breaks; a path names object
+ * keys from the top (`detail.eventBody.id`) and nothing inside an array matches, so `username.id`
+ * or the envelope's own `id` is never taken for the audit's `id`.
  */
-export function salvageTopLevelStrings(text: string, wanted: readonly string[]): Record<string, string> {
+export function salvageStrings(text: string, paths: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  const want = new Set(wanted);
-  let depth = 0;
+  const want = new Set(paths);
+  // One frame per open object or array; an object's frame holds the key whose value is being read.
+  const stack: Array<{ array: boolean; key?: string; expectKey: boolean }> = [];
   let i = 0;
-  let pendingKey: string | undefined;
-  let expectKey = false;
   while (i < text.length) {
     const ch = text[i];
+    const top = stack[stack.length - 1];
     if (ch === '"') {
       const end = stringEnd(text, i);
       if (end === -1) break;
       const literal = text.slice(i, end + 1);
       i = end + 1;
-      if (depth !== 1) continue;
+      if (top === undefined || top.array) continue;
       let value: string;
       try {
         value = JSON.parse(literal) as string;
       } catch {
         break;
       }
-      if (expectKey) {
-        pendingKey = value;
-        expectKey = false;
-      } else if (pendingKey !== undefined) {
-        if (want.has(pendingKey) && !(pendingKey in out)) out[pendingKey] = value;
-        pendingKey = undefined;
+      if (top.expectKey) {
+        top.key = value;
+        top.expectKey = false;
+      } else if (top.key !== undefined) {
+        const path = stack.map((f) => (f.array ? '[]' : f.key)).join('.');
+        if (want.has(path) && !(path in out)) out[path] = value;
+        top.key = undefined;
       }
       continue;
     }
     if (ch === '{' || ch === '[') {
-      depth++;
-      if (depth === 1 && ch === '{') expectKey = true;
-      else if (depth === 2) pendingKey = undefined;
+      stack.push({ array: ch === '[', expectKey: ch === '{' });
     } else if (ch === '}' || ch === ']') {
-      depth--;
-    } else if (ch === ',' && depth === 1) {
-      expectKey = true;
-      pendingKey = undefined;
+      stack.pop();
+      // The value of the parent's key is done.
+      const parent = stack[stack.length - 1];
+      if (parent && !parent.array) parent.key = undefined;
+    } else if (ch === ',' && top !== undefined && !top.array) {
+      top.expectKey = true;
+      top.key = undefined;
     }
     i++;
   }
   return out;
+}
+
+/** Top-level string fields of a JSON object text (see salvageStrings). */
+export function salvageTopLevelStrings(text: string, wanted: readonly string[]): Record<string, string> {
+  return salvageStrings(text, wanted);
 }
 
 /** Index of the closing quote of the string starting at `start`, or -1 when the text ends first. */

@@ -27,6 +27,8 @@ export interface DailyCollectInput {
   backfillConcurrency: number;
   /** BACKFILL_PAUSE_AFTER_FAILED_DAYS for the gap backfills; absent in schedules applied before it was a setting. */
   backfillPauseAfterFailedDays?: number;
+  /** Tests only: the moment the run counts as due (epoch ms), to pin the day rule's clock. */
+  dueMs?: number;
 }
 
 export interface DailyCollectResult {
@@ -44,7 +46,7 @@ const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', S
  * lower budget).
  */
 export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<DailyCollectResult> {
-  const due = workflowInfo().typedSearchAttributes.get(SCHEDULED_START)?.getTime() ?? Date.now();
+  const due = input.dueMs ?? workflowInfo().typedSearchAttributes.get(SCHEDULED_START)?.getTime() ?? Date.now();
   const day = collectionDay(due, input.lagMinutes);
   setCurrentDetails(`collecting ${day}`);
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { advanceCheckpoint, alreadyProcessed, EMPTY_CHECKPOINT, listingStart } from '../../src/ingest/checkpoint';
 import { decodeRawObject, lines } from '../../src/ingest/decode';
 import { classifyEnvelope, classifyLine } from '../../src/ingest/envelope';
-import { salvageTopLevelStrings } from '../../src/ingest/salvage';
+import { salvageStrings, salvageTopLevelStrings } from '../../src/ingest/salvage';
 import { InvalidDataError } from '../../src/errors';
 
 // reference/eventbridge-audit-event-sample.json (Genesys' EventBridge blueprint).
@@ -46,6 +46,44 @@ test('marked truncated, missing fields or unparsable: rehydrate by id, with the 
   assert.ok(e.kind === 'rehydrate' && !e.request.eventTimeKnown && e.request.eventTime === '2021-05-31T09:49:26.031Z');
 });
 
+test('a line cut mid-envelope: rehydrated (truncated) by the eventBody id, never by the envelope id', () => {
+  const line = JSON.stringify(SAMPLE);
+  // Cut after the eventBody's id and eventTime (inside propertyChanges).
+  const late = classifyLine(line.slice(0, line.indexOf('"scopes"')));
+  assert.equal(late.kind, 'rehydrate');
+  assert.deepEqual(late.kind === 'rehydrate' && late.request, {
+    eventId: '128b506d-0a67-4e8c-a27c-fd3ed9566094',
+    eventTime: '2021-05-31T09:49:25.000Z',
+    eventTimeKnown: true,
+    entityType: 'OAuthClient',
+    entityId: '46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5',
+    reason: 'truncated',
+  });
+
+  // Cut after the id but before eventTime: the envelope's time stands in for it.
+  const early = classifyLine(line.slice(0, line.indexOf('"userId"')));
+  assert.ok(early.kind === 'rehydrate' && early.request.eventId === '128b506d-0a67-4e8c-a27c-fd3ed9566094');
+  assert.ok(early.kind === 'rehydrate' && !early.request.eventTimeKnown && early.request.eventTime === '2021-05-31T09:49:26.000Z');
+
+  // Cut before the eventBody id: nothing to fetch by; the envelope's own id (a UUID) is not taken.
+  const before = line.slice(0, line.indexOf('"128b506d'));
+  assert.ok(before.includes('"id": "e9938ff0') || before.includes('"id":"e9938ff0'));
+  const q = classifyLine(before);
+  assert.ok(q.kind === 'quarantine' && q.reason === 'line is not JSON' && q.record === before);
+
+  // An envelope id and an id nested elsewhere in detail, but no eventBody id: no id is taken.
+  const other = `{"id":"e9938ff0-50e2-45f8-950f-ad02d95fee85","detail-type":"${SAMPLE['detail-type']}","detail":{"metadata":{"id":"8f725aa1-d831-4fb3-a8ea-9ccf7d44db68"},"eventBody":{"username":{"id":"d7ff136e-8f5a-4878-a0ae-e2138ad0345d"},"propertyChanges":[{"id":"23faea37-1117-4c0a-88a2-572c46780b03"`;
+  assert.equal(classifyLine(other).kind, 'quarantine');
+
+  // An id that is not a UUID is not trusted (nor shown).
+  const notUuid = classifyLine(line.replace('128b506d-0a67-4e8c-a27c-fd3ed9566094', 'jane@example.com').slice(0, line.indexOf('"scopes"')));
+  assert.ok(notUuid.kind === 'quarantine' && !notUuid.reason.includes('jane'));
+
+  // A cut line of another topic stays quarantined.
+  const otherTopic = line.replace(SAMPLE['detail-type'], 'v2.users.{id}.presence');
+  assert.equal(classifyLine(otherTopic.slice(0, otherTopic.indexOf('"scopes"'))).kind, 'quarantine');
+});
+
 test('other shapes are quarantined with a reason naming fields, not values', () => {
   assert.equal(classifyLine('not json').kind, 'quarantine');
   const other = clone();
@@ -65,6 +103,10 @@ test('salvage reads top-level strings only, never a nested id', () => {
   const text = '{"username":{"id":"nested"},"id":"top","eventTime":"2021-05-31T09:49:25.000Z","propertyChanges":[{"property":"x","newValues":["a"';
   assert.deepEqual(salvageTopLevelStrings(text, ['id', 'eventTime']), { id: 'top', eventTime: '2021-05-31T09:49:25.000Z' });
   assert.deepEqual(salvageTopLevelStrings('{"id":"ab', ['id']), {});
+  assert.deepEqual(salvageStrings('{"id":"env","detail":{"a":[{"eventBody":{"id":"no"}}],"eventBody":{"x":{"id":"no"},"id":"yes"', ['detail.eventBody.id', 'id']), {
+    id: 'env',
+    'detail.eventBody.id': 'yes',
+  });
 });
 
 test('decoding: gzip by magic bytes, plain text as is, broken gzip and bombs refused', () => {

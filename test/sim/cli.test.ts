@@ -80,9 +80,17 @@ test('gcaudit sim --client-roles admin gives the sandbox client the admin role; 
     env: { ...process.env, NODE_TEST_CONTEXT: undefined, GCAUDIT_DATA_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
-  bad.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => bad.once('exit', (c) => resolve(c)));
-  assert.equal(code, 2);
-  assert.match(stderr, /--client-roles: expected least-privilege or admin/);
+  try {
+    let stderr = '';
+    bad.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const code = await Promise.race([
+      new Promise<number | null>((resolve) => bad.once('exit', (c) => resolve(c))),
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running after 30 s'), 30_000).unref()),
+    ]);
+    assert.equal(code, 2);
+    assert.match(stderr, /--client-roles: expected least-privilege or admin/);
+  } finally {
+    // A simulator that started despite the bad flag must not outlive the test.
+    if (bad.exitCode === null && bad.signalCode === null) bad.kill('SIGINT');
+  }
 });
