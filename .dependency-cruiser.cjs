@@ -8,9 +8,9 @@ const LAYERS = [
   ['worker', 'stack'], // the worker process; the embedded local stack (MinIO, Temporal, sandbox)
   ['workflows'],
   ['activities'],
-  ['evidence', 'ingest'], // domain modules, highest first
+  ['evidence', 'ingest', 'delivery', 'ocsf'], // domain modules, highest first
   ['checks'],
-  ['query', 'transform'],
+  ['query', 'transform', 'splunk'], // splunk: the HEC client and its lines (DuckDB over lake parts)
   ['lake'],
   ['s3', 'genesys', 'sim'], // clients of the outside world (sim: the Genesys stand-in)
   ['temporal', 'model'],

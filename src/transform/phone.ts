@@ -36,9 +36,9 @@ const CANDIDATE = new RegExp(
     // 2. North American: 3-3-4 digits with separators, optionally after a trunk 1; area codes start 2-9.
     String.raw`(?<!\d)(?:1[ .-]?)?(?:\([2-9]\d{2}\)[ .-]?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}(?![.-]?\d)`,
     // 3. Digit groups (national or 00/011 international), an optional bracketed first group, single
-    // separators. Not inside a word or a longer number (2021-05-31, 1.2.3, 10:30), and not
-    // followed by more of one.
-    String.raw`(?<![\w+]|\d[.,:/-]|[.,/-])(?:\(\d{1,5}\)[ .-]?\d+|\d+)(?:[ ./-]\d+){0,6}(?![\w]|[.,:/-]?\d)`,
+    // separators. Not inside a word or a longer number (2021-05-31, 1.2.3, 10:30), not followed by
+    // more of one, and not the first group of a hyphenated id (a UUID's 02024529-ca9a-...).
+    String.raw`(?<![\w+]|\d[.,:/-]|[.,/-])(?:\(\d{1,5}\)[ .-]?\d+|\d+)(?:[ ./-]\d+){0,6}(?![\w]|[.,:/-]?\d|[-_][A-Za-z])`,
   ].join('|'),
   'g',
 );

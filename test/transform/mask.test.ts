@@ -291,6 +291,10 @@ test('not phones, with every region\'s national formats on: ids, epoch millis, U
     '46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5',
     '12345678-1234-4234-8234-123456789012',
     '00000000-0000-0000-0000-000000000000',
+    // UUIDs whose first group is a valid national number somewhere (seen in the sandbox's ids).
+    '02024529-ca9a-4b5c-9cce-5a70f8e8fc17',
+    '05131135-bef6-4027-b9d3-0b09851e17be',
+    '0201234567-abc',
     'user 1234567',
     '98765432',
     '000123',
