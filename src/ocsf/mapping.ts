@@ -3,25 +3,14 @@
  * maps (docs/OCSF.md is the same table for people). Pure: one lake event in, one OCSF event out.
  * What has no OCSF home goes in `unmapped` (a string map, one key per field), never dropped.
  */
+import type { CanonicalEvent } from '../model/canonical';
 import { OCSF_CLASSES, OCSF_PROFILES, OCSF_VERSION, OcsfClass, OcsfClassName } from './classes';
 
-/** A sealed lake event, its rows folded back into one event (property changes in change order). */
-export interface OcsfSourceEvent {
-  eventId: string;
-  /** ISO-8601 UTC. */
-  eventTime: string;
-  serviceName: string | null;
-  level: string | null;
-  action: string | null;
-  status: string | null;
-  entityType: string | null;
-  entityId: string | null;
-  entityName: string | null;
-  userId: string | null;
-  userName: string | null;
-  clientId: string | null;
-  remoteIp: string | null;
-  transactionId: string | null;
+/**
+ * A sealed lake event, its rows folded back into one event (property changes in change order):
+ * the canonical event's columns, as the lake stores them.
+ */
+export interface OcsfSourceEvent extends Omit<CanonicalEvent, 'source' | 'propertyChanges' | 'extra'> {
   source: string;
   changes: Array<{ property: string | null; oldValue: string | null; newValue: string | null }>;
   /** JSON text of the event's other source fields (the lake's `extra`), or null. */
