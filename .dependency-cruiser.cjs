@@ -25,7 +25,9 @@ const layerRules = LAYERS.flatMap((folders, rank) =>
       .filter((f) => f !== folder);
     return {
       name: `layer-${folder}`,
-      comment: `src/${folder} may import only layers below it (${LAYERS.slice(rank + 1).flat().join(', ')}, and src/*.ts)`,
+      comment: `src/${folder} may import only layers below it (${LAYERS.slice(rank + 1)
+        .flat()
+        .join(', ')}, and src/*.ts)`,
       severity: 'error',
       from: { path: `^src/${folder}/` },
       to: { path: `^src/(${notBelow.join('|')})/` },
@@ -34,11 +36,11 @@ const layerRules = LAYERS.flatMap((folders, rank) =>
 );
 
 module.exports = {
-
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'Modules import each other (directly or through others): break the cycle by moving the shared part down.',
+      comment:
+        'Modules import each other (directly or through others): break the cycle by moving the shared part down.',
       severity: 'error',
       from: {},
       to: { circular: true },

@@ -46,7 +46,8 @@ function ed25519(pem, data, signature) {
 /** RFC 8785 canonical JSON: what manifests are signed over (as gcaudit writes them). */
 function canonical(value) {
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('no NaN or Infinity in canonical JSON');
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new TypeError('no NaN or Infinity in canonical JSON');
     return JSON.stringify(value) ?? 'null';
   }
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonical(v))).join(',')}]`;
@@ -85,9 +86,14 @@ function main() {
   say(`Validating evidence package of org ${index.org}, ${index.from} to ${index.to} (created ${index.createdAt})`);
 
   // 1. The index: its Ed25519 signature, with a pinned key when given.
-  const pem = readFileSync(opts.publicKey ?? join(dir, index.signature?.publicKeyFile ?? 'index-public-key.pem'), 'utf8');
+  const pem = readFileSync(
+    opts.publicKey ?? join(dir, index.signature?.publicKeyFile ?? 'index-public-key.pem'),
+    'utf8',
+  );
   const keyId = keyIdOf(pem);
-  say(`Public key ${keyId} (${opts.publicKey ? `pinned: ${opts.publicKey}` : 'the one in the package: compare it with one obtained from the organisation, or pass --public-key'})`);
+  say(
+    `Public key ${keyId} (${opts.publicKey ? `pinned: ${opts.publicKey}` : 'the one in the package: compare it with one obtained from the organisation, or pass --public-key'})`,
+  );
   let sig;
   try {
     sig = readFileSync(join(dir, index.signature?.file ?? 'index.json.sig'));
@@ -95,8 +101,13 @@ function main() {
     sig = Buffer.alloc(0);
   }
   const indexOk = ed25519(pem, indexBytes, sig);
-  if (!indexOk) fail(INDEX, `the Ed25519 signature (${index.signature?.file ?? 'index.json.sig'}) does not verify with key ${keyId}`);
-  if (index.signature?.keyId && index.signature.keyId !== keyId) fail(INDEX, `signed with key ${index.signature.keyId}, the key given is ${keyId}`);
+  if (!indexOk)
+    fail(
+      INDEX,
+      `the Ed25519 signature (${index.signature?.file ?? 'index.json.sig'}) does not verify with key ${keyId}`,
+    );
+  if (index.signature?.keyId && index.signature.keyId !== keyId)
+    fail(INDEX, `signed with key ${index.signature.keyId}, the key given is ${keyId}`);
 
   // 2. Every file: listed, present, same size and SHA-256; nothing unlisted.
   const listed = new Map((index.files ?? []).map((f) => [f.path, f]));
@@ -110,7 +121,10 @@ function main() {
       continue;
     }
     if (bytes.length !== f.bytes || sha256(bytes) !== f.sha256) {
-      fail(f.path, `hash value doesn't match (sha256 ${sha256(bytes).slice(0, 16)}, index ${String(f.sha256).slice(0, 16)})`);
+      fail(
+        f.path,
+        `hash value doesn't match (sha256 ${sha256(bytes).slice(0, 16)}, index ${String(f.sha256).slice(0, 16)})`,
+      );
       continue;
     }
     filesOk++;
@@ -156,9 +170,15 @@ function main() {
     const { signature, ...unsigned } = m;
     const mpem = keys.get(signature?.keyId);
     if (!mpem) {
-      fail(e.file, `signed with key ${signature?.keyId ?? '(none)'}, which is ${opts.publicKey ? 'not the pinned key' : 'not in manifests/keys/'}`);
+      fail(
+        e.file,
+        `signed with key ${signature?.keyId ?? '(none)'}, which is ${opts.publicKey ? 'not the pinned key' : 'not in manifests/keys/'}`,
+      );
       ok = false;
-    } else if (signature?.alg !== 'Ed25519' || !ed25519(mpem, Buffer.from(canonical(unsigned), 'utf8'), Buffer.from(signature.value ?? '', 'base64'))) {
+    } else if (
+      signature?.alg !== 'Ed25519' ||
+      !ed25519(mpem, Buffer.from(canonical(unsigned), 'utf8'), Buffer.from(signature.value ?? '', 'base64'))
+    ) {
       fail(e.file, 'the manifest signature does not verify');
       ok = false;
     }
@@ -168,7 +188,10 @@ function main() {
     }
     const before = bySeq.get(e.seq - 1);
     if (before && (!m.previous || m.previous.sha256 !== before.sha)) {
-      fail(e.file, `chain broken: previous sha256 ${String(m.previous?.sha256).slice(0, 16)} is not the sha256 of ${before.file} (${before.sha.slice(0, 16)})`);
+      fail(
+        e.file,
+        `chain broken: previous sha256 ${String(m.previous?.sha256).slice(0, 16)} is not the sha256 of ${before.file} (${before.sha.slice(0, 16)})`,
+      );
       ok = false;
     }
     if (ok) manifestsOk++;
@@ -191,8 +214,13 @@ function main() {
       }
       const target = bySeq.get(p.sequence);
       if (!target) fail(rel, `names chain entry ${p.sequence}, which the package does not hold`);
-      else if (target.sha !== p.sha256) fail(rel, `names ${target.file} with sha256 ${String(p.sha256).slice(0, 16)}, the file has ${target.sha.slice(0, 16)}`);
-      else if (target.manifest && (target.manifest.day !== p.day || target.manifest.version !== p.version)) fail(rel, `says ${p.day} v${p.version}, ${target.file} is ${target.manifest.day} v${target.manifest.version}`);
+      else if (target.sha !== p.sha256)
+        fail(
+          rel,
+          `names ${target.file} with sha256 ${String(p.sha256).slice(0, 16)}, the file has ${target.sha.slice(0, 16)}`,
+        );
+      else if (target.manifest && (target.manifest.day !== p.day || target.manifest.version !== p.version))
+        fail(rel, `says ${p.day} v${p.version}, ${target.file} is ${target.manifest.day} v${target.manifest.version}`);
       else pointersOk++;
     }
   }
@@ -206,13 +234,19 @@ function main() {
   say(`Results found for ${index.from} to ${index.to}:`);
   say(`${indexOk ? 1 : 0}/1 index file valid (Ed25519 signature of index.json)`);
   say(`${filesOk}/${listed.size} files valid (size and SHA-256 as indexed)`);
-  say(`${manifestsOk}/${entries.length} manifests valid (Ed25519 signatures; ${linked} hash links to the manifest before checked, the others link outside the package)`);
+  say(
+    `${manifestsOk}/${entries.length} manifests valid (Ed25519 signatures; ${linked} hash links to the manifest before checked, the others link outside the package)`,
+  );
   say(`${pointersOk}/${pointers} day pointers valid`);
   if (attested.length) {
     const incomplete = attested.filter((m) => m.completeness.verdict !== 'complete');
-    say(`${attested.length - incomplete.length}/${attested.length} days attested complete${incomplete.length ? `; incomplete: ${incomplete.map((m) => `${m.day} (${m.completeness.reasons.join('; ')})`).join(', ')}` : ''}`);
+    say(
+      `${attested.length - incomplete.length}/${attested.length} days attested complete${incomplete.length ? `; incomplete: ${incomplete.map((m) => `${m.day} (${m.completeness.reasons.join('; ')})`).join(', ')}` : ''}`,
+    );
   }
-  say(`The lake verification this package states: ${index.verificationOk ? 'passed' : 'FAILED (see verification.json)'}`);
+  say(
+    `The lake verification this package states: ${index.verificationOk ? 'passed' : 'FAILED (see verification.json)'}`,
+  );
   if (problems.length) {
     say('');
     for (const p of problems) say(p);

@@ -55,7 +55,10 @@ async function main() {
     };
     loadConfig(env); // a bad setting fails here rather than in the worker
 
-    const worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(PROJECT_ROOT, 'dist/src/worker/main.js')], { env: { ...process.env, ...env, ...WORKER_ENV }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(PROJECT_ROOT, 'dist/src/worker/main.js')], {
+      env: { ...process.env, ...env, ...WORKER_ENV },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection });
     const queues = taskQueues('bench');
@@ -78,7 +81,8 @@ async function main() {
     const rss = readFileSync(`/proc/${worker.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/)?.[1];
 
     let historyEvents = 0;
-    for (const day of days) historyEvents += (await client.workflow.getHandle(`collect-day/bench/${day}`).describe()).historyLength;
+    for (const day of days)
+      historyEvents += (await client.workflow.getHandle(`collect-day/bench/${day}`).describe()).historyLength;
 
     // API requests only: not the token endpoint nor the simulator's own control routes.
     const api = (s: typeof stats) => s.requests - (s.byRoute.oauth ?? 0) - (s.byRoute.sim ?? 0);
@@ -103,7 +107,11 @@ async function main() {
       workerPeakRssMB: rss ? Math.round(Number(rss) / 1024) : null,
     };
     console.log(JSON.stringify(report, null, 2));
-    const ok = report.wallOverFloor <= 1.15 && report.requestsPer1000Events <= 2.2 && report.http429Share <= 1 && result.events === truthEvents;
+    const ok =
+      report.wallOverFloor <= 1.15 &&
+      report.requestsPer1000Events <= 2.2 &&
+      report.http429Share <= 1 &&
+      result.events === truthEvents;
     console.log(`targets (<= 1.15x floor, <= 2.2 req/1000 events, <= 1% 429s, every event): ${ok ? 'met' : 'NOT met'}`);
     worker.kill('SIGTERM');
     await new Promise((r) => worker.once('exit', r));

@@ -85,19 +85,29 @@ async function main() {
   let t0 = Date.now();
   if (process.env.BENCH_REGENERATE || !existsSync(MARK)) {
     await generate();
-    console.log(`generated ${ROWS.toLocaleString('en')} rows over ${DAYS} days in ${((Date.now() - t0) / 1000).toFixed(1)} s (${LAKE})`);
+    console.log(
+      `generated ${ROWS.toLocaleString('en')} rows over ${DAYS} days in ${((Date.now() - t0) / 1000).toFixed(1)} s (${LAKE})`,
+    );
   } else console.log(`reusing the generated lake in ${LAKE} (BENCH_REGENERATE=1 rebuilds it)`);
 
   const source = new LocalLakeDirectory({ root: LAKE, org: ORG });
   const all = await source.files('audit_events');
   console.log(`lake: ${all.length} files, ${mib(all.reduce((n, f) => n + f.bytes, 0))}`);
-  const engine = new DuckDbQueryEngine({ source, threads: 2, memoryLimit: '3GB', tempDirectory: path.join(ROOT, 'spill') });
+  const engine = new DuckDbQueryEngine({
+    source,
+    threads: 2,
+    memoryLimit: '3GB',
+    tempDirectory: path.join(ROOT, 'spill'),
+  });
   const count = await engine.query('SELECT count(*) AS n FROM audit_events_all');
   assert.ok(Number(count.rows[0][0]) >= 10_000_000 || ROWS < 10_000_000, 'at least 10 million rows');
   console.log(`rows in audit_events_all: ${Number(count.rows[0][0]).toLocaleString('en')}`);
 
   const checks = loadChecks();
-  const ctx = { systemUserIds: ['user-0', 'user-1'], settings: { CHECKS_CHANGE_WINDOWS: 'Sat 01:00-03:00', CHECKS_BUSINESS_HOURS: 'Mon-Fri 07:00-19:00' } };
+  const ctx = {
+    systemUserIds: ['user-0', 'user-1'],
+    settings: { CHECKS_CHANGE_WINDOWS: 'Sat 01:00-03:00', CHECKS_BUSINESS_HOURS: 'Mon-Fri 07:00-19:00' },
+  };
   const day = '2026-08-12';
   const dayFiles = await source.files('audit_events', { from: day, to: day });
   const dayDir = path.join(LAKE, ...partitionPrefix(ORG, 'audit_events', day).split('/').filter(Boolean));
@@ -110,14 +120,20 @@ async function main() {
     // A one-day check reads exactly that day's files, no other.
     assert.equal(r1.stats.filesRead, dayFiles.length, `${check.id}: one day reads only its files`);
     assert.ok(dayFiles.every((f) => f.path.startsWith(dayDir)));
-    const ninety = renderCheck(check, { from: `${addDays(day, -89)}T00:00:00.000Z`, to: `${addDays(day, 1)}T00:00:00.000Z` }, ctx);
+    const ninety = renderCheck(
+      check,
+      { from: `${addDays(day, -89)}T00:00:00.000Z`, to: `${addDays(day, 1)}T00:00:00.000Z` },
+      ctx,
+    );
     const r90 = await engine.query(ninety.sql, { days: ninety.days });
     rows.push(
       `${check.id.padEnd(38)} ${String(r1.stats.ms).padStart(9)} ${String(r1.stats.filesRead).padStart(5)} ${mib(r1.stats.bytesScanned).padStart(10)} ${String(r1.rows.length).padStart(5)} | ${String(r90.stats.ms).padStart(10)} ${String(r90.stats.filesRead).padStart(5)} ${mib(r90.stats.bytesScanned).padStart(10)} ${String(r90.rows.length).padStart(5)}`,
     );
     console.log(rows.at(-1));
   }
-  console.log(`\n${header}\n${rows.join('\n')}\n\nall checks, 1 day and 90 days each: ${((Date.now() - t0) / 1000).toFixed(1)} s on DuckDB (${dayFiles.length} file(s) per day; "found" = matching rows)`);
+  console.log(
+    `\n${header}\n${rows.join('\n')}\n\nall checks, 1 day and 90 days each: ${((Date.now() - t0) / 1000).toFixed(1)} s on DuckDB (${dayFiles.length} file(s) per day; "found" = matching rows)`,
+  );
 }
 
 main().catch((err) => {

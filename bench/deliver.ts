@@ -43,7 +43,8 @@ const cpuSeconds = (from: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(from);
   return (u.user + u.system) / 1e6;
 };
-const peakRssMB = () => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024);
+const peakRssMB = () =>
+  Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024);
 
 /** The receiver, on its own core: prints its URL, then its counts when asked to stop. */
 async function receiverMode() {
@@ -70,7 +71,13 @@ async function deliveryMode() {
   for (const [i, part] of plan.pending.entries()) {
     const file = path.join(work, `${i}.parquet`);
     await downloadVerified(s3, config.s3.bucket, part, file);
-    for await (const lines of partLines(db.connection, part.kind, file, { host: ORG, source: part.key, sourcetype: 'genesys:cloud:audit', index: 'gcaudit', manifestSha256: part.manifestSha256 })) {
+    for await (const lines of partLines(db.connection, part.kind, file, {
+      host: ORG,
+      source: part.key,
+      sourcetype: 'genesys:cloud:audit',
+      index: 'gcaudit',
+      manifestSha256: part.manifestSha256,
+    })) {
       readEvents += lines.length;
       for (const l of lines) lineBytes += l.length + 1;
     }
@@ -94,15 +101,27 @@ async function deliveryMode() {
   const deliverSeconds = seconds(t1);
   const deliverCpu = cpuSeconds(c1);
   s3.destroy();
-  process.stdout.write(`${JSON.stringify({ parts: plan.pending.length, readEvents, readSeconds, readCpu, lineBytes, events, batches, gzipBytes, deliverSeconds, deliverCpu, peakRssMB: peakRssMB() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ parts: plan.pending.length, readEvents, readSeconds, readCpu, lineBytes, events, batches, gzipBytes, deliverSeconds, deliverCpu, peakRssMB: peakRssMB() })}\n`,
+  );
 }
 
 async function main() {
   const stack = await startBenchStack(ORG);
-  const receiver = spawn('taskset', ['-c', '1', process.execPath, ...process.execArgv, __filename, '--receiver'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const receiver = spawn('taskset', ['-c', '1', process.execPath, ...process.execArgv, __filename, '--receiver'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
-    const url = await new Promise<string>((resolve) => receiver.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
-    const env = { ...stack.env, SPLUNK_HEC_URL: url, SPLUNK_HEC_TOKEN: TOKEN, SPLUNK_INDEX: 'gcaudit', SPLUNK_HEC_ACK: 'on' };
+    const url = await new Promise<string>((resolve) =>
+      receiver.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+    );
+    const env = {
+      ...stack.env,
+      SPLUNK_HEC_URL: url,
+      SPLUNK_HEC_TOKEN: TOKEN,
+      SPLUNK_INDEX: 'gcaudit',
+      SPLUNK_HEC_ACK: 'on',
+    };
     const config = loadConfig(env);
 
     // The day, sealed as the collector seals it: masked event lines staged by page, then the real sealer.
@@ -121,26 +140,55 @@ async function main() {
             r.id = `00000000-0000-4000-a000-${n.toString(16).padStart(12, '0')}`;
           });
           const { lines } = transformBatch(records, 'api', context);
-          return writeStagingChunk(stack.s3, { bucket: config.s3.bucket, key: stagingChunkKey(ORG, DAY, 'bench', pageChunkName(0, p)), lines });
+          return writeStagingChunk(stack.s3, {
+            bucket: config.s3.bucket,
+            key: stagingChunkKey(ORG, DAY, 'bench', pageChunkName(0, p)),
+            lines,
+          });
         }),
       );
     }
     const sealed = await sealDay(
       { s3: stack.s3, config, signer: createSigner(config.manifest.signingKey!) },
-      { org: ORG, day: DAY, stagingPrefix: stagingPrefix(ORG, DAY, 'bench'), query: null, sealedAt: new Date().toISOString(), hmacKeyId: 'bench', extraAllowlist: config.mask.extraAllowlist },
+      {
+        org: ORG,
+        day: DAY,
+        stagingPrefix: stagingPrefix(ORG, DAY, 'bench'),
+        query: null,
+        sealedAt: new Date().toISOString(),
+        hmacKeyId: 'bench',
+        extraAllowlist: config.mask.extraAllowlist,
+      },
     );
-    console.log(`sealed ${DAY}: ${sealed.dayEvents} events in ${sealed.objects.length} parts (${seconds(t0).toFixed(1)} s to generate and seal)`);
+    console.log(
+      `sealed ${DAY}: ${sealed.dayEvents} events in ${sealed.objects.length} parts (${seconds(t0).toFixed(1)} s to generate and seal)`,
+    );
 
-    const out = execFileSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, __filename, '--deliver'], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 20 });
+    const out = execFileSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, __filename, '--deliver'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      maxBuffer: 1 << 20,
+    });
     const r = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
     receiver.kill('SIGTERM');
-    const received = JSON.parse(await new Promise<string>((resolve) => receiver.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))) as Record<string, number>;
+    const received = JSON.parse(
+      await new Promise<string>((resolve) => receiver.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))),
+    ) as Record<string, number>;
 
-    console.log(`lake read (verify + download + HEC lines), one core: ${r.readEvents} events in ${r.readSeconds.toFixed(1)} s = ${Math.round(r.readEvents / r.readSeconds)} events/s (${r.readCpu.toFixed(1)} CPU s: ${Math.round(r.readEvents / r.readCpu)} events per CPU second), ${(r.lineBytes / r.readEvents).toFixed(0)} bytes of JSON per event`);
-    console.log(`delivery (read + batches + gzip + POST + acks + ledger), one core: ${r.events} events in ${r.deliverSeconds.toFixed(1)} s = ${Math.round(r.events / r.deliverSeconds)} events/s (${r.deliverCpu.toFixed(1)} CPU s: ${Math.round(r.events / r.deliverCpu)} events per CPU second); ${r.batches} batches; ${(r.gzipBytes / r.events).toFixed(1)} gzip bytes on the wire per event (${((r.gzipBytes / r.lineBytes) * 100).toFixed(1)} % of the JSON); peak RSS ${r.peakRssMB} MB`);
-    console.log(`receiver: ${received.events} events in ${received.accepted} requests, ${received.ackPolls} ack polls, ${received.bytesOnWire} bytes received`);
-    console.log(`target: a 1M-event day in under 60 s on one core: ${r.events >= 1_000_000 ? (r.deliverSeconds < 60 ? 'met' : `NOT met in wall time (${r.deliverCpu.toFixed(0)} CPU s)`) : `(run with EVENTS=1000000; this run projects ${((r.deliverSeconds * 1_000_000) / r.events).toFixed(0)} s wall, ${((r.deliverCpu * 1_000_000) / r.events).toFixed(0)} CPU s)`}`);
-    if (received.events !== r.events) throw new Error(`the receiver counted ${received.events} events, the delivery ${r.events}`);
+    console.log(
+      `lake read (verify + download + HEC lines), one core: ${r.readEvents} events in ${r.readSeconds.toFixed(1)} s = ${Math.round(r.readEvents / r.readSeconds)} events/s (${r.readCpu.toFixed(1)} CPU s: ${Math.round(r.readEvents / r.readCpu)} events per CPU second), ${(r.lineBytes / r.readEvents).toFixed(0)} bytes of JSON per event`,
+    );
+    console.log(
+      `delivery (read + batches + gzip + POST + acks + ledger), one core: ${r.events} events in ${r.deliverSeconds.toFixed(1)} s = ${Math.round(r.events / r.deliverSeconds)} events/s (${r.deliverCpu.toFixed(1)} CPU s: ${Math.round(r.events / r.deliverCpu)} events per CPU second); ${r.batches} batches; ${(r.gzipBytes / r.events).toFixed(1)} gzip bytes on the wire per event (${((r.gzipBytes / r.lineBytes) * 100).toFixed(1)} % of the JSON); peak RSS ${r.peakRssMB} MB`,
+    );
+    console.log(
+      `receiver: ${received.events} events in ${received.accepted} requests, ${received.ackPolls} ack polls, ${received.bytesOnWire} bytes received`,
+    );
+    console.log(
+      `target: a 1M-event day in under 60 s on one core: ${r.events >= 1_000_000 ? (r.deliverSeconds < 60 ? 'met' : `NOT met in wall time (${r.deliverCpu.toFixed(0)} CPU s)`) : `(run with EVENTS=1000000; this run projects ${((r.deliverSeconds * 1_000_000) / r.events).toFixed(0)} s wall, ${((r.deliverCpu * 1_000_000) / r.events).toFixed(0)} CPU s)`}`,
+    );
+    if (received.events !== r.events)
+      throw new Error(`the receiver counted ${received.events} events, the delivery ${r.events}`);
   } finally {
     if (receiver.exitCode === null) receiver.kill('SIGKILL');
     await stack.stop();

@@ -34,7 +34,8 @@ const ORG = 'bench';
 const NO_FAULTS = { neverDeliveredShare: 0, unparsableShare: 0, truncatedShare: 0, missingFieldsShare: 0 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const seconds = (ms: number) => +(ms / 1000).toFixed(1);
 
 async function main() {
@@ -45,8 +46,19 @@ async function main() {
     stack = await startBenchStack(ORG);
     const { env, s3 } = stack;
     // About 35 events a minute: a delivery of 10-30 s of stream is one object of a few events.
-    const sim = await startSimulator({ seed: 'bench-freshness', eventsPerDay: 50_000, rateLimitPerMinute: 100_000, firehose: { s3, bucket: BENCH_BUCKET, prefix: 'raw/' } });
-    const config = loadConfig({ ...env, GENESYS_API_BASE: sim.baseUrl, GENESYS_LOGIN_BASE: sim.loginUrl, GENESYS_CLIENT_ID: sim.clientId, GENESYS_CLIENT_SECRET: sim.clientSecret });
+    const sim = await startSimulator({
+      seed: 'bench-freshness',
+      eventsPerDay: 50_000,
+      rateLimitPerMinute: 100_000,
+      firehose: { s3, bucket: BENCH_BUCKET, prefix: 'raw/' },
+    });
+    const config = loadConfig({
+      ...env,
+      GENESYS_API_BASE: sim.baseUrl,
+      GENESYS_LOGIN_BASE: sim.loginUrl,
+      GENESYS_CLIENT_ID: sim.clientId,
+      GENESYS_CLIENT_SECRET: sim.clientSecret,
+    });
 
     const workerConnection = await NativeConnection.connect({ address: stack.temporalAddress });
     const deps = createWorkerDependencies(config);
@@ -89,7 +101,9 @@ async function main() {
       }
       const sample = { key, events: ids.length, toPartMs: partAt - landed, toQueryMs: Date.now() - landed };
       samples.push(sample);
-      console.error(`object ${samples.length}/${SAMPLES}: ${sample.events} events, part after ${seconds(sample.toPartMs)} s, queryable after ${seconds(sample.toQueryMs)} s`);
+      console.error(
+        `object ${samples.length}/${SAMPLES}: ${sample.events} events, part after ${seconds(sample.toPartMs)} s, queryable after ${seconds(sample.toQueryMs)} s`,
+      );
     }
 
     const part = samples.map((s) => s.toPartMs);

@@ -41,7 +41,8 @@ function pageText(i: number): string {
 }
 
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-const peakRssMB = () => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024);
+const peakRssMB = () =>
+  Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024);
 
 interface ChildReport {
   events: number;
@@ -90,12 +91,25 @@ async function child(pagesDir: string) {
     }
     const peakRssBeforeMergeMB = peakRssMB();
     const t0 = process.hrtime.bigint();
-    const db = await openDuckDb({ threads: 1, memoryLimit: MERGE_MEMORY_LIMIT, tempDirectory: path.join(work, 'spill') });
+    const db = await openDuckDb({
+      threads: 1,
+      memoryLimit: MERGE_MEMORY_LIMIT,
+      tempDirectory: path.join(work, 'spill'),
+    });
     const merged = await mergeStaged(db.connection, { staged, existing: [], day: DAY, outDir: work });
     db.close();
     times.parquet = seconds(t0);
     const parquetBytes = merged.parts.reduce((n, p) => n + readFileSync(p.file).length, 0);
-    const report: ChildReport = { events, rows, merged: merged.newRows, bytes, times, parquetBytes, peakRssMB: peakRssMB(), peakRssBeforeMergeMB };
+    const report: ChildReport = {
+      events,
+      rows,
+      merged: merged.newRows,
+      bytes,
+      times,
+      parquetBytes,
+      peakRssMB: peakRssMB(),
+      peakRssBeforeMergeMB,
+    };
     process.stdout.write(JSON.stringify(report));
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -105,9 +119,14 @@ async function child(pagesDir: string) {
 function parent() {
   const pagesDir = mkdtempSync(path.join(tmpdir(), 'bench-pages-'));
   try {
-    for (let i = 0; i * PAGE < EVENTS; i++) writeFileSync(path.join(pagesDir, `p${String(i).padStart(6, '0')}.json`), pageText(i));
+    for (let i = 0; i * PAGE < EVENTS; i++)
+      writeFileSync(path.join(pagesDir, `p${String(i).padStart(6, '0')}.json`), pageText(i));
     // One core: the child is pinned to CPU 0, and DuckDB runs with one thread.
-    const out = execFileSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, __filename, '--child', pagesDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = execFileSync(
+      'taskset',
+      ['-c', '0', process.execPath, ...process.execArgv, __filename, '--child', pagesDir],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
     report(JSON.parse(out) as ChildReport);
   } finally {
     rmSync(pagesDir, { recursive: true, force: true });
@@ -135,8 +154,11 @@ function report(r: ChildReport) {
     peakRssBeforeMergeMB: r.peakRssBeforeMergeMB,
   };
   console.log(JSON.stringify(summary, null, 2));
-  const ok = summary.pipelineEventsPerSecond >= 100_000 && (r.events < 1_000_000 || r.peakRssMB <= 300) && r.merged === r.rows;
-  console.log(`targets (normalize + flatten + mask + Parquet >= 100k events/s on one core; <= 300 MB peak RSS for 1M events): ${ok ? 'met' : 'NOT met'}`);
+  const ok =
+    summary.pipelineEventsPerSecond >= 100_000 && (r.events < 1_000_000 || r.peakRssMB <= 300) && r.merged === r.rows;
+  console.log(
+    `targets (normalize + flatten + mask + Parquet >= 100k events/s on one core; <= 300 MB peak RSS for 1M events): ${ok ? 'met' : 'NOT met'}`,
+  );
   process.exitCode = ok ? 0 : 1;
 }
 

@@ -38,7 +38,13 @@ export async function startBenchStack(org: string): Promise<BenchStack> {
     const temporal = await startTemporalDevServer({ logDir: path.join(work, 'logs'), port: await freePort() });
     started.push(temporal.process);
     const credentials = ensureLocalCredentials(path.join(work, 'creds'));
-    const minio = await startMinio({ dataDir: path.join(work, 'minio'), logDir: path.join(work, 'logs'), port: await freePort(), consolePort: await freePort(), credentials });
+    const minio = await startMinio({
+      dataDir: path.join(work, 'minio'),
+      logDir: path.join(work, 'logs'),
+      port: await freePort(),
+      consolePort: await freePort(),
+      credentials,
+    });
     started.push(minio.process);
     const env: Record<string, string> = {
       TEMPORAL_ADDRESS: temporal.address,
@@ -51,7 +57,9 @@ export async function startBenchStack(org: string): Promise<BenchStack> {
       GCAUDIT_DATA_DIR: path.join(work, 'data'),
       LAKE_RETENTION_DAYS: '1',
       MASK_HMAC_KEY: randomBytes(32).toString('base64url'),
-      MANIFEST_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      MANIFEST_SIGNING_KEY: generateKeyPairSync('ed25519')
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
     };
     const s3 = createS3Client(loadConfig(env));
     await ensureLakeBucket(s3, BENCH_BUCKET);

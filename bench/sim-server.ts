@@ -8,7 +8,9 @@ import { startSimulator } from '../src/sim';
 async function main(): Promise<void> {
   const eventsPerDay = Number(process.env.SIM_EVENTS_PER_DAY ?? 50_000);
   const sim = await startSimulator({ seed: 'bench', eventsPerDay, rateLimitPerMinute: 1e9, dayCacheSize: 8 });
-  process.stdout.write(`${JSON.stringify({ baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret, now: sim.clock.now().toISOString() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ baseUrl: sim.baseUrl, clientId: sim.clientId, clientSecret: sim.clientSecret, now: sim.clock.now().toISOString() })}\n`,
+  );
   const stop = () => {
     void sim.close().then(() => process.exit(0));
   };

@@ -47,13 +47,23 @@ async function main(): Promise<void> {
       if (res.statusCode >= 400) throw new Error(`${method} ${p}: ${res.statusCode} ${text.slice(0, 200)}`);
       return { text, status: res.statusCode };
     };
-    const login = await json('POST', '/oauth/token', {
-      authorization: `Basic ${Buffer.from(`${info.clientId}:${info.clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    }, 'grant_type=client_credentials');
-    const auth = { authorization: `Bearer ${(JSON.parse(login.text) as { access_token: string }).access_token}`, 'content-type': 'application/json' };
+    const login = await json(
+      'POST',
+      '/oauth/token',
+      {
+        authorization: `Basic ${Buffer.from(`${info.clientId}:${info.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      'grant_type=client_credentials',
+    );
+    const auth = {
+      authorization: `Bearer ${(JSON.parse(login.text) as { access_token: string }).access_token}`,
+      'content-type': 'application/json',
+    };
     const today = Date.parse(info.now.slice(0, 10));
-    const dayList = Array.from({ length: days }, (_, i) => new Date(today - (i + 2) * 86_400_000).toISOString().slice(0, 10));
+    const dayList = Array.from({ length: days }, (_, i) =>
+      new Date(today - (i + 2) * 86_400_000).toISOString().slice(0, 10),
+    );
 
     let pages = 0;
     let events = 0;
@@ -61,11 +71,19 @@ async function main(): Promise<void> {
     /** One full cursor walk over a day; stops early at `deadline`. */
     const walk = async (day: string, deadline: number) => {
       const end = new Date(Date.parse(day) + 86_400_000).toISOString();
-      const q = JSON.parse((await json('POST', '/api/v2/audits/query', auth, JSON.stringify({ interval: `${day}T00:00:00.000Z/${end}` }))).text) as { id: string };
-      for (let state = ''; state !== 'Succeeded'; ) state = (JSON.parse((await json('GET', `/api/v2/audits/query/${q.id}`, auth)).text) as { state: string }).state;
+      const q = JSON.parse(
+        (await json('POST', '/api/v2/audits/query', auth, JSON.stringify({ interval: `${day}T00:00:00.000Z/${end}` })))
+          .text,
+      ) as { id: string };
+      for (let state = ''; state !== 'Succeeded';)
+        state = (JSON.parse((await json('GET', `/api/v2/audits/query/${q.id}`, auth)).text) as { state: string }).state;
       let cursor: string | undefined;
       do {
-        const page = await json('GET', `/api/v2/audits/query/${q.id}/results?pageSize=${pageSize}${cursor ? `&cursor=${cursor}` : ''}`, auth);
+        const page = await json(
+          'GET',
+          `/api/v2/audits/query/${q.id}/results?pageSize=${pageSize}${cursor ? `&cursor=${cursor}` : ''}`,
+          auth,
+        );
         const body = JSON.parse(page.text) as { entities: unknown[]; cursor?: string };
         pages++;
         events += body.entities.length;

@@ -4,10 +4,30 @@
  * Deterministic (a fixed-seed generator), so runs compare.
  */
 
-const SERVICES = ['PeoplePermissions', 'Directory', 'Architect', 'Routing', 'Quality', 'Integrations', 'Presence', 'Outbound'];
+const SERVICES = [
+  'PeoplePermissions',
+  'Directory',
+  'Architect',
+  'Routing',
+  'Quality',
+  'Integrations',
+  'Presence',
+  'Outbound',
+];
 const ACTIONS = ['Update', 'Create', 'Delete', 'Add', 'Remove', 'Authorize', 'Read', 'Execute'];
 const ENTITY_TYPES = ['User', 'Role', 'OAuthClient', 'Queue', 'Flow', 'Group', 'Integration', 'DID'];
-const PROPERTIES = ['name', 'description', 'state', 'roles', 'divisionId', 'email', 'phoneNumbers', 'skills', 'dateModified', 'enabled'];
+const PROPERTIES = [
+  'name',
+  'description',
+  'state',
+  'roles',
+  'divisionId',
+  'email',
+  'phoneNumbers',
+  'skills',
+  'dateModified',
+  'enabled',
+];
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -26,8 +46,14 @@ export function syntheticApiRecords(count: number, seed = 1): Record<string, unk
     return s;
   };
   const id = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
-  const email = () => `${pick(['jane.doe', 'raj.patel', 'li.wei', 'ANNA.K'])}${Math.floor(r() * 1000)}@${pick(['example.com', 'CORP.EXAMPLE.ORG'])}`;
-  const phone = () => pick([`+1415555${1000 + Math.floor(r() * 8999)}`, `(555) 123-${1000 + Math.floor(r() * 8999)}`, '+44 20 7946 0958']);
+  const email = () =>
+    `${pick(['jane.doe', 'raj.patel', 'li.wei', 'ANNA.K'])}${Math.floor(r() * 1000)}@${pick(['example.com', 'CORP.EXAMPLE.ORG'])}`;
+  const phone = () =>
+    pick([
+      `+1415555${1000 + Math.floor(r() * 8999)}`,
+      `(555) 123-${1000 + Math.floor(r() * 8999)}`,
+      '+44 20 7946 0958',
+    ]);
   const value = (property: string): string => {
     if (property === 'email') return email();
     if (property === 'phoneNumbers') return phone();
@@ -46,7 +72,11 @@ export function syntheticApiRecords(count: number, seed = 1): Record<string, unk
     const nChanges = Math.floor(r() * r() * 6); // mostly 0-2, sometimes 5
     for (let c = 0; c < nChanges; c++) {
       const property = pick(PROPERTIES);
-      changes.push({ property, oldValues: r() < 0.3 ? [] : [value(property)], newValues: r() < 0.2 ? [value(property), value(property)] : [value(property)] });
+      changes.push({
+        property,
+        oldValues: r() < 0.3 ? [] : [value(property)],
+        newValues: r() < 0.2 ? [value(property), value(property)] : [value(property)],
+      });
     }
     const record: Record<string, unknown> = {
       id: id(),
@@ -57,7 +87,12 @@ export function syntheticApiRecords(count: number, seed = 1): Record<string, unk
       serviceName: pick(SERVICES),
       level: r() < 0.9 ? 'USER' : 'SYSTEM',
       eventDate: new Date(start + i * 37).toISOString(),
-      message: { localizableMessageCode: 'AUDIT_MESSAGE', message: 'Entity updated', messageWithParams: 'Entity {0} updated', messageParams: { '0': entityId } },
+      message: {
+        localizableMessageCode: 'AUDIT_MESSAGE',
+        message: 'Entity updated',
+        messageWithParams: 'Entity {0} updated',
+        messageParams: { '0': entityId },
+      },
       action: pick(ACTIONS),
       entity: { id: entityId, name: r() < 0.05 ? phone() : `Entity ${i}`, selfUri: `/api/v2/things/${entityId}` },
       entityType: pick(ENTITY_TYPES),

@@ -40,11 +40,15 @@ function rate(name: string, run: () => number): number {
     best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
   }
   const perSecond = EVENTS / best;
-  console.log(`${name.padEnd(44)} ${Math.round(perSecond).toLocaleString('en-US').padStart(12)} events/s  (${(best * 1000).toFixed(0)} ms, check ${sink % 1000})`);
+  console.log(
+    `${name.padEnd(44)} ${Math.round(perSecond).toLocaleString('en-US').padStart(12)} events/s  (${(best * 1000).toFixed(0)} ms, check ${sink % 1000})`,
+  );
   return perSecond;
 }
 
-console.log(`${EVENTS.toLocaleString('en-US')} events in ${pages.length} pages, ${(bytes / EVENTS).toFixed(0)} bytes/event, node ${process.version}`);
+console.log(
+  `${EVENTS.toLocaleString('en-US')} events in ${pages.length} pages, ${(bytes / EVENTS).toFixed(0)} bytes/event, node ${process.version}`,
+);
 
 const parse = rate('JSON.parse of the page bytes', () => {
   let n = 0;
@@ -98,5 +102,7 @@ const both = rate('JSON.parse + transformBatch', () => {
 });
 
 console.log(`\n${(rows / EVENTS).toFixed(2)} rows/event`);
-console.log(`transform / JSON.parse speed: ${(transform / parse).toFixed(2)} (transform costs ${(parse / transform).toFixed(2)}x a JSON.parse of the same bytes)`);
+console.log(
+  `transform / JSON.parse speed: ${(transform / parse).toFixed(2)} (transform costs ${(parse / transform).toFixed(2)}x a JSON.parse of the same bytes)`,
+);
 console.log(`parse + transform: ${Math.round(both).toLocaleString('en-US')} events/s on one core`);

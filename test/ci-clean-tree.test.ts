@@ -16,8 +16,10 @@ test('.ci/run checks the tree after the tests', () => {
 test('a changed tracked file or a new untracked one fails the check, naming it', (t) => {
   const repo = mkdtempSync(path.join(tmpdir(), 'gcaudit-clean-tree-'));
   t.after(() => rmSync(repo, { recursive: true, force: true }));
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@127.0.0.1', ...args], { cwd: repo });
-  const check = () => spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts/check-clean-tree.sh'), repo], { encoding: 'utf8' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@127.0.0.1', ...args], { cwd: repo });
+  const check = () =>
+    spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts/check-clean-tree.sh'), repo], { encoding: 'utf8' });
   git('init', '-q');
   copyFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), path.join(repo, 'package-lock.json'));
   writeFileSync(path.join(repo, '.gitignore'), 'node_modules/\n');

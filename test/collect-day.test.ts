@@ -73,7 +73,10 @@ test('late events arrive in a supplement; repeated pages and failed queries lose
     // Seen from the morning after: the late events are not visible yet.
     const truth = sim.truth(day);
     assert.ok(truth.late.length > 0);
-    const latest = truth.late.map((l) => l.visibleAt).sort().at(-1)!;
+    const latest = truth.late
+      .map((l) => l.visibleAt)
+      .sort()
+      .at(-1)!;
     sim.setNow(`${day}T23:59:59.000Z`);
     const early = await collect(day, '#early');
     const hidden = new Set(truth.late.filter((l) => l.visibleAt > `${day}T23:59:59.000Z`).map((l) => l.id));
@@ -123,23 +126,35 @@ test('a query that fails is split into smaller windows', async () => {
 
 test('an error no retry can fix (refused credentials) fails the day on its first attempt', async () => {
   // The retry policies list no error types: the typed error's `retryable: false` decides.
-  const refused = createAuditClient({ ...config, genesys: { ...config.genesys, clientSecret: new Secret('not-the-secret') } }, { requestsPerMinute: 600 });
+  const refused = createAuditClient(
+    { ...config, genesys: { ...config.genesys, clientSecret: new Secret('not-the-secret') } },
+    { requestsPerMinute: 600 },
+  );
   const bad = await startTestWorkers(config, { genesys: refused });
   try {
     const day = '2026-11-10';
     const workflowId = `collect-day/${ORG}/${day}-refused`;
     await assert.rejects(
-      bad.client.workflow.execute(collectDayWorkflow, { taskQueue: bad.queues.daily, workflowId, args: [{ org: ORG, day, lakeTaskQueue: bad.queues.lake }] }),
+      bad.client.workflow.execute(collectDayWorkflow, {
+        taskQueue: bad.queues.daily,
+        workflowId,
+        args: [{ org: ORG, day, lakeTaskQueue: bad.queues.lake }],
+      }),
       (err: unknown) => {
         assert.ok(err instanceof WorkflowFailedError);
         let cause: unknown = err.cause;
         while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as { cause?: unknown }).cause;
-        assert.ok(cause instanceof ApplicationFailure && cause.type === 'AuthError' && cause.nonRetryable, `an AuthError, got ${String(cause)}`);
+        assert.ok(
+          cause instanceof ApplicationFailure && cause.type === 'AuthError' && cause.nonRetryable,
+          `an AuthError, got ${String(cause)}`,
+        );
         return true;
       },
     );
     const { events } = await bad.client.workflow.getHandle(workflowId).fetchHistory();
-    const attempts = (events ?? []).filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    const attempts = (events ?? [])
+      .filter((e) => e.activityTaskStartedEventAttributes)
+      .map((e) => e.activityTaskStartedEventAttributes!.attempt);
     assert.deepEqual(attempts, [1], 'one activity attempt, no retry');
   } finally {
     await bad.stop();

@@ -26,12 +26,22 @@ const arns: Record<string, string> = {};
 
 before(async () => {
   moto = await startMoto(mkdtempSync(path.join(tmpdir(), 'gcaudit-moto-')));
-  sm = new SecretsManagerClient({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-  sm.middlewareStack.add((next, context) => async (args) => {
-    if (context.commandName === 'GetSecretValueCommand') calls++;
-    return next(args);
-  }, { step: 'initialize' });
-  for (const [name, value] of [['genesys-client-secret', clientSecret], ['manifest-signing-key', signingKey]]) {
+  sm = new SecretsManagerClient({
+    region: 'eu-west-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  sm.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'GetSecretValueCommand') calls++;
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  for (const [name, value] of [
+    ['genesys-client-secret', clientSecret],
+    ['manifest-signing-key', signingKey],
+  ]) {
     arns[name] = (await sm.send(new CreateSecretCommand({ Name: `gcaudit/${name}`, SecretString: value }))).ARN!;
   }
 });
@@ -42,7 +52,11 @@ after(async () => {
 });
 
 test('a secret setting given as <NAME>_SECRET_ARN is read from Secrets Manager once, then served from the cache', async () => {
-  const env = { GENESYS_CLIENT_ID: 'client', GENESYS_CLIENT_SECRET_SECRET_ARN: arns['genesys-client-secret'], MANIFEST_SIGNING_KEY_SECRET_ARN: arns['manifest-signing-key'] };
+  const env = {
+    GENESYS_CLIENT_ID: 'client',
+    GENESYS_CLIENT_SECRET_SECRET_ARN: arns['genesys-client-secret'],
+    MANIFEST_SIGNING_KEY_SECRET_ARN: arns['manifest-signing-key'],
+  };
   await fetchSecretArns(env, sm);
   assert.equal(calls, 2, 'one GetSecretValue per secret');
   const config = loadConfig(env);
@@ -64,20 +78,49 @@ test('a secret that cannot be read is a clear error naming the variable, and not
   const missing = arns['genesys-client-secret'].replace('genesys-client-secret', 'no-such-secret');
   await assert.rejects(
     fetchSecretArns({ MASK_HMAC_KEY_SECRET_ARN: missing }, sm),
-    (err: Error) => err instanceof ConfigError && /MASK_HMAC_KEY_SECRET_ARN: cannot read the secret .*no-such-secret.* from AWS Secrets Manager \(ResourceNotFoundException\)/.test(err.message),
+    (err: Error) =>
+      err instanceof ConfigError &&
+      /MASK_HMAC_KEY_SECRET_ARN: cannot read the secret .*no-such-secret.* from AWS Secrets Manager \(ResourceNotFoundException\)/.test(
+        err.message,
+      ),
   );
   // loadConfig without the fetch names the variable too, rather than starting without the key.
-  assert.throws(() => loadConfig({ MASK_HMAC_KEY_SECRET_ARN: missing }), /MASK_HMAC_KEY_SECRET_ARN: the secret .* was not fetched/);
-  assert.throws(() => loadConfig({ GENESYS_CLIENT_SECRET: 'x', GENESYS_CLIENT_SECRET_SECRET_ARN: arns['genesys-client-secret'] }), /GENESYS_CLIENT_SECRET and GENESYS_CLIENT_SECRET_SECRET_ARN: set one, not both/);
+  assert.throws(
+    () => loadConfig({ MASK_HMAC_KEY_SECRET_ARN: missing }),
+    /MASK_HMAC_KEY_SECRET_ARN: the secret .* was not fetched/,
+  );
+  assert.throws(
+    () => loadConfig({ GENESYS_CLIENT_SECRET: 'x', GENESYS_CLIENT_SECRET_SECRET_ARN: arns['genesys-client-secret'] }),
+    /GENESYS_CLIENT_SECRET and GENESYS_CLIENT_SECRET_SECRET_ARN: set one, not both/,
+  );
 });
 
 test('the CLI fetches <NAME>_SECRET_ARN before any command, through the SDK’s own endpoint and credential settings', async () => {
-  const base = { ...moto.env, GCAUDIT_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gcaudit-cli-')), GENESYS_CLIENT_ID: 'client', GENESYS_CLIENT_SECRET: '' };
-  const ok = await gcaudit({ ...base, GENESYS_CLIENT_SECRET_SECRET_ARN: arns['genesys-client-secret'] }, 'init', '--dry-run');
+  const base = {
+    ...moto.env,
+    GCAUDIT_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gcaudit-cli-')),
+    GENESYS_CLIENT_ID: 'client',
+    GENESYS_CLIENT_SECRET: '',
+  };
+  const ok = await gcaudit(
+    { ...base, GENESYS_CLIENT_SECRET_SECRET_ARN: arns['genesys-client-secret'] },
+    'init',
+    '--dry-run',
+  );
   assert.equal(ok.code, 0, ok.stderr);
   assert.ok(!ok.stdout.includes('rotated-value') && !ok.stderr.includes('rotated-value'));
-  const bad = await gcaudit({ ...base, GENESYS_CLIENT_SECRET_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gcaudit/absent-AbCdEf' }, 'init', '--dry-run');
+  const bad = await gcaudit(
+    {
+      ...base,
+      GENESYS_CLIENT_SECRET_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gcaudit/absent-AbCdEf',
+    },
+    'init',
+    '--dry-run',
+  );
   assert.notEqual(bad.code, 0);
-  assert.match(bad.stderr, /GENESYS_CLIENT_SECRET_SECRET_ARN: cannot read the secret arn:aws:secretsmanager:eu-west-1:123456789012:secret:gcaudit\/absent-AbCdEf from AWS Secrets Manager \(ResourceNotFoundException\)/);
+  assert.match(
+    bad.stderr,
+    /GENESYS_CLIENT_SECRET_SECRET_ARN: cannot read the secret arn:aws:secretsmanager:eu-west-1:123456789012:secret:gcaudit\/absent-AbCdEf from AWS Secrets Manager \(ResourceNotFoundException\)/,
+  );
   assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
 });

@@ -52,7 +52,10 @@ test('every bad value is reported at once, naming the variable and what it expec
 });
 
 test('pairs that go together are checked together', () => {
-  assert.match(configError({ GENESYS_CLIENT_ID: 'abc' }).message, /GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET: set both or neither/);
+  assert.match(
+    configError({ GENESYS_CLIENT_ID: 'abc' }).message,
+    /GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET: set both or neither/,
+  );
   assert.match(configError({ LAKE_SSE: 'aws:kms' }).message, /LAKE_KMS_KEY_ID: required when LAKE_SSE=aws:kms/);
   assert.match(configError({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_USE_AWS: 'true' }).message, /S3_USE_AWS/);
   assert.match(
@@ -67,7 +70,10 @@ test('a misspelt GCAUDIT_ variable is an error, not silently ignored', () => {
 
 test('secrets come from a file, and never appear in errors, JSON or inspect output', () => {
   const secretValue = 'super-secret-value-123';
-  const c = loadConfig({ GENESYS_CLIENT_ID: 'client', GENESYS_CLIENT_SECRET_FILE: file('secret.txt', `${secretValue}\n`) });
+  const c = loadConfig({
+    GENESYS_CLIENT_ID: 'client',
+    GENESYS_CLIENT_SECRET_FILE: file('secret.txt', `${secretValue}\n`),
+  });
   assert.equal(c.genesys.clientSecret?.reveal(), secretValue);
   assert.ok(!JSON.stringify(c).includes(secretValue));
   assert.ok(!inspect(c, { depth: 10 }).includes(secretValue));
@@ -78,7 +84,10 @@ test('secrets come from a file, and never appear in errors, JSON or inspect outp
   assert.match(err.message, /MASK_HMAC_KEY: expected a random key of at least 32 characters/);
   assert.ok(!err.message.includes('short-secret-xyz'));
 
-  assert.match(configError({ GENESYS_CLIENT_SECRET: 'a', GENESYS_CLIENT_SECRET_FILE: '/x' }).message, /set one, not both/);
+  assert.match(
+    configError({ GENESYS_CLIENT_SECRET: 'a', GENESYS_CLIENT_SECRET_FILE: '/x' }).message,
+    /set one, not both/,
+  );
   assert.match(
     configError({ GENESYS_CLIENT_ID: 'c', GENESYS_CLIENT_SECRET_FILE: path.join(dir, 'missing') }).message,
     /GENESYS_CLIENT_SECRET_FILE: cannot read the secret file .*ENOENT/,
@@ -97,5 +106,8 @@ test('a config file (YAML or JSON) sets values; the environment wins; secrets ar
   assert.match(err.message, /S3_BUCKETT \(in .*gcaudit.json\): unknown setting/);
   assert.match(err.message, /GENESYS_CLIENT_SECRET \(in .*\): secrets do not belong in the config file/);
 
-  assert.match(configError({ GCAUDIT_CONFIG_FILE: file('bad.json', '{oops') }).message, /cannot read .*bad.json as JSON/);
+  assert.match(
+    configError({ GCAUDIT_CONFIG_FILE: file('bad.json', '{oops') }).message,
+    /cannot read .*bad.json as JSON/,
+  );
 });

@@ -34,7 +34,10 @@ before(async () => {
 });
 
 after(async () => {
-  await t.client.schedule.getHandle(dailyScheduleId(org)).delete().catch(() => undefined);
+  await t.client.schedule
+    .getHandle(dailyScheduleId(org))
+    .delete()
+    .catch(() => undefined);
   await t.stop();
   await sim.close();
 });
@@ -42,7 +45,10 @@ after(async () => {
 async function waitForCompletion(workflowId: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const d = await t.client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+    const d = await t.client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .catch(() => undefined);
     if (d?.status.name === 'COMPLETED') return;
     if (d && d.status.name !== 'RUNNING') assert.fail(`${workflowId} ended ${d.status.name}`);
     if (Date.now() > deadline) assert.fail(`${workflowId} did not complete in time`);
@@ -50,52 +56,60 @@ async function waitForCompletion(workflowId: string, timeoutMs = 120_000): Promi
   }
 }
 
-test('the daily schedule collects the previous UTC day and starts backfills for earlier unsealed days', { timeout: 300_000 }, async () => {
-  assert.equal(await applyDailySchedule(t.client, config), 'created');
-  const handle = t.client.schedule.getHandle(dailyScheduleId(org));
-  const described = await handle.describe();
-  assert.equal(described.policies.overlap, ScheduleOverlapPolicy.BUFFER_ONE);
-  assert.equal(described.policies.catchupWindow, 3 * 86_400_000);
-  assert.deepEqual(
-    described.spec.calendars?.map((c) => [c.hour, c.minute]),
-    [[[{ start: 2, end: 2, step: 1 }], [{ start: 0, end: 0, step: 1 }]]],
-  );
+test(
+  'the daily schedule collects the previous UTC day and starts backfills for earlier unsealed days',
+  { timeout: 300_000 },
+  async () => {
+    assert.equal(await applyDailySchedule(t.client, config), 'created');
+    const handle = t.client.schedule.getHandle(dailyScheduleId(org));
+    const described = await handle.describe();
+    assert.equal(described.policies.overlap, ScheduleOverlapPolicy.BUFFER_ONE);
+    assert.equal(described.policies.catchupWindow, 3 * 86_400_000);
+    assert.deepEqual(
+      described.spec.calendars?.map((c) => [c.hour, c.minute]),
+      [[[{ start: 2, end: 2, step: 1 }], [{ start: 0, end: 0, step: 1 }]]],
+    );
 
-  // The day comes from the product's rule (DAILY_LAG_MINUTES after midnight), not the calendar:
-  // between 00:00 and 02:00 UTC a run collects the day before yesterday.
-  const due = Date.now();
-  await handle.trigger();
-  const today = dayOf(due);
-  const day = collectionDay(due, config.collection.dailyLagMinutes);
-  await waitForCompletion(`collect-day/${org}/${day}`);
-  const lake = await readDay(t.deps.s3, config.s3.bucket, org, day);
-  assert.deepEqual(lake.eventIds, [...sim.truth(day).eventIds].sort());
+    // The day comes from the product's rule (DAILY_LAG_MINUTES after midnight), not the calendar:
+    // between 00:00 and 02:00 UTC a run collects the day before yesterday.
+    const due = Date.now();
+    await handle.trigger();
+    const today = dayOf(due);
+    const day = collectionDay(due, config.collection.dailyLagMinutes);
+    await waitForCompletion(`collect-day/${org}/${day}`);
+    const lake = await readDay(t.deps.s3, config.s3.bucket, org, day);
+    assert.deepEqual(lake.eventIds, [...sim.truth(day).eventIds].sort());
 
-  // With a 3-day API retention, the earlier days it still serves are gaps: a backfill fills them
-  // (after 02:00 UTC that is the day before yesterday; before it, there is none).
-  const oldest = addDays(today, -2);
-  const gap = addDays(day, -1);
-  if (gap >= oldest) {
-    await waitForCompletion(`backfill/${org}/${oldest}..${gap}`);
-    const filled = await readDay(t.deps.s3, config.s3.bucket, org, gap);
-    assert.deepEqual(filled.eventIds, [...sim.truth(gap).eventIds].sort());
-  }
-});
+    // With a 3-day API retention, the earlier days it still serves are gaps: a backfill fills them
+    // (after 02:00 UTC that is the day before yesterday; before it, there is none).
+    const oldest = addDays(today, -2);
+    const gap = addDays(day, -1);
+    if (gap >= oldest) {
+      await waitForCompletion(`backfill/${org}/${oldest}..${gap}`);
+      const filled = await readDay(t.deps.s3, config.s3.bucket, org, gap);
+      assert.deepEqual(filled.eventIds, [...sim.truth(gap).eventIds].sort());
+    }
+  },
+);
 
-test('with the clock pinned at 00:30 UTC the daily run collects the day before yesterday', { timeout: 300_000 }, async () => {
-  const today = dayOf(Date.now());
-  const dueMs = Date.parse(`${today}T00:30:00.000Z`);
-  assert.equal(config.collection.dailyLagMinutes, 120);
-  const args = dailyScheduleOptions(config).action.args as [DailyCollectInput];
-  const result = await t.client.workflow.execute(dailyCollectWorkflow, {
-    workflowId: uniqueName(`daily-pinned-${org}`),
-    taskQueue: t.queues.daily,
-    args: [{ ...args[0], dueMs }],
-  });
-  assert.equal(result.day, addDays(today, -2));
-  assert.notEqual(result.collected, 'already running');
-  // Its API-retention window starts at that very day: no earlier gap to backfill.
-  assert.deepEqual(result.gapBackfills, []);
-  const lake = await readDay(t.deps.s3, config.s3.bucket, org, result.day);
-  assert.deepEqual(lake.eventIds, [...sim.truth(result.day).eventIds].sort());
-});
+test(
+  'with the clock pinned at 00:30 UTC the daily run collects the day before yesterday',
+  { timeout: 300_000 },
+  async () => {
+    const today = dayOf(Date.now());
+    const dueMs = Date.parse(`${today}T00:30:00.000Z`);
+    assert.equal(config.collection.dailyLagMinutes, 120);
+    const args = dailyScheduleOptions(config).action.args as [DailyCollectInput];
+    const result = await t.client.workflow.execute(dailyCollectWorkflow, {
+      workflowId: uniqueName(`daily-pinned-${org}`),
+      taskQueue: t.queues.daily,
+      args: [{ ...args[0], dueMs }],
+    });
+    assert.equal(result.day, addDays(today, -2));
+    assert.notEqual(result.collected, 'already running');
+    // Its API-retention window starts at that very day: no earlier gap to backfill.
+    assert.deepEqual(result.gapBackfills, []);
+    const lake = await readDay(t.deps.s3, config.s3.bucket, org, result.day);
+    assert.deepEqual(lake.eventIds, [...sim.truth(result.day).eventIds].sort());
+  },
+);

@@ -47,12 +47,24 @@ function publishedPort(service: Service, containerPort: number): number | undefi
 }
 
 test('the stack has Temporal on PostgreSQL, its Web UI, MinIO with an init step, and the worker', () => {
-  for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 'minio', 'minio-init', 'worker']) {
+  for (const name of [
+    'postgresql',
+    'temporal-schema',
+    'temporal',
+    'temporal-namespace',
+    'temporal-ui',
+    'minio',
+    'minio-init',
+    'worker',
+  ]) {
     assert.ok(services[name], `service ${name} is defined`);
   }
   // The server image with a schema step, as Temporal recommends since auto-setup was deprecated.
   assert.match(services.temporal.image!, /^temporalio\/server:\d/);
-  assert.ok(Object.values(services).every((svc) => !svc.image?.includes('auto-setup')), 'no deprecated auto-setup image');
+  assert.ok(
+    Object.values(services).every((svc) => !svc.image?.includes('auto-setup')),
+    'no deprecated auto-setup image',
+  );
   assert.equal(services.temporal.environment!.DB, 'postgres12');
   assert.equal(services.temporal.environment!.POSTGRES_SEEDS, 'postgresql');
   // The API budgets are task-queue rate limits: the rate-limited queues must have one partition.
@@ -60,11 +72,17 @@ test('the stack has Temporal on PostgreSQL, its Web UI, MinIO with an init step,
   assert.ok(mount, 'the dynamic config is mounted');
   const [hostPath, containerPath] = mount.split(':');
   assert.equal(containerPath, `/etc/temporal/${services.temporal.environment!.DYNAMIC_CONFIG_FILE_PATH}`);
-  const dynamic = YAML.parse(readFileSync(path.join(PROJECT_ROOT, hostPath), 'utf8')) as Record<string, Array<{ value: number; constraints: { taskQueueName: string } }>>;
+  const dynamic = YAML.parse(readFileSync(path.join(PROJECT_ROOT, hostPath), 'utf8')) as Record<
+    string,
+    Array<{ value: number; constraints: { taskQueueName: string } }>
+  >;
   const queues = taskQueues(services.worker.environment!.TEMPORAL_TASK_QUEUE ?? 'gcaudit');
   for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
     for (const queue of [queues.daily, queues.backfill]) {
-      assert.ok(dynamic[key].some((e) => e.value === 1 && e.constraints.taskQueueName === queue), `${key} is 1 for ${queue}`);
+      assert.ok(
+        dynamic[key].some((e) => e.value === 1 && e.constraints.taskQueueName === queue),
+        `${key} is 1 for ${queue}`,
+      );
     }
   }
   assert.equal(publishedPort(services.temporal, 7233), 7233);
@@ -86,7 +104,10 @@ test('the schema step creates or updates both Temporal databases before the serv
   assert.match(schema.image!, /^temporalio\/admin-tools:/);
   assert.equal(version(schema.image!), version(services.temporal.image!), 'admin-tools of the server’s version');
   assert.equal((schema.depends_on as Record<string, { condition: string }>).postgresql.condition, 'service_healthy');
-  assert.equal((services.temporal.depends_on as Record<string, { condition: string }>)['temporal-schema'].condition, 'service_completed_successfully');
+  assert.equal(
+    (services.temporal.depends_on as Record<string, { condition: string }>)['temporal-schema'].condition,
+    'service_completed_successfully',
+  );
   assert.equal(schema.environment!.POSTGRES_SEEDS, services.temporal.environment!.POSTGRES_SEEDS);
 
   // Run the step's shell script with a stand-in temporal-sql-tool that records its calls: first
@@ -98,8 +119,13 @@ test('the schema step creates or updates both Temporal databases before the serv
   chmodSync(tool, 0o755);
   const run = (exists: boolean) => {
     rmSync(log, { force: true });
-    execFileSync('/bin/sh', ['-c', composeCommand(schema)], { env: { ...schema.environment, PATH: `${dir}:${process.env.PATH}`, EXISTS: exists ? '1' : '' } });
-    return readFileSync(log, 'utf8').trim().split('\n').map((l) => l.replace('--plugin postgres12 --ep postgresql -u temporal -p 5432 ', ''));
+    execFileSync('/bin/sh', ['-c', composeCommand(schema)], {
+      env: { ...schema.environment, PATH: `${dir}:${process.env.PATH}`, EXISTS: exists ? '1' : '' },
+    });
+    return readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.replace('--plugin postgres12 --ep postgresql -u temporal -p 5432 ', ''));
   };
   assert.deepEqual(run(false), [
     '--db temporal create',
@@ -125,7 +151,10 @@ test('the namespace step creates the worker’s namespace once the server answer
   assert.match(cmd, new RegExp(`temporal operator namespace create -n ${namespace} `));
   assert.match(cmd, new RegExp(`temporal operator namespace describe -n ${namespace} `));
   assert.equal(step.environment!.TEMPORAL_ADDRESS, services.worker.environment!.TEMPORAL_ADDRESS);
-  assert.equal((services.worker.depends_on as Record<string, { condition: string }>)['temporal-namespace'].condition, 'service_completed_successfully');
+  assert.equal(
+    (services.worker.depends_on as Record<string, { condition: string }>)['temporal-namespace'].condition,
+    'service_completed_successfully',
+  );
 });
 
 test('the init step creates the worker’s bucket with Object Lock before the worker starts', () => {
@@ -160,7 +189,9 @@ test('the worker’s environment is made of known settings and loads as a valid 
   const vars = { GENESYS_CLIENT_ID: 'client-id', GENESYS_REGION: 'eu_west_1' };
   const resolved: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    resolved[key] = key.endsWith('_FILE') ? path.join(PROJECT_ROOT, 'test', 'fixtures', 'compose-secrets', path.basename(value)) : interpolate(value, vars);
+    resolved[key] = key.endsWith('_FILE')
+      ? path.join(PROJECT_ROOT, 'test', 'fixtures', 'compose-secrets', path.basename(value))
+      : interpolate(value, vars);
   }
   const config = loadConfig(resolved);
   assert.equal(config.temporal.address, 'temporal:7233');
@@ -178,8 +209,12 @@ test('the worker image builds the workflow bundle ahead of time and runs the com
   const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
   // The worker's V8 flags (src/worker/node-flags.ts), as the benchmark starts it.
   assert.deepEqual(cmd, ['node', ...WORKER_NODE_FLAGS, 'dist/src/worker/main.js']);
-  for (const [name, value] of Object.entries(WORKER_ENV)) assert.match(dockerfile, new RegExp(`^ENV ${name}=${value}$`, 'm'));
-  assert.ok(existsSync(path.join(PROJECT_ROOT, 'src', 'worker', 'main.ts')), 'the CMD is the compiled src/worker/main.ts');
+  for (const [name, value] of Object.entries(WORKER_ENV))
+    assert.match(dockerfile, new RegExp(`^ENV ${name}=${value}$`, 'm'));
+  assert.ok(
+    existsSync(path.join(PROJECT_ROOT, 'src', 'worker', 'main.ts')),
+    'the CMD is the compiled src/worker/main.ts',
+  );
   const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
   assert.match(pkg.scripts.build, /build-workflow-bundle/);
 });

@@ -13,19 +13,24 @@ const tracked = () =>
   execFileSync('git', ['ls-files', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
     .split('\0')
     // This file names what it looks for.
-    .filter((f) => f && f !== 'test/docs.test.ts' && !f.endsWith('package-lock.json') && existsSync(path.join(PROJECT_ROOT, f)));
+    .filter(
+      (f) =>
+        f && f !== 'test/docs.test.ts' && !f.endsWith('package-lock.json') && existsSync(path.join(PROJECT_ROOT, f)),
+    );
 
 test('the README links docs/ARCHITECTURE.md, which names every workflow and top-level src/ folder', () => {
   const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
   assert.match(readme, /\]\(docs\/ARCHITECTURE\.md\)/);
   const doc = readFileSync(path.join(PROJECT_ROOT, 'docs/ARCHITECTURE.md'), 'utf8');
   const workflows = readFileSync(path.join(PROJECT_ROOT, 'src/workflows/index.ts'), 'utf8');
-  for (const [, file] of workflows.matchAll(/from '\.\/([\w-]+)'/g)) assert.ok(doc.includes(`\`${file}`), `workflow ${file} is described`);
+  for (const [, file] of workflows.matchAll(/from '\.\/([\w-]+)'/g))
+    assert.ok(doc.includes(`\`${file}`), `workflow ${file} is described`);
   const folders = execFileSync('git', ['ls-files', 'src'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
     .split('\n')
     .map((f) => f.split('/')[1])
     .filter((f) => f && !f.endsWith('.ts'));
-  for (const folder of new Set(folders)) assert.ok(doc.includes(`src/${folder}/`), `src/${folder}/ has a place in the table`);
+  for (const folder of new Set(folders))
+    assert.ok(doc.includes(`src/${folder}/`), `src/${folder}/ has a place in the table`);
 });
 
 test('no tracked file links to ../shared or cites another design document', () => {

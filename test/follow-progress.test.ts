@@ -5,7 +5,9 @@ import { followProgress, HEARTBEAT_MS } from '../src/client/progress';
 // `backfill --follow` without a terminal (a log file, CI): a line at least every few seconds even
 // while no day ends, so nobody takes a long day for a hung command.
 
-const progress = (over: Partial<Parameters<typeof followProgress>[0] extends () => Promise<infer P> ? P : never> = {}) => ({
+const progress = (
+  over: Partial<Parameters<typeof followProgress>[0] extends () => Promise<infer P> ? P : never> = {},
+) => ({
   daysDone: 0,
   daysTotal: 3,
   events: 0,
@@ -51,10 +53,14 @@ test('without a terminal, an unchanged progress is still printed at every heartb
   );
   assert.ok(polls > 5);
   assert.match(lines[0].line, /^0\/3 days, 0 events, 0 requests, 0 rate limited, ETA \?, running$/);
-  assert.ok(lines.some((l) => /^0\/3 days, 120 events, 4 requests/.test(l.line)), 'events within a day are shown');
+  assert.ok(
+    lines.some((l) => /^0\/3 days, 120 events, 4 requests/.test(l.line)),
+    'events within a day are shown',
+  );
   assert.match(lines.at(-1)!.line, /^3\/3 days, 900 events, 30 requests, 0 rate limited, ETA \?, done$/);
   // Unchanged lines repeat at the heartbeat: never a gap much longer than it.
   const unchanged = lines.filter((l, i) => i > 0 && l.line === lines[i - 1].line);
   assert.ok(unchanged.length >= 3, `heartbeat lines: ${unchanged.length}`);
-  for (let i = 1; i < lines.length; i++) assert.ok(lines[i].at - lines[i - 1].at < 300 + 2_000, `gap ${lines[i].at - lines[i - 1].at} ms`);
+  for (let i = 1; i < lines.length; i++)
+    assert.ok(lines[i].at - lines[i - 1].at < 300 + 2_000, `gap ${lines[i].at - lines[i - 1].at} ms`);
 });

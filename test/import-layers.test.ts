@@ -25,7 +25,10 @@ async function violationsWith(plant: Record<string, string>): Promise<Violation[
     for (const [file, code] of Object.entries(plant)) writeFileSync(path.join(dir, file), code);
     const bin = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'depcruise');
     // Exit code 1 = violations found; the JSON report is on stdout either way.
-    const stdout = await promisify(execFile)(bin, ['src', '--config', CONFIG, '--output-type', 'json'], { cwd: dir, maxBuffer: 64 << 20 })
+    const stdout = await promisify(execFile)(bin, ['src', '--config', CONFIG, '--output-type', 'json'], {
+      cwd: dir,
+      maxBuffer: 64 << 20,
+    })
       .then((r) => r.stdout)
       .catch((err: { stdout?: string }) => err.stdout ?? '');
     return (JSON.parse(stdout) as { summary: { violations: Violation[] } }).summary.violations;
@@ -35,14 +38,17 @@ async function violationsWith(plant: Record<string, string>): Promise<Violation[
 }
 
 test('npm run lint runs the import rules', () => {
-  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   assert.match(pkg.scripts.lint, new RegExp(`depcruise src --config ${CONFIG.replace('.', '\\.')}`));
 });
 
 test('the import rules refuse an upward import and a cycle, and nothing else in src/', async () => {
   const violations = await violationsWith({
     // lake (a domain module) reaching up into activities
-    'src/lake/planted-upward.ts': "import type { Activities } from '../activities';\nexport type Planted = Activities;\n",
+    'src/lake/planted-upward.ts':
+      "import type { Activities } from '../activities';\nexport type Planted = Activities;\n",
     // two model files importing each other
     'src/model/planted-a.ts': "import { b } from './planted-b';\nexport const a = () => b();\n",
     'src/model/planted-b.ts': "import { a } from './planted-a';\nexport const b = (): number => (a ? 1 : 0);\n",

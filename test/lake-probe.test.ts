@@ -34,7 +34,9 @@ test('a workflow writes a COMPLIANCE-locked, encrypted object that reads back an
   assert.equal(result.lockMode, 'COMPLIANCE');
   assert.ok(result.versionId, 'the bucket is versioned, so the write has a version id');
 
-  const obj = await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: result.key, VersionId: result.versionId }));
+  const obj = await s3.send(
+    new GetObjectCommand({ Bucket: config.s3.bucket, Key: result.key, VersionId: result.versionId }),
+  );
   const body = JSON.parse(await obj.Body!.transformToString());
   assert.equal(body.probeId, probeId);
   assert.equal(obj.ServerSideEncryption, 'AES256');
@@ -44,7 +46,10 @@ test('a workflow writes a COMPLIANCE-locked, encrypted object that reads back an
     new GetObjectRetentionCommand({ Bucket: config.s3.bucket, Key: result.key, VersionId: result.versionId }),
   );
   const until = retention.Retention!.RetainUntilDate!.getTime();
-  assert.ok(Math.abs(until - (Date.now() + 86_400_000)) < 10 * 60_000, `retention ends about a day from now, got ${new Date(until).toISOString()}`);
+  assert.ok(
+    Math.abs(until - (Date.now() + 86_400_000)) < 10 * 60_000,
+    `retention ends about a day from now, got ${new Date(until).toISOString()}`,
+  );
 
   await assert.rejects(
     s3.send(new DeleteObjectCommand({ Bucket: config.s3.bucket, Key: result.key, VersionId: result.versionId })),
@@ -52,6 +57,8 @@ test('a workflow writes a COMPLIANCE-locked, encrypted object that reads back an
     'deleting a COMPLIANCE-locked version must be refused',
   );
   // The version is still there after the refused delete.
-  const still = await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: result.key, VersionId: result.versionId }));
+  const still = await s3.send(
+    new GetObjectCommand({ Bucket: config.s3.bucket, Key: result.key, VersionId: result.versionId }),
+  );
   assert.equal(JSON.parse(await still.Body!.transformToString()).probeId, probeId);
 });

@@ -17,11 +17,18 @@ test('reading the local stack secrets never creates them; only the stack does, o
 
   assert.equal(readLocalCredentials(dataDir), undefined);
   assert.equal(withLocalSecrets(config).mask.hmacKey, undefined, 'no keys to fill in before the stack made them');
-  assert.throws(() => createS3Client(config), (err: Error) => err instanceof ConfigError && /gcaudit up/.test(err.message));
+  assert.throws(
+    () => createS3Client(config),
+    (err: Error) => err instanceof ConfigError && /gcaudit up/.test(err.message),
+  );
   assert.equal(existsSync(localCredentialsFile(dataDir)), false, 'reading created nothing');
 
   const made = ensureLocalCredentials(dataDir);
   assert.equal(statSync(localCredentialsFile(dataDir)).mode & 0o777, 0o600);
-  assert.equal(ensureLocalCredentials(dataDir).maskHmacKey.reveal(), made.maskHmacKey.reveal(), 'the second start finds the same keys');
+  assert.equal(
+    ensureLocalCredentials(dataDir).maskHmacKey.reveal(),
+    made.maskHmacKey.reveal(),
+    'the second start finds the same keys',
+  );
   assert.equal(withLocalSecrets(config).mask.hmacKey?.reveal(), made.maskHmacKey.reveal());
 });

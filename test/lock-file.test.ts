@@ -16,7 +16,9 @@ interface LockEntry {
   devDependencies?: Record<string, string>;
   engines?: Record<string, string>;
 }
-const lock = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+const lock = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, LockEntry>;
+};
 const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as LockEntry;
 
 /** Where node would find `name` from the package at `at`: its own node_modules, then each ancestor's. */
@@ -33,7 +35,8 @@ function resolves(at: string, name: string): boolean {
 test('every optional package the tree names has its own lock entry', () => {
   const missing: string[] = [];
   for (const [at, entry] of Object.entries(lock.packages)) {
-    for (const name of Object.keys(entry.optionalDependencies ?? {})) if (!resolves(at, name)) missing.push(`${name} (for ${at || 'the project'})`);
+    for (const name of Object.keys(entry.optionalDependencies ?? {}))
+      if (!resolves(at, name)) missing.push(`${name} (for ${at || 'the project'})`);
   }
   assert.deepEqual(missing, [], 'run bash scripts/lock.sh');
 });
@@ -47,7 +50,7 @@ test('the native packages are locked for Linux, macOS and Windows', () => {
   }
 });
 
-test('the lock records package.json\'s dependencies and engines', () => {
+test("the lock records package.json's dependencies and engines", () => {
   const root = lock.packages[''];
   assert.deepEqual(root.dependencies, pkg.dependencies);
   assert.deepEqual(root.devDependencies, pkg.devDependencies);

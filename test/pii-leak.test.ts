@@ -26,7 +26,12 @@ import { startTestWorkers, TestWorkers } from './harness/workers';
 
 const ORG = 'leakco';
 const DAY = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
-const SHARES: Partial<StreamShares> = { neverDeliveredShare: 0.02, unparsableShare: 0.02, truncatedShare: 0.02, missingFieldsShare: 0.02 };
+const SHARES: Partial<StreamShares> = {
+  neverDeliveredShare: 0.02,
+  unparsableShare: 0.02,
+  truncatedShare: 0.02,
+  missingFieldsShare: 0.02,
+};
 
 let sim: Simulator;
 let config: Config;
@@ -58,7 +63,12 @@ function stagingSpy(cfg: Config): S3Client {
 before(async () => {
   const lake = await freshLake({ GCAUDIT_ORG: ORG, LAKE_RETENTION_DAYS: '1' });
   s3 = lake.s3;
-  sim = await startSimulator({ seed: 'leak-test', eventsPerDay: 600, rateLimitPerMinute: 100_000, firehose: { s3, bucket: lake.config.s3.bucket, prefix: 'raw/', bufferMs: 900_000 } });
+  sim = await startSimulator({
+    seed: 'leak-test',
+    eventsPerDay: 600,
+    rateLimitPerMinute: 100_000,
+    firehose: { s3, bucket: lake.config.s3.bucket, prefix: 'raw/', bufferMs: 900_000 },
+  });
   config = {
     ...lake.config,
     genesys: {
@@ -73,7 +83,11 @@ before(async () => {
     },
   };
   assert.equal(config.mask.personNames, 'pseudonymize', 'the default');
-  assert.equal(config.mask.phoneCountries, undefined, 'the default: the sandbox has no region, so every region\'s country');
+  assert.equal(
+    config.mask.phoneCountries,
+    undefined,
+    "the default: the sandbox has no region, so every region's country",
+  );
   t = await startTestWorkers(config, { s3: stagingSpy(config) });
 });
 
@@ -109,7 +123,8 @@ function historyText(json: string): string {
     if (Array.isArray(value)) value.forEach(walk);
     else if (value !== null && typeof value === 'object') {
       const object = value as Record<string, unknown>;
-      if (typeof object.data === 'string' && object.metadata !== undefined) decoded.push(Buffer.from(object.data, 'base64').toString('utf8'));
+      if (typeof object.data === 'string' && object.metadata !== undefined)
+        decoded.push(Buffer.from(object.data, 'base64').toString('utf8'));
       Object.values(object).forEach(walk);
     }
   };
@@ -120,19 +135,31 @@ function historyText(json: string): string {
 async function objectsText(prefix: string): Promise<string> {
   const texts: string[] = [];
   for (const key of await listKeys(s3, config.s3.bucket, prefix)) {
-    const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: key }))).Body!.transformToByteArray());
+    const body = Buffer.from(
+      await (await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: key }))).Body!.transformToByteArray(),
+    );
     texts.push((key.endsWith('.gz') ? gunzipSync(body) : body).toString('utf8'));
   }
   return texts.join('\n');
 }
 
-test('no planted phone (every region\'s formats), e-mail or person name in the lake, staging, quarantine or workflow histories', async () => {
+test("no planted phone (every region's formats), e-mail or person name in the lake, staging, quarantine or workflow histories", async () => {
   // The stream of the day: delivered, truncated and unparsable events (those are rehydrated from the API).
   const flushed = await sim.firehose!.flush({ day: DAY }, SHARES);
   ingest = await t.client.workflow.start(ingestWorkflow, {
     taskQueue: t.queues.daily,
     workflowId: `ingest/${ORG}`,
-    args: [{ org: ORG, rawPrefix: 'raw/', pollSeconds: 1, graceMinutes: 60, rehydrateMaxHours: 24, apiTaskQueue: t.queues.daily, lakeTaskQueue: t.queues.lake }],
+    args: [
+      {
+        org: ORG,
+        rawPrefix: 'raw/',
+        pollSeconds: 1,
+        graceMinutes: 60,
+        rehydrateMaxHours: 24,
+        apiTaskQueue: t.queues.daily,
+        lakeTaskQueue: t.queues.lake,
+      },
+    ],
   });
   for (let i = 0; ; i++) {
     const status = await ingest.query(ingestStatusQuery);
@@ -142,7 +169,9 @@ test('no planted phone (every region\'s formats), e-mail or person name in the l
   }
   const stream = sim.truth(DAY).stream!;
   const rehydrated = await Promise.all(
-    [...stream.truncated, ...stream.unparsable].map((id) => t.client.workflow.getHandle<typeof rehydrateWorkflow>(`rehydrate/${ORG}/${id}`).result()),
+    [...stream.truncated, ...stream.unparsable].map((id) =>
+      t.client.workflow.getHandle<typeof rehydrateWorkflow>(`rehydrate/${ORG}/${id}`).result(),
+    ),
   );
   assert.ok(rehydrated.length > 0 && rehydrated.every((r) => r.status === 'rehydrated'));
   // The API collection of the same day: staged page by page, then sealed.
@@ -154,10 +183,17 @@ test('no planted phone (every region\'s formats), e-mail or person name in the l
 
   // What Genesys sent holds every planted value, and the search finds each: it can fail.
   const planted = plantedValues();
-  assert.ok(planted.filter((p) => p.kind === 'phone').length >= 14 * 5, 'phones of every region country in several formats');
+  assert.ok(
+    planted.filter((p) => p.kind === 'phone').length >= 14 * 5,
+    'phones of every region country in several formats',
+  );
   assert.ok(planted.some((p) => p.kind === 'name') && planted.some((p) => p.kind === 'email'));
   const sent = `${JSON.stringify(sim.events(DAY, { expandUser: true }))}\n${await objectsText('raw/')}`;
-  assert.deepEqual(leaks(sent).sort(), planted.map((p) => `${p.kind} ${p.value}`).sort(), 'every planted value is found in the source');
+  assert.deepEqual(
+    leaks(sent).sort(),
+    planted.map((p) => `${p.kind} ${p.value}`).sort(),
+    'every planted value is found in the source',
+  );
 
   // The lake: the sealed day and the live table.
   const sealed = await readDay(s3, config.s3.bucket, ORG, DAY);
@@ -172,7 +208,11 @@ test('no planted phone (every region\'s formats), e-mail or person name in the l
   // The staging chunks, as MinIO held them before the seal removed them.
   assert.ok(staged.length > 0, 'the collection staged its pages');
   const stagedText = staged.join('\n');
-  assert.equal(stagedText.split('\n').filter((l) => l !== '').length, sim.truth(DAY).eventIds.length, 'one line per event');
+  assert.equal(
+    stagedText.split('\n').filter((l) => l !== '').length,
+    sim.truth(DAY).eventIds.length,
+    'one line per event',
+  );
   assert.deepEqual(leaks(stagedText), [], 'staging chunks');
 
   // Quarantine (records that failed the transform, kept masked) and everything else under the org.
@@ -182,11 +222,16 @@ test('no planted phone (every region\'s formats), e-mail or person name in the l
   const histories: string[] = [];
   for (const queue of [t.queues.daily, t.queues.lake]) {
     for await (const wf of t.client.workflow.list({ query: `TaskQueue = "${queue}"` })) {
-      histories.push(historyText(historyToJSON(await t.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory())));
+      histories.push(
+        historyText(historyToJSON(await t.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory())),
+      );
     }
   }
   assert.ok(histories.length >= 2 + rehydrated.length, `histories of every workflow (${histories.length})`);
   const historiesText = histories.join('\n');
-  assert.ok(historiesText.includes(`"org":"${ORG}"`) && historiesText.includes(DAY), 'payloads are decoded (their inputs are readable)');
+  assert.ok(
+    historiesText.includes(`"org":"${ORG}"`) && historiesText.includes(DAY),
+    'payloads are decoded (their inputs are readable)',
+  );
   assert.deepEqual(leaks(historiesText), [], 'workflow histories');
 });

@@ -12,7 +12,13 @@ import { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { PROJECT_ROOT } from '../src/paths';
 import { startSimulator } from '../src/sim';
-import { backfillWorkflow, collectDayWorkflow, dailyCollectWorkflow, ingestWorkflow, rehydrateWorkflow } from '../src/workflows';
+import {
+  backfillWorkflow,
+  collectDayWorkflow,
+  dailyCollectWorkflow,
+  ingestWorkflow,
+  rehydrateWorkflow,
+} from '../src/workflows';
 import { Secret } from '../src/config/secret';
 import { freshLake, uniqueName } from './harness/env';
 import { startTestWorkers } from './harness/workers';
@@ -43,7 +49,13 @@ test('record histories', { timeout: 600_000 }, async () => {
   });
   const simConfig = {
     ...config,
-    genesys: { ...config.genesys, apiBase: sim.baseUrl, loginBase: sim.loginUrl, clientId: sim.clientId, clientSecret: new Secret(sim.clientSecret) },
+    genesys: {
+      ...config.genesys,
+      apiBase: sim.baseUrl,
+      loginBase: sim.loginUrl,
+      clientId: sim.clientId,
+      clientSecret: new Secret(sim.clientSecret),
+    },
   };
   const t = await startTestWorkers(simConfig);
   try {
@@ -52,7 +64,18 @@ test('record histories', { timeout: 600_000 }, async () => {
       const ingest = await t.client.workflow.start(ingestWorkflow, {
         taskQueue: t.queues.daily,
         workflowId: `ingest/${org}`,
-        args: [{ org, rawPrefix: 'raw/', pollSeconds: 1, graceMinutes: 60, rehydrateMaxHours: 24, apiTaskQueue: t.queues.daily, lakeTaskQueue: t.queues.lake, untilIdle: true }],
+        args: [
+          {
+            org,
+            rawPrefix: 'raw/',
+            pollSeconds: 1,
+            graceMinutes: 60,
+            rehydrateMaxHours: 24,
+            apiTaskQueue: t.queues.daily,
+            lakeTaskQueue: t.queues.lake,
+            untilIdle: true,
+          },
+        ],
       });
       await ingest.result();
       if (want('ingest')) await save('ingest', ingest);
@@ -83,7 +106,16 @@ test('record histories', { timeout: 600_000 }, async () => {
     const daily = await t.client.workflow.start(dailyCollectWorkflow, {
       taskQueue: t.queues.daily,
       workflowId: `daily-collect/${org}`,
-      args: [{ org, lakeTaskQueue: t.queues.lake, backfillTaskQueue: t.queues.backfill, lagMinutes: 120, apiRetentionDays: 7, backfillConcurrency: 2 }],
+      args: [
+        {
+          org,
+          lakeTaskQueue: t.queues.lake,
+          backfillTaskQueue: t.queues.backfill,
+          lagMinutes: 120,
+          apiRetentionDays: 7,
+          backfillConcurrency: 2,
+        },
+      ],
     });
     await daily.result();
     await save('daily-collect', daily);

@@ -15,9 +15,13 @@ const DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'histories');
 test('recorded workflow histories replay without nondeterminism', async () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
   assert.ok(files.length >= 3, 'histories of collect-day, backfill and the daily run are recorded');
-  const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: JSON.parse(readFileSync(path.join(DIR, f), 'utf8')) }));
+  const histories = files.map((f) => ({
+    workflowId: f.replace(/\.json$/, ''),
+    history: JSON.parse(readFileSync(path.join(DIR, f), 'utf8')),
+  }));
   const results = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: workflowBundle() }, histories)) results.push(result);
+  for await (const result of Worker.runReplayHistories({ workflowBundle: workflowBundle() }, histories))
+    results.push(result);
   assert.equal(results.length, files.length);
   for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error?.message}`);
 });

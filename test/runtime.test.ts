@@ -43,26 +43,30 @@ function olderSystemNode(): string | undefined {
 }
 
 const older = olderSystemNode();
-test('bin/gcaudit started by an older node runs the CLI on the project\'s Node', { skip: older ? false : `no node older than ${MAJOR} on PATH` }, async () => {
-  assert.ok(existsSync(path.join(TOOLS_BIN, 'node')), 'scripts/setup.sh installed .tools/bin/node');
-  assert.ok(existsSync(path.join(PROJECT_ROOT, 'dist/src/client/cli.js')), 'npm run build first (npm test does)');
-  // Every node process started with this NODE_OPTIONS records its version: the launcher's, then the CLI's.
-  const dir = mkdtempSync(path.join(tmpdir(), 'gcaudit-runtime-'));
-  const probe = path.join(dir, 'probe.cjs');
-  const seen = path.join(dir, 'versions');
-  writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(seen)}, process.version + '\\n');\n`);
-  const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-    const child = spawn(older!, [path.join(PROJECT_ROOT, 'bin/gcaudit'), '--help'], {
-      env: { ...process.env, NODE_OPTIONS: `--require ${probe}` },
-      stdio: ['ignore', 'pipe', 'inherit'],
+test(
+  "bin/gcaudit started by an older node runs the CLI on the project's Node",
+  { skip: older ? false : `no node older than ${MAJOR} on PATH` },
+  async () => {
+    assert.ok(existsSync(path.join(TOOLS_BIN, 'node')), 'scripts/setup.sh installed .tools/bin/node');
+    assert.ok(existsSync(path.join(PROJECT_ROOT, 'dist/src/client/cli.js')), 'npm run build first (npm test does)');
+    // Every node process started with this NODE_OPTIONS records its version: the launcher's, then the CLI's.
+    const dir = mkdtempSync(path.join(tmpdir(), 'gcaudit-runtime-'));
+    const probe = path.join(dir, 'probe.cjs');
+    const seen = path.join(dir, 'versions');
+    writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(seen)}, process.version + '\\n');\n`);
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(older!, [path.join(PROJECT_ROOT, 'bin/gcaudit'), '--help'], {
+        env: { ...process.env, NODE_OPTIONS: `--require ${probe}` },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.once('exit', (c) => resolve({ code: c, stdout: out }));
     });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.once('exit', (c) => resolve({ code: c, stdout: out }));
-  });
-  assert.equal(code, 0);
-  assert.match(stdout, /Usage: gcaudit/);
-  const versions = readFileSync(seen, 'utf8').trim().split('\n');
-  assert.equal(versions.length, 2, `two node processes: ${versions.join(', ')}`);
-  assert.ok(major(versions[0]) < MAJOR && major(versions[1]) >= MAJOR, `launcher then CLI: ${versions.join(', ')}`);
-});
+    assert.equal(code, 0);
+    assert.match(stdout, /Usage: gcaudit/);
+    const versions = readFileSync(seen, 'utf8').trim().split('\n');
+    assert.equal(versions.length, 2, `two node processes: ${versions.join(', ')}`);
+    assert.ok(major(versions[0]) < MAJOR && major(versions[1]) >= MAJOR, `launcher then CLI: ${versions.join(', ')}`);
+  },
+);

@@ -52,15 +52,27 @@ test('client and worker connect with an mTLS client certificate (files and PEM t
 
   const deps = createWorkerDependencies(config);
   const workerConnection = await connectWorker(config);
-  const workers = await createWorkers({ connection: workerConnection, deps, workflowBundle: workflowBundle(), taskQueue: base });
+  const workers = await createWorkers({
+    connection: workerConnection,
+    deps,
+    workflowBundle: workflowBundle(),
+    taskQueue: base,
+  });
   const running = runWorkers(workers);
   const connection = await connectClient(config);
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
     const probeId = uniqueName('probe');
-    const result = await client.workflow.execute(lakeProbeWorkflow, { taskQueue: taskQueues(base).daily, workflowId: `lake-probe/${probeId}`, args: [probeId] });
+    const result = await client.workflow.execute(lakeProbeWorkflow, {
+      taskQueue: taskQueues(base).daily,
+      workflowId: `lake-probe/${probeId}`,
+      args: [probeId],
+    });
     assert.equal(result.key, `_system/probes/${probeId}.json`);
-    assert.ok(proxy.acceptedClients.length >= 2 && proxy.acceptedClients.every((cn) => cn === 'client'), 'both connections went through the proxy with the client certificate');
+    assert.ok(
+      proxy.acceptedClients.length >= 2 && proxy.acceptedClients.every((cn) => cn === 'client'),
+      'both connections went through the proxy with the client certificate',
+    );
   } finally {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await running;
@@ -71,10 +83,18 @@ test('client and worker connect with an mTLS client certificate (files and PEM t
 });
 
 test('without a certificate of the CA, or without TLS, the secured server refuses the connection', async () => {
-  const tls = { TEMPORAL_ADDRESS: proxy.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: files.caCert, TEMPORAL_TLS_SERVER_NAME: TLS_SERVER_NAME };
+  const tls = {
+    TEMPORAL_ADDRESS: proxy.address,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: files.caCert,
+    TEMPORAL_TLS_SERVER_NAME: TLS_SERVER_NAME,
+  };
   const attempts = {
     'no client certificate': loadConfig({ ...tls, TEMPORAL_TLS: 'true' }),
-    'a certificate of another CA': loadConfig({ ...tls, TEMPORAL_TLS_CLIENT_CERT_PATH: files.strangerCert, TEMPORAL_TLS_CLIENT_KEY_PATH: files.strangerKey }),
+    'a certificate of another CA': loadConfig({
+      ...tls,
+      TEMPORAL_TLS_CLIENT_CERT_PATH: files.strangerCert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: files.strangerKey,
+    }),
   };
   for (const [what, config] of Object.entries(attempts)) {
     const before = proxy.acceptedClients.length;
@@ -108,16 +128,26 @@ client_key_path = "${files.clientKey}"
   assert.equal(fromProfile.temporal.tls, true);
   assert.match(fromProfile.temporal.clientKey!.reveal(), /PRIVATE KEY/);
   assert.equal(String(fromProfile.temporal.clientKey), '[redacted]');
-  const overridden = loadConfig({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'cloud', TEMPORAL_NAMESPACE: 'other-ns' });
+  const overridden = loadConfig({
+    TEMPORAL_CONFIG_FILE: toml,
+    TEMPORAL_PROFILE: 'cloud',
+    TEMPORAL_NAMESPACE: 'other-ns',
+  });
   assert.equal(overridden.temporal.namespace, 'other-ns');
   // No profile asked for: no file read, the embedded dev server as before.
   const local = loadConfig({});
   assert.equal(local.temporal.address, undefined);
   assert.equal(local.temporal.tls, false);
   assert.throws(() => loadConfig({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'missing' }), /TEMPORAL_PROFILE/);
-  assert.throws(() => loadConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: files.clientCert }), /set both \(the mTLS certificate and its key\) or neither/);
+  assert.throws(
+    () => loadConfig({ TEMPORAL_TLS_CLIENT_CERT_PATH: files.clientCert }),
+    /set both \(the mTLS certificate and its key\) or neither/,
+  );
   // An API key turns TLS on (Temporal Cloud), and is never shown.
-  const apiKey = loadConfig({ TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233', TEMPORAL_API_KEY: 'secret-api-key-value' });
+  const apiKey = loadConfig({
+    TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233',
+    TEMPORAL_API_KEY: 'secret-api-key-value',
+  });
   assert.equal(apiKey.temporal.tls, true);
   assert.ok(!JSON.stringify(apiKey).includes('secret-api-key-value'));
 });

@@ -11,8 +11,14 @@ test('workflow and schedule ids keep their spelling', () => {
   assert.equal(workflowIds.schemaRecrawl('acme'), 'schema-recrawl/acme');
   assert.equal(workflowIds.ingest('acme'), 'ingest/acme');
   assert.equal(workflowIds.rehydrate('acme', 'e-1'), 'rehydrate/acme/e-1');
-  assert.equal(workflowIds.archiveRestore('acme', '2026-01-01', '2026-01-31'), 'archive-restore/acme/2026-01-01..2026-01-31');
-  assert.equal(workflowIds.checksAfter('archive-restore/acme/2026-01-01..2026-01-31'), 'archive-restore/acme/2026-01-01..2026-01-31/checks');
+  assert.equal(
+    workflowIds.archiveRestore('acme', '2026-01-01', '2026-01-31'),
+    'archive-restore/acme/2026-01-01..2026-01-31',
+  );
+  assert.equal(
+    workflowIds.checksAfter('archive-restore/acme/2026-01-01..2026-01-31'),
+    'archive-restore/acme/2026-01-01..2026-01-31/checks',
+  );
   assert.equal(scheduleIds.dailyCollect('acme'), 'daily-collect/acme');
   assert.equal(scheduleIds.schemaRecrawl('acme'), 'schema-recrawl/acme');
 });

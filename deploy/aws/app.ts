@@ -10,12 +10,17 @@ import { GcauditStack } from './stack';
 const app = new App();
 const file = app.node.tryGetContext('params') as string | undefined;
 if (!file) {
-  console.error('gcaudit deploy: pass the parameters file, e.g. npx cdk deploy -c params=gcaudit-aws.json (see params.example.json)');
+  console.error(
+    'gcaudit deploy: pass the parameters file, e.g. npx cdk deploy -c params=gcaudit-aws.json (see params.example.json)',
+  );
   process.exit(2);
 }
 try {
   const params = readDeployParameters(file);
-  new GcauditStack(app, `gcaudit-${params.org}`, { params, env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } });
+  new GcauditStack(app, `gcaudit-${params.org}`, {
+    params,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
 } catch (err) {
   console.error((err as Error).message);
   process.exit(2);

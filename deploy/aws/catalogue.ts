@@ -19,7 +19,11 @@ export class Catalogue extends Construct {
   readonly tables: glue.CfnTable[];
   readonly workgroup: athena.CfnWorkGroup;
 
-  constructor(scope: Construct, id: string, props: { lake: LakeStorage; config: Config; checks: Check[]; bytesScannedCutoff: number }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { lake: LakeStorage; config: Config; checks: Check[]; bytesScannedCutoff: number },
+  ) {
     super(scope, id);
     const { config, lake } = props;
     const databaseName = config.query.athena.database;
@@ -29,27 +33,29 @@ export class Catalogue extends Construct {
       databaseInput: { name: databaseName, description: `gcaudit lake of org ${config.org}` },
     });
     // No recrawled columns at deploy: the schema recrawl adds them later with ALTER TABLE.
-    this.tables = lakeTableDefinitions({ bucket: lake.bucket.bucketName, org: config.org, extraColumns: [] }).map((t) => {
-      const table = new glue.CfnTable(this, `Table-${t.name}`, {
-        catalogId: account,
-        databaseName,
-        tableInput: {
-          name: t.name,
-          tableType: 'EXTERNAL_TABLE',
-          parameters: { EXTERNAL: 'TRUE', classification: 'parquet', ...t.properties },
-          partitionKeys: t.partitionKeys,
-          storageDescriptor: {
-            location: t.location,
-            columns: t.columns,
-            inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-            outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-            serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+    this.tables = lakeTableDefinitions({ bucket: lake.bucket.bucketName, org: config.org, extraColumns: [] }).map(
+      (t) => {
+        const table = new glue.CfnTable(this, `Table-${t.name}`, {
+          catalogId: account,
+          databaseName,
+          tableInput: {
+            name: t.name,
+            tableType: 'EXTERNAL_TABLE',
+            parameters: { EXTERNAL: 'TRUE', classification: 'parquet', ...t.properties },
+            partitionKeys: t.partitionKeys,
+            storageDescriptor: {
+              location: t.location,
+              columns: t.columns,
+              inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+              outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+              serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+            },
           },
-        },
-      });
-      table.node.addDependency(this.database);
-      return table;
-    });
+        });
+        table.node.addDependency(this.database);
+        return table;
+      },
+    );
 
     this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
       name: config.query.athena.workgroup,
@@ -68,9 +74,21 @@ export class Catalogue extends Construct {
       },
     });
 
-    const ddl = athenaDdl({ database: config.query.athena.database, bucket: config.s3.bucket, org: config.org, extraColumns: [], namedQueries: athenaNamedQueries(props.checks, config) });
+    const ddl = athenaDdl({
+      database: config.query.athena.database,
+      bucket: config.s3.bucket,
+      org: config.org,
+      extraColumns: [],
+      namedQueries: athenaNamedQueries(props.checks, config),
+    });
     for (const q of ddl.namedQueries) {
-      const named = new athena.CfnNamedQuery(this, `Query-${q.name}`, { name: q.name, description: q.description, database: databaseName, queryString: q.sql, workGroup: this.workgroup.ref });
+      const named = new athena.CfnNamedQuery(this, `Query-${q.name}`, {
+        name: q.name,
+        description: q.description,
+        database: databaseName,
+        queryString: q.sql,
+        workGroup: this.workgroup.ref,
+      });
       named.node.addDependency(this.workgroup);
     }
   }

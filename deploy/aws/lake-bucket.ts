@@ -30,15 +30,38 @@ export class LakeStorage extends Construct {
       enforceSSL: true,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(Math.max(plan.retentionDays, 365)), noncurrentVersionExpiration: Duration.days(30) }],
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(Math.max(plan.retentionDays, 365)),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.accessLogs).acknowledge(
-      { id: 'AwsSolutions-S1', reason: 'This is the server access log bucket itself; logging it into itself would loop.' },
-      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'This is the server access log bucket itself; logging it into itself would loop.' },
-      { id: 'PCI.DSS.321-S3BucketLoggingEnabled', reason: 'This is the server access log bucket itself; logging it into itself would loop.' },
-      { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: 'S3 server access logging delivers only to SSE-S3 encrypted buckets; SSE-KMS is not supported for the target bucket.' },
-      { id: 'PCI.DSS.321-S3DefaultEncryptionKMS', reason: 'S3 server access logging delivers only to SSE-S3 encrypted buckets; SSE-KMS is not supported for the target bucket.' },
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This is the server access log bucket itself; logging it into itself would loop.',
+      },
+      {
+        id: 'HIPAA.Security-S3BucketLoggingEnabled',
+        reason: 'This is the server access log bucket itself; logging it into itself would loop.',
+      },
+      {
+        id: 'PCI.DSS.321-S3BucketLoggingEnabled',
+        reason: 'This is the server access log bucket itself; logging it into itself would loop.',
+      },
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason:
+          'S3 server access logging delivers only to SSE-S3 encrypted buckets; SSE-KMS is not supported for the target bucket.',
+      },
+      {
+        id: 'PCI.DSS.321-S3DefaultEncryptionKMS',
+        reason:
+          'S3 server access logging delivers only to SSE-S3 encrypted buckets; SSE-KMS is not supported for the target bucket.',
+      },
     );
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
@@ -60,7 +83,9 @@ export class LakeStorage extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // The same rules gcaudit init applies (src/evidence/retention-plan.ts), from the same plan.
-    (this.bucket.node.defaultChild as s3.CfnBucket).lifecycleConfiguration = { rules: cfnLifecycleRules(lifecycleRules(plan)) };
+    (this.bucket.node.defaultChild as s3.CfnBucket).lifecycleConfiguration = {
+      rules: cfnLifecycleRules(lifecycleRules(plan)),
+    };
 
     this.athenaResults = new s3.Bucket(this, 'AthenaResults', {
       encryption: s3.BucketEncryption.KMS,
@@ -73,14 +98,29 @@ export class LakeStorage extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'athena-results/',
       // Query results are copies of lake rows, not evidence: kept a month.
-      lifecycleRules: [{ id: 'expire-results', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        {
+          id: 'expire-results',
+          expiration: Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
     for (const bucket of [this.bucket, this.accessLogs, this.athenaResults]) {
       Validations.of(bucket).acknowledge(
-        { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: 'Cross-region replication is a decision of the account owner (second region, its own Object Lock and key); the lake bucket is versioned and locked, so no object can be lost or altered in place.' },
-        { id: 'PCI.DSS.321-S3BucketReplicationEnabled', reason: 'Cross-region replication is a decision of the account owner (second region, its own Object Lock and key); the lake bucket is versioned and locked, so no object can be lost or altered in place.' },
+        {
+          id: 'HIPAA.Security-S3BucketReplicationEnabled',
+          reason:
+            'Cross-region replication is a decision of the account owner (second region, its own Object Lock and key); the lake bucket is versioned and locked, so no object can be lost or altered in place.',
+        },
+        {
+          id: 'PCI.DSS.321-S3BucketReplicationEnabled',
+          reason:
+            'Cross-region replication is a decision of the account owner (second region, its own Object Lock and key); the lake bucket is versioned and locked, so no object can be lost or altered in place.',
+        },
       );
     }
   }

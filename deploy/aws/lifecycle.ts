@@ -8,19 +8,38 @@ import { aws_s3 as s3 } from 'aws-cdk-lib';
  */
 export function cfnLifecycleRules(rules: readonly LifecycleRule[]): s3.CfnBucket.RuleProperty[] {
   return rules.map((rule) => {
-    const known = new Set(['ID', 'Status', 'Filter', 'Transitions', 'NoncurrentVersionTransitions', 'Expiration', 'NoncurrentVersionExpiration', 'AbortIncompleteMultipartUpload']);
+    const known = new Set([
+      'ID',
+      'Status',
+      'Filter',
+      'Transitions',
+      'NoncurrentVersionTransitions',
+      'Expiration',
+      'NoncurrentVersionExpiration',
+      'AbortIncompleteMultipartUpload',
+    ]);
     const unknown = Object.keys(rule).filter((k) => !known.has(k));
     const filterKeys = Object.keys(rule.Filter ?? {}).filter((k) => k !== 'Prefix');
-    if (unknown.length > 0 || filterKeys.length > 0) throw new Error(`lifecycle rule ${rule.ID}: no CloudFormation mapping for ${[...unknown, ...filterKeys.map((k) => `Filter.${k}`)].join(', ')}`);
+    if (unknown.length > 0 || filterKeys.length > 0)
+      throw new Error(
+        `lifecycle rule ${rule.ID}: no CloudFormation mapping for ${[...unknown, ...filterKeys.map((k) => `Filter.${k}`)].join(', ')}`,
+      );
     return {
       id: rule.ID,
       status: rule.Status!,
       prefix: rule.Filter?.Prefix,
       transitions: rule.Transitions?.map((t) => ({ storageClass: t.StorageClass!, transitionInDays: t.Days })),
-      noncurrentVersionTransitions: rule.NoncurrentVersionTransitions?.map((t) => ({ storageClass: t.StorageClass!, transitionInDays: t.NoncurrentDays! })),
+      noncurrentVersionTransitions: rule.NoncurrentVersionTransitions?.map((t) => ({
+        storageClass: t.StorageClass!,
+        transitionInDays: t.NoncurrentDays!,
+      })),
       expirationInDays: rule.Expiration?.Days,
-      noncurrentVersionExpiration: rule.NoncurrentVersionExpiration ? { noncurrentDays: rule.NoncurrentVersionExpiration.NoncurrentDays! } : undefined,
-      abortIncompleteMultipartUpload: rule.AbortIncompleteMultipartUpload ? { daysAfterInitiation: rule.AbortIncompleteMultipartUpload.DaysAfterInitiation! } : undefined,
+      noncurrentVersionExpiration: rule.NoncurrentVersionExpiration
+        ? { noncurrentDays: rule.NoncurrentVersionExpiration.NoncurrentDays! }
+        : undefined,
+      abortIncompleteMultipartUpload: rule.AbortIncompleteMultipartUpload
+        ? { daysAfterInitiation: rule.AbortIncompleteMultipartUpload.DaysAfterInitiation! }
+        : undefined,
     };
   });
 }

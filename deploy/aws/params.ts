@@ -35,14 +35,20 @@ export const deployParametersSchema = z
     /** GENESYS_CLIENT_ID: an identifier, not a credential (it appears in every audit event the client causes); its secret goes to Secrets Manager. */
     genesysClientId: setting('GENESYS_CLIENT_ID'),
     /** The partner event source Genesys Cloud's EventBridge integration created: aws.partner/genesys.com/cloud/<org id>/<name>. */
-    partnerEventSource: z.string().regex(/^aws\.partner\/genesys\.com\/[A-Za-z0-9/_.-]+$/, 'aws.partner/genesys.com/...'),
+    partnerEventSource: z
+      .string()
+      .regex(/^aws\.partner\/genesys\.com\/[A-Za-z0-9/_.-]+$/, 'aws.partner/genesys.com/...'),
     temporal,
     /** LAKE_RETENTION_DAYS: Object Lock days of every lake object and the bucket default. */
     retentionDays: z.number().int().min(1).max(36500).default(2557),
     /** LAKE_LOCK_MODE. */
     lockMode: z.enum(['COMPLIANCE', 'GOVERNANCE']).default('COMPLIANCE'),
     /** Athena's bytes-scanned cutoff per query, in bytes (default 10 GiB; Athena's minimum is 10 MB). */
-    athenaBytesScannedCutoff: z.number().int().min(10_000_000).default(10 * 1024 ** 3),
+    athenaBytesScannedCutoff: z
+      .number()
+      .int()
+      .min(10_000_000)
+      .default(10 * 1024 ** 3),
     /** Run the worker. Off for the first deploy: fill the placeholder secrets, then deploy again with true. */
     startWorker: z.boolean().default(false),
     /** A pre-built worker image (registry URI). Unset: CDK builds the project's Dockerfile as an asset at deploy. */

@@ -1,4 +1,13 @@
-import { CustomResource, Duration, RemovalPolicy, aws_ec2 as ec2, aws_iam as iam, aws_lambda as lambda, aws_logs as logs, aws_secretsmanager as sm } from 'aws-cdk-lib';
+import {
+  CustomResource,
+  Duration,
+  RemovalPolicy,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_secretsmanager as sm,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DeployParameters } from './params';
 import { LakeStorage } from './lake-bucket';
@@ -26,7 +35,11 @@ export class WorkerSecrets extends Construct {
   generatorPolicy!: iam.ManagedPolicy;
   generator!: lambda.Function;
 
-  constructor(scope: Construct, id: string, props: { lake: LakeStorage; params: DeployParameters; vpc: ec2.IVpc; logRetention: logs.RetentionDays }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { lake: LakeStorage; params: DeployParameters; vpc: ec2.IVpc; logRetention: logs.RetentionDays },
+  ) {
     super(scope, id);
     const { lake, params } = props;
     const placeholder = (name: string, setting: string, what: string) => {
@@ -39,9 +52,17 @@ export class WorkerSecrets extends Construct {
       this.all.push({ setting, secret });
       return secret;
     };
-    placeholder('GenesysClientSecret', 'GENESYS_CLIENT_SECRET', `secret of the Genesys Cloud OAuth client ${params.genesysClientId}`);
+    placeholder(
+      'GenesysClientSecret',
+      'GENESYS_CLIENT_SECRET',
+      `secret of the Genesys Cloud OAuth client ${params.genesysClientId}`,
+    );
     if (params.temporal.kind === 'cloud' && params.temporal.auth === 'mtls') {
-      placeholder('TemporalClientCert', 'TEMPORAL_TLS_CLIENT_CERT_DATA', 'Temporal Cloud mTLS client certificate (PEM)');
+      placeholder(
+        'TemporalClientCert',
+        'TEMPORAL_TLS_CLIENT_CERT_DATA',
+        'Temporal Cloud mTLS client certificate (PEM)',
+      );
       placeholder('TemporalClientKey', 'TEMPORAL_TLS_CLIENT_KEY_DATA', 'Temporal Cloud mTLS client private key (PEM)');
     }
     if (params.temporal.kind === 'cloud' && params.temporal.auth === 'api-key') {
@@ -65,21 +86,43 @@ export class WorkerSecrets extends Construct {
     this.generateSigningKey(signing, props);
   }
 
-  private generateSigningKey(secret: sm.Secret, props: { lake: LakeStorage; vpc: ec2.IVpc; logRetention: logs.RetentionDays }): void {
-    const logGroup = new logs.LogGroup(this, 'SigningKeyGeneratorLogs', { retention: props.logRetention, encryptionKey: props.lake.key, removalPolicy: RemovalPolicy.RETAIN });
+  private generateSigningKey(
+    secret: sm.Secret,
+    props: { lake: LakeStorage; vpc: ec2.IVpc; logRetention: logs.RetentionDays },
+  ): void {
+    const logGroup = new logs.LogGroup(this, 'SigningKeyGeneratorLogs', {
+      retention: props.logRetention,
+      encryptionKey: props.lake.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const policy = new iam.ManagedPolicy(this, 'SigningKeyGeneratorPolicy', {
       statements: [
         new iam.PolicyStatement({ actions: ['secretsmanager:PutSecretValue'], resources: [secret.secretArn] }),
-        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Encrypt'], resources: [props.lake.key.keyArn] }),
-        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Encrypt'],
+          resources: [props.lake.key.keyArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
         // Lambda's network interfaces in the VPC; EC2 does not scope these actions to resources.
         new iam.PolicyStatement({
-          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
           resources: ['*'],
         }),
       ],
     });
-    const role = new iam.Role(this, 'SigningKeyGeneratorRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), managedPolicies: [policy] });
+    const role = new iam.Role(this, 'SigningKeyGeneratorRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [policy],
+    });
     this.generatorPolicy = policy;
     const fn = new lambda.Function(this, 'SigningKeyGenerator', {
       description: 'gcaudit: generates the Ed25519 manifest signing key into its secret, once',
@@ -95,7 +138,11 @@ export class WorkerSecrets extends Construct {
     });
     fn.node.addDependency(policy);
     this.generator = fn;
-    const resource = new CustomResource(this, 'SigningKey', { serviceToken: fn.functionArn, resourceType: 'Custom::GcauditManifestSigningKey', properties: { SecretArn: secret.secretArn } });
+    const resource = new CustomResource(this, 'SigningKey', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::GcauditManifestSigningKey',
+      properties: { SecretArn: secret.secretArn },
+    });
     resource.node.addDependency(secret);
     // The function reaches Secrets Manager through the NAT gateway: wait for the VPC's routes.
     resource.node.addDependency(props.vpc);

@@ -1,4 +1,15 @@
-import { CfnOutput, Stack, StackProps, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cwActions, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, aws_sns as sns, aws_sns_subscriptions as subs } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Stack,
+  StackProps,
+  aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as cwActions,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_logs as logs,
+  aws_sns as sns,
+  aws_sns_subscriptions as subs,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { loadChecks } from '../../src/checks/check-file';
 import { Config, loadConfig } from '../../src/config/config';
@@ -71,11 +82,26 @@ export class GcauditStack extends Stack {
       // S3 without the NAT: the lake's traffic stays on AWS's network and costs no NAT processing.
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
       flowLogs: {
-        all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'VpcFlowLogs', { retention: LOG_RETENTION, encryptionKey: this.lake.key })), trafficType: ec2.FlowLogTrafficType.ALL },
+        all: {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(
+            new logs.LogGroup(this, 'VpcFlowLogs', { retention: LOG_RETENTION, encryptionKey: this.lake.key }),
+          ),
+          trafficType: ec2.FlowLogTrafficType.ALL,
+        },
       },
     }));
-    this.stream = new AuditStream(this, 'Stream', { lake: this.lake, partnerEventSource: params.partnerEventSource, rawPrefix: config.ingest.rawPrefix, logRetention: LOG_RETENTION });
-    this.catalogue = new Catalogue(this, 'Catalogue', { lake: this.lake, config, checks: loadChecks(), bytesScannedCutoff: params.athenaBytesScannedCutoff });
+    this.stream = new AuditStream(this, 'Stream', {
+      lake: this.lake,
+      partnerEventSource: params.partnerEventSource,
+      rawPrefix: config.ingest.rawPrefix,
+      logRetention: LOG_RETENTION,
+    });
+    this.catalogue = new Catalogue(this, 'Catalogue', {
+      lake: this.lake,
+      config,
+      checks: loadChecks(),
+      bytesScannedCutoff: params.athenaBytesScannedCutoff,
+    });
     this.secrets = new WorkerSecrets(this, 'Secrets', { lake: this.lake, params, vpc, logRetention: LOG_RETENTION });
 
     this.workerEnvironment = {
@@ -105,7 +131,11 @@ export class GcauditStack extends Stack {
         principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
         actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` } },
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
       }),
     );
     this.lake.key.addToResourcePolicy(
@@ -117,7 +147,11 @@ export class GcauditStack extends Stack {
       }),
     );
 
-    const topic = new sns.Topic(this, 'Alarms', { masterKey: this.lake.key, enforceSSL: true, displayName: `gcaudit ${params.org} alarms` });
+    const topic = new sns.Topic(this, 'Alarms', {
+      masterKey: this.lake.key,
+      enforceSSL: true,
+      displayName: `gcaudit ${params.org} alarms`,
+    });
     if (params.alarmEmail) topic.addSubscription(new subs.EmailSubscription(params.alarmEmail));
     const alarms = [
       new cloudwatch.Alarm(this, 'WorkerNotRunning', {
@@ -129,7 +163,8 @@ export class GcauditStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       new cloudwatch.Alarm(this, 'FirehoseDeliveryFailing', {
-        alarmDescription: 'Firehose cannot deliver the audit stream to the lake (records retry, then land under firehose-errors/).',
+        alarmDescription:
+          'Firehose cannot deliver the audit stream to the lake (records retry, then land under firehose-errors/).',
         metric: this.stream.deliveryFailureMetric(),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -141,9 +176,16 @@ export class GcauditStack extends Stack {
 
     acknowledgeFindings(this);
 
-    new CfnOutput(this, 'LakeBucket', { value: this.lake.bucket.bucketName, description: 'S3_BUCKET of the lake (Object Lock; kept when the stack is deleted)' });
+    new CfnOutput(this, 'LakeBucket', {
+      value: this.lake.bucket.bucketName,
+      description: 'S3_BUCKET of the lake (Object Lock; kept when the stack is deleted)',
+    });
     new CfnOutput(this, 'AthenaWorkgroup', { value: this.catalogue.workgroup.ref });
     new CfnOutput(this, 'AthenaDatabase', { value: config.query.athena.database });
-    for (const s of this.secrets.all) new CfnOutput(this, `Secret${s.setting.replace(/_/g, '')}`, { value: s.secret.secretArn, description: `${s.setting}_SECRET_ARN` });
+    for (const s of this.secrets.all)
+      new CfnOutput(this, `Secret${s.setting.replace(/_/g, '')}`, {
+        value: s.secret.secretArn,
+        description: `${s.setting}_SECRET_ARN`,
+      });
   }
 }

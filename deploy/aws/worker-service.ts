@@ -23,7 +23,14 @@ export const VIEW_NAME = 'audit_events_all';
  * The worker's task role, statement by statement: what the activities call, nothing else. Kept as
  * data so the test can hold the synthesized policy to exactly this.
  */
-export function workerPolicyStatements(opts: { lake: LakeStorage; catalogue: Catalogue; org: string; rawPrefix: string; database: string; secrets: WorkerSecret[] }): iam.PolicyStatement[] {
+export function workerPolicyStatements(opts: {
+  lake: LakeStorage;
+  catalogue: Catalogue;
+  org: string;
+  rawPrefix: string;
+  database: string;
+  secrets: WorkerSecret[];
+}): iam.PolicyStatement[] {
   const { lake } = opts;
   const stack = Stack.of(lake);
   const glue = (resource: string) => `arn:${stack.partition}:glue:${stack.region}:${stack.account}:${resource}`;
@@ -33,11 +40,26 @@ export function workerPolicyStatements(opts: { lake: LakeStorage; catalogue: Cat
     // retention on each PUT), read by version, read the lock back, restore archived parts.
     new iam.PolicyStatement({
       sid: 'LakeObjects',
-      actions: ['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention', 's3:RestoreObject'],
-      resources: [lake.bucket.arnForObjects(`${opts.org}/*`), lake.bucket.arnForObjects(`_staging/${opts.org}/*`), lake.bucket.arnForObjects('_system/*')],
+      actions: [
+        's3:PutObject',
+        's3:PutObjectRetention',
+        's3:GetObject',
+        's3:GetObjectVersion',
+        's3:GetObjectRetention',
+        's3:RestoreObject',
+      ],
+      resources: [
+        lake.bucket.arnForObjects(`${opts.org}/*`),
+        lake.bucket.arnForObjects(`_staging/${opts.org}/*`),
+        lake.bucket.arnForObjects('_system/*'),
+      ],
     }),
     // What Firehose delivers: read only.
-    new iam.PolicyStatement({ sid: 'RawStream', actions: ['s3:GetObject'], resources: [lake.bucket.arnForObjects(`${opts.rawPrefix}*`)] }),
+    new iam.PolicyStatement({
+      sid: 'RawStream',
+      actions: ['s3:GetObject'],
+      resources: [lake.bucket.arnForObjects(`${opts.rawPrefix}*`)],
+    }),
     // The seal deletes every version of its _staging/ chunks (one-day GOVERNANCE lock of their own);
     // the bucket policy allows this to this role and nowhere else.
     new iam.PolicyStatement({
@@ -47,17 +69,43 @@ export function workerPolicyStatements(opts: { lake: LakeStorage; catalogue: Cat
     }),
     new iam.PolicyStatement({
       sid: 'LakeBucket',
-      actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning', 's3:GetBucketObjectLockConfiguration', 's3:GetBucketLocation'],
+      actions: [
+        's3:ListBucket',
+        's3:ListBucketVersions',
+        's3:GetBucketVersioning',
+        's3:GetBucketObjectLockConfiguration',
+        's3:GetBucketLocation',
+      ],
       resources: [lake.bucket.bucketArn],
     }),
-    new iam.PolicyStatement({ sid: 'LakeKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [lake.key.keyArn] }),
+    new iam.PolicyStatement({
+      sid: 'LakeKey',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [lake.key.keyArn],
+    }),
     // Athena runs queries with the caller's permissions, also on its result location.
-    new iam.PolicyStatement({ sid: 'AthenaResults', actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [lake.athenaResults.arnForObjects('results/*')] }),
-    new iam.PolicyStatement({ sid: 'AthenaResultsBucket', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [lake.athenaResults.bucketArn] }),
+    new iam.PolicyStatement({
+      sid: 'AthenaResults',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [lake.athenaResults.arnForObjects('results/*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AthenaResultsBucket',
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resources: [lake.athenaResults.bucketArn],
+    }),
     new iam.PolicyStatement({
       sid: 'AthenaWorkgroup',
-      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
-      resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: opts.catalogue.workgroup.ref })],
+      actions: [
+        'athena:StartQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:StopQueryExecution',
+        'athena:GetWorkGroup',
+      ],
+      resources: [
+        stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: opts.catalogue.workgroup.ref }),
+      ],
     }),
     new iam.PolicyStatement({
       sid: 'GlueRead',
@@ -66,9 +114,17 @@ export function workerPolicyStatements(opts: { lake: LakeStorage; catalogue: Cat
     }),
     // The nightly schema recrawl: ALTER TABLE ... ADD COLUMNS on the event tables, and
     // CREATE OR REPLACE VIEW of the view that reads the new columns.
-    new iam.PolicyStatement({ sid: 'GlueRecrawl', actions: ['glue:UpdateTable'], resources: [tableArn('audit_events'), tableArn('audit_events_live'), tableArn(VIEW_NAME)] }),
+    new iam.PolicyStatement({
+      sid: 'GlueRecrawl',
+      actions: ['glue:UpdateTable'],
+      resources: [tableArn('audit_events'), tableArn('audit_events_live'), tableArn(VIEW_NAME)],
+    }),
     new iam.PolicyStatement({ sid: 'GlueView', actions: ['glue:CreateTable'], resources: [tableArn(VIEW_NAME)] }),
-    new iam.PolicyStatement({ sid: 'Secrets', actions: ['secretsmanager:GetSecretValue'], resources: opts.secrets.map((s) => s.secret.secretArn) }),
+    new iam.PolicyStatement({
+      sid: 'Secrets',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: opts.secrets.map((s) => s.secret.secretArn),
+    }),
   ];
 }
 
@@ -96,27 +152,51 @@ export class WorkerService extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerServiceProps) {
     super(scope, id);
-    this.taskRole = new iam.Role(this, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'), description: 'gcaudit worker: least privilege on its lake, key, workgroup, database and secrets' });
-    this.taskPolicy = new iam.ManagedPolicy(this, 'TaskPolicy', { statements: workerPolicyStatements(props), roles: [this.taskRole] });
+    this.taskRole = new iam.Role(this, 'TaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'gcaudit worker: least privilege on its lake, key, workgroup, database and secrets',
+    });
+    this.taskPolicy = new iam.ManagedPolicy(this, 'TaskPolicy', {
+      statements: workerPolicyStatements(props),
+      roles: [this.taskRole],
+    });
 
-    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: 1024,
       memoryLimitMiB: 4096,
       taskRole: this.taskRole,
-      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.lake.key, removalPolicy: RemovalPolicy.RETAIN });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      encryptionKey: props.lake.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const image = props.image
       ? ecs.ContainerImage.fromRegistry(props.image)
       : // Built from the project's Dockerfile when `cdk deploy` publishes assets (synth only stages the context).
-        ecs.ContainerImage.fromDockerImageAsset(new ecrAssets.DockerImageAsset(this, 'Image', { directory: PROJECT_DIR, platform: ecrAssets.Platform.LINUX_AMD64 }));
+        ecs.ContainerImage.fromDockerImageAsset(
+          new ecrAssets.DockerImageAsset(this, 'Image', {
+            directory: PROJECT_DIR,
+            platform: ecrAssets.Platform.LINUX_AMD64,
+          }),
+        );
     this.container = taskDefinition.addContainer('worker', {
       image,
       essential: true,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'worker' }),
       // Non-secret settings only; secrets are referenced by ARN and fetched by the worker itself.
-      environment: { ...props.environment, ...Object.fromEntries(props.secrets.map((s) => [`${s.setting}_SECRET_ARN`, s.secret.secretArn])) },
+      environment: {
+        ...props.environment,
+        ...Object.fromEntries(props.secrets.map((s) => [`${s.setting}_SECRET_ARN`, s.secret.secretArn])),
+      },
       stopTimeout: Duration.seconds(120),
     });
 
@@ -143,6 +223,11 @@ export class WorkerService extends Construct {
         statistic: 'Minimum',
         period: Duration.minutes(5),
       });
-    return new cloudwatch.MathExpression({ expression: 'desired - running', usingMetrics: { desired: metric('DesiredTaskCount'), running: metric('RunningTaskCount') }, label: 'worker tasks missing', period: Duration.minutes(5) });
+    return new cloudwatch.MathExpression({
+      expression: 'desired - running',
+      usingMetrics: { desired: metric('DesiredTaskCount'), running: metric('RunningTaskCount') },
+      label: 'worker tasks missing',
+      period: Duration.minutes(5),
+    });
   }
 }

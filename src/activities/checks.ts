@@ -24,7 +24,15 @@ export interface RunChecksSummary {
   from: string;
   to: string;
   findings: number;
-  checks: Array<{ id: string; severity: string; findings: number; events: number; bytesScanned: number; filesRead: number | null; ms: number }>;
+  checks: Array<{
+    id: string;
+    severity: string;
+    findings: number;
+    events: number;
+    bytesScanned: number;
+    filesRead: number | null;
+    ms: number;
+  }>;
   findingKeys: string[];
   webhook: string;
   /** Set when nothing ran: after-seal checks turned off by CHECKS_AFTER_SEAL=false. */
@@ -35,7 +43,16 @@ export function createCheckActivities(deps: { config: Config; s3: S3Client }) {
   return {
     async runComplianceChecks(input: RunChecksActivityInput): Promise<RunChecksSummary> {
       if (input.trigger === 'after-seal' && !deps.config.checks.afterSeal) {
-        return { org: input.org, from: input.from, to: input.to, findings: 0, checks: [], findingKeys: [], webhook: 'not sent', skipped: 'CHECKS_AFTER_SEAL=false' };
+        return {
+          org: input.org,
+          from: input.from,
+          to: input.to,
+          findings: 0,
+          checks: [],
+          findingKeys: [],
+          webhook: 'not sent',
+          skipped: 'CHECKS_AFTER_SEAL=false',
+        };
       }
       const engine = createQueryEngine(deps.config, deps.s3, input.engine ?? deps.config.query.engine, input.org);
       try {

@@ -61,14 +61,21 @@ export function createCollectActivities(deps: CollectDeps) {
   const { config, s3, genesys, transform } = deps;
 
   /** Runs one API call, waiting out short 429s for the server's delay; counts its requests and 429s. */
-  async function withRateLimit<T>(call: () => Promise<T>): Promise<{ value: T; rateLimited: number; requests: number }> {
+  async function withRateLimit<T>(
+    call: () => Promise<T>,
+  ): Promise<{ value: T; rateLimited: number; requests: number }> {
     let rateLimited = 0;
     const { value, requests } = await countRequests(async () => {
       for (;;) {
         try {
           return await call();
         } catch (err) {
-          if (!(err instanceof RateLimitedError) || rateLimited >= IN_ACTIVITY_RATE_LIMIT_RETRIES || err.retryAfterMs > MAX_IN_ACTIVITY_WAIT_MS) throw err;
+          if (
+            !(err instanceof RateLimitedError) ||
+            rateLimited >= IN_ACTIVITY_RATE_LIMIT_RETRIES ||
+            err.retryAfterMs > MAX_IN_ACTIVITY_WAIT_MS
+          )
+            throw err;
           rateLimited++;
           Context.current().heartbeat({ rateLimited });
           await Context.current().sleep(err.retryAfterMs);
@@ -79,14 +86,22 @@ export function createCollectActivities(deps: CollectDeps) {
   }
 
   return {
-    async submitAuditQuery(input: { interval: string; serviceName?: string }): Promise<{ transactionId: string; state: string; requests: number; rateLimited: number }> {
-      const query: AuditQueryRequest = { interval: input.interval, sort: [{ name: 'Timestamp', sortOrder: 'ascending' }] };
+    async submitAuditQuery(input: {
+      interval: string;
+      serviceName?: string;
+    }): Promise<{ transactionId: string; state: string; requests: number; rateLimited: number }> {
+      const query: AuditQueryRequest = {
+        interval: input.interval,
+        sort: [{ name: 'Timestamp', sortOrder: 'ascending' }],
+      };
       if (input.serviceName) query.serviceName = input.serviceName;
       const { value, rateLimited, requests } = await withRateLimit(() => genesys.submitQuery(query));
       return { transactionId: value.id, state: value.state, requests, rateLimited };
     },
 
-    async auditQueryState(input: { transactionId: string }): Promise<{ state: string; requests: number; rateLimited: number }> {
+    async auditQueryState(input: {
+      transactionId: string;
+    }): Promise<{ state: string; requests: number; rateLimited: number }> {
       const { value, rateLimited, requests } = await withRateLimit(() => genesys.queryStatus(input.transactionId));
       return { state: value.state, requests, rateLimited };
     },
@@ -97,16 +112,27 @@ export function createCollectActivities(deps: CollectDeps) {
      * every earlier page kept. Records that cannot be transformed are quarantined, masked.
      */
     async fetchAuditPage(input: FetchPageInput): Promise<FetchPageResult> {
-      const { value: page, rateLimited, requests } = await withRateLimit(() =>
+      const {
+        value: page,
+        rateLimited,
+        requests,
+      } = await withRateLimit(() =>
         genesys.resultsPage(input.transactionId, { cursor: input.cursor ?? undefined, pageSize: MAX_PAGE_SIZE }),
       );
       const batch = transformBatch(page.entities, 'api', transform);
       const chunk = pageChunkName(input.window, input.page);
       if (batch.lines.length > 0) {
-        await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(input.org, input.day, input.runId, chunk), lines: batch.lines });
+        await writeStagingChunk(s3, {
+          bucket: config.s3.bucket,
+          key: stagingChunkKey(input.org, input.day, input.runId, chunk),
+          lines: batch.lines,
+        });
       }
       if (batch.invalid.length > 0) {
-        const records = batch.invalid.map((bad) => ({ ...bad, record: transform.masker.maskValue(transform.persons.applyRaw(page.entities[bad.index])) }));
+        const records = batch.invalid.map((bad) => ({
+          ...bad,
+          record: transform.masker.maskValue(transform.persons.applyRaw(page.entities[bad.index])),
+        }));
         await putLockedObject(s3, {
           bucket: config.s3.bucket,
           key: quarantineKey(input.org, 'api', `${input.day}/${input.runId}/${chunk}`),

@@ -23,19 +23,46 @@ export function createEvidenceActivities(deps: { config: Config; s3: S3Client; s
     async verifyRange(input: { org: string; from: string; to: string }): Promise<VerifySummary> {
       const beat = setInterval(() => Context.current().heartbeat(), 5_000);
       try {
-        const r = await verifyLake({ s3: deps.s3, bucket: deps.config.s3.bucket, org: input.org, from: input.from, to: input.to, policy });
-        return { ok: r.ok, ...r.summary, problems: r.problems.length, firstProblems: r.problems.slice(0, 10).map((p) => p.message) };
+        const r = await verifyLake({
+          s3: deps.s3,
+          bucket: deps.config.s3.bucket,
+          org: input.org,
+          from: input.from,
+          to: input.to,
+          policy,
+        });
+        return {
+          ok: r.ok,
+          ...r.summary,
+          problems: r.problems.length,
+          firstProblems: r.problems.slice(0, 10).map((p) => p.message),
+        };
       } finally {
         clearInterval(beat);
       }
     },
 
     /** Writes the evidence package to a directory of the worker's machine (a shared volume in production). */
-    async exportEvidencePackage(input: { org: string; from: string; to: string; outDir: string }): Promise<Omit<ExportResult, 'files'> & { files: number }> {
+    async exportEvidencePackage(input: {
+      org: string;
+      from: string;
+      to: string;
+      outDir: string;
+    }): Promise<Omit<ExportResult, 'files'> & { files: number }> {
       const engine = createQueryEngine(deps.config, deps.s3, 'duckdb', input.org);
       const beat = setInterval(() => Context.current().heartbeat(), 5_000);
       try {
-        const r = await exportEvidence({ s3: deps.s3, bucket: deps.config.s3.bucket, org: input.org, from: input.from, to: input.to, outDir: input.outDir, policy, engine, signer: deps.signer });
+        const r = await exportEvidence({
+          s3: deps.s3,
+          bucket: deps.config.s3.bucket,
+          org: input.org,
+          from: input.from,
+          to: input.to,
+          outDir: input.outDir,
+          policy,
+          engine,
+          signer: deps.signer,
+        });
         return { ...r, files: r.files.length };
       } finally {
         clearInterval(beat);

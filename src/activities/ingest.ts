@@ -32,10 +32,18 @@ export function createIngestActivities(deps: IngestActivityDeps) {
 
   return {
     /** New raw objects after the checkpoint, in key order (Firehose: delivery time order). */
-    async listRawObjects(input: { prefix: string; checkpoint: IngestCheckpoint; graceMinutes: number; limit: number }): Promise<RawObjectRef[]> {
+    async listRawObjects(input: {
+      prefix: string;
+      checkpoint: IngestCheckpoint;
+      graceMinutes: number;
+      limit: number;
+    }): Promise<RawObjectRef[]> {
       const out: RawObjectRef[] = [];
       const startAfter = listingStart(input.checkpoint, input.prefix, input.graceMinutes);
-      for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: input.prefix, StartAfter: startAfter })) {
+      for await (const page of paginateListObjectsV2(
+        { client: s3 },
+        { Bucket: bucket, Prefix: input.prefix, StartAfter: startAfter },
+      )) {
         for (const o of page.Contents ?? []) {
           if (!o.Key || o.Key.endsWith('/') || alreadyProcessed(input.checkpoint, input.prefix, o.Key)) continue;
           out.push({ key: o.Key, etag: (o.ETag ?? '').replace(/"/g, ''), size: o.Size ?? 0 });
@@ -53,7 +61,10 @@ export function createIngestActivities(deps: IngestActivityDeps) {
     },
 
     /** One page of an object's rehydration requests, when there were too many to return inline. */
-    async readRehydrationRequests(input: { key: string; offset: number }): Promise<{ requests: RehydrationRequest[]; next: number | null }> {
+    async readRehydrationRequests(input: {
+      key: string;
+      offset: number;
+    }): Promise<{ requests: RehydrationRequest[]; next: number | null }> {
       const all = (await readJson<RehydrationRequest[]>(s3, bucket, input.key)) ?? [];
       const end = input.offset + REQUESTS_PAGE;
       return { requests: all.slice(input.offset, end), next: end < all.length ? end : null };
@@ -63,15 +74,37 @@ export function createIngestActivities(deps: IngestActivityDeps) {
      * An object whose ingest failed past its retries (a bug, or storage refusing it): recorded as
      * quarantined with the failure, so the workflow moves on instead of retrying it forever.
      */
-    async quarantineRawObject(input: { org: string; rawPrefix: string; ref: RawObjectRef; reason: string }): Promise<void> {
+    async quarantineRawObject(input: {
+      org: string;
+      rawPrefix: string;
+      ref: RawObjectRef;
+      reason: string;
+    }): Promise<void> {
       const hash = rawObjectHash(input.ref.key, input.ref.etag);
       const outcome: IngestOutcome = {
-        ...emptyOutcome({ rawKey: input.ref.key, etag: input.ref.etag, hash, status: 'quarantined', bytes: input.ref.size }),
+        ...emptyOutcome({
+          rawKey: input.ref.key,
+          etag: input.ref.etag,
+          hash,
+          status: 'quarantined',
+          bytes: input.ref.size,
+        }),
         reasons: [input.reason],
         quarantineKey: streamQuarantineKey(input.org, hash),
       };
-      await putLockedJson(s3, config, outcome.quarantineKey!, { rawKey: outcome.rawKey, etag: outcome.etag, bytes: outcome.bytes, status: outcome.status, reasons: outcome.reasons });
-      await putLockedJson(s3, config, ingestOutcomeKey(input.org, rawKeyDay(input.rawPrefix, input.ref.key), hash), outcome);
+      await putLockedJson(s3, config, outcome.quarantineKey!, {
+        rawKey: outcome.rawKey,
+        etag: outcome.etag,
+        bytes: outcome.bytes,
+        status: outcome.status,
+        reasons: outcome.reasons,
+      });
+      await putLockedJson(
+        s3,
+        config,
+        ingestOutcomeKey(input.org, rawKeyDay(input.rawPrefix, input.ref.key), hash),
+        outcome,
+      );
     },
   };
 }

@@ -26,7 +26,9 @@ export function createLakeProbeActivities(deps: { s3: S3Client; config: Config }
         contentType: 'application/json',
         lake: deps.config.lake,
       });
-      const back = await deps.s3.send(new GetObjectCommand({ Bucket: deps.config.s3.bucket, Key: key, VersionId: put.versionId }));
+      const back = await deps.s3.send(
+        new GetObjectCommand({ Bucket: deps.config.s3.bucket, Key: key, VersionId: put.versionId }),
+      );
       return { ...put, lockMode: back.ObjectLockMode ?? 'NONE' };
     },
   };

@@ -5,7 +5,11 @@ import { gaps, sealedDays } from '../lake/sealed-days';
 export function createLakeStatusActivities(deps: { config: Config; s3: S3Client }) {
   return {
     /** Unsealed days in [from, to], as contiguous ranges. */
-    async findUnsealedDays(input: { org: string; from: string; to: string }): Promise<Array<{ from: string; to: string }>> {
+    async findUnsealedDays(input: {
+      org: string;
+      from: string;
+      to: string;
+    }): Promise<Array<{ from: string; to: string }>> {
       return gaps(await sealedDays(deps.s3, deps.config.s3.bucket, input.org), input.from, input.to);
     },
   };

@@ -8,9 +8,22 @@ export type OcsfExportSummary = Omit<OcsfDayResult, 'objects'> & { keys: string[
 export function createOcsfActivities(deps: { config: Config; s3: S3Client }) {
   return {
     /** The OCSF copy of one sealed day (every seal version); after-seal runs honour OCSF_AFTER_SEAL. */
-    async exportOcsfDay(input: { org: string; day: string; trigger: 'after-seal' | 'manual' }): Promise<OcsfExportSummary> {
+    async exportOcsfDay(input: {
+      org: string;
+      day: string;
+      trigger: 'after-seal' | 'manual';
+    }): Promise<OcsfExportSummary> {
       if (input.trigger === 'after-seal' && !deps.config.ocsf.afterSeal) {
-        return { org: input.org, day: input.day, versions: 0, events: 0, perClass: { accountChange: 0, authentication: 0, entityManagement: 0, apiActivity: 0 }, keys: [], written: 0, skipped: 'OCSF_AFTER_SEAL=false' };
+        return {
+          org: input.org,
+          day: input.day,
+          versions: 0,
+          events: 0,
+          perClass: { accountChange: 0, authentication: 0, entityManagement: 0, apiActivity: 0 },
+          keys: [],
+          written: 0,
+          skipped: 'OCSF_AFTER_SEAL=false',
+        };
       }
       const { objects, ...result } = await exportOcsfDay(deps, { org: input.org, day: input.day });
       return { ...result, keys: objects.map((o) => o.key), written: objects.filter((o) => o.written).length };

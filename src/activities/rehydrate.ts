@@ -28,15 +28,30 @@ export function createRehydrateActivities(deps: RehydrateActivityDeps) {
      */
     async rehydrateEvent(input: { org: string; request: RehydrationRequest }): Promise<RehydrateAttempt> {
       const ctx = Context.current();
-      const found = await fetchFullRecord(deps.genesys, input.request, Date.now(), { sleep: (ms) => ctx.sleep(ms), heartbeat: () => ctx.heartbeat() });
+      const found = await fetchFullRecord(deps.genesys, input.request, Date.now(), {
+        sleep: (ms) => ctx.sleep(ms),
+        heartbeat: () => ctx.heartbeat(),
+      });
       if (!found.record) return { status: 'not-found', via: found.via, requests: found.requests };
       const stored = await storeRehydrated(deps, input.org, input.request, found.record, found.via);
-      if ('invalid' in stored) return { status: 'invalid', via: found.via, reason: stored.invalid, requests: found.requests };
-      return { status: 'rehydrated', via: found.via, liveKey: stored.liveKey, rows: stored.rows, requests: found.requests };
+      if ('invalid' in stored)
+        return { status: 'invalid', via: found.via, reason: stored.invalid, requests: found.requests };
+      return {
+        status: 'rehydrated',
+        via: found.via,
+        liveKey: stored.liveKey,
+        rows: stored.rows,
+        requests: found.requests,
+      };
     },
 
     /** The event could not be resolved: a finding (audit_findings) and its rehydration record. */
-    async recordUnresolvedEvent(input: { org: string; request: RehydrationRequest; attempts: number; why: string }): Promise<{ findingKey: string | null }> {
+    async recordUnresolvedEvent(input: {
+      org: string;
+      request: RehydrationRequest;
+      attempts: number;
+      why: string;
+    }): Promise<{ findingKey: string | null }> {
       return storeUnresolved(deps, input.org, input.request, input.attempts, input.why);
     },
   };

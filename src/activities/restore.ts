@@ -26,7 +26,11 @@ export function createRestoreActivities(deps: { config: Config; s3: S3Client }) 
   const bucket = deps.config.s3.bucket;
   return {
     /** Every event part of the range from its manifests, keeping those that must be restored before reading. */
-    async listArchivedParts(input: { org: string; from: string; to: string }): Promise<{ parts: number; archived: ArchivedPart[] }> {
+    async listArchivedParts(input: {
+      org: string;
+      from: string;
+      to: string;
+    }): Promise<{ parts: number; archived: ArchivedPart[] }> {
       const chain = new ManifestChain({ s3: deps.s3, bucket, org: input.org, lake: deps.config.lake });
       let parts = 0;
       const archived: ArchivedPart[] = [];
@@ -46,7 +50,11 @@ export function createRestoreActivities(deps: { config: Config; s3: S3Client }) 
     },
 
     /** RestoreObject for each part; one already restoring or restored is fine (repeatable). */
-    async requestRestores(input: { parts: ArchivedPart[]; days?: number; tier?: Config['restore']['tier'] }): Promise<{ requested: number; inProgress: number; alreadyRestored: number }> {
+    async requestRestores(input: {
+      parts: ArchivedPart[];
+      days?: number;
+      tier?: Config['restore']['tier'];
+    }): Promise<{ requested: number; inProgress: number; alreadyRestored: number }> {
       const out = { requested: 0, inProgress: 0, alreadyRestored: 0 };
       for (const [i, p] of input.parts.entries()) {
         try {
@@ -55,7 +63,10 @@ export function createRestoreActivities(deps: { config: Config; s3: S3Client }) 
               Bucket: bucket,
               Key: p.key,
               VersionId: p.versionId === 'null' ? undefined : p.versionId,
-              RestoreRequest: { Days: input.days ?? deps.config.restore.days, GlacierJobParameters: { Tier: input.tier ?? deps.config.restore.tier } },
+              RestoreRequest: {
+                Days: input.days ?? deps.config.restore.days,
+                GlacierJobParameters: { Tier: input.tier ?? deps.config.restore.tier },
+              },
             }),
           );
           // 202: restore started; 200: a restored copy already exists (its expiry is extended).
@@ -83,7 +94,12 @@ export function createRestoreActivities(deps: { config: Config; s3: S3Client }) 
           pending.push(p.key);
         }
       }
-      return { ready: input.parts.length - pending.length, pending: pending.length, pendingKeys: pending.slice(0, 5), expiresAt };
+      return {
+        ready: input.parts.length - pending.length,
+        pending: pending.length,
+        pendingKeys: pending.slice(0, 5),
+        expiresAt,
+      };
     },
   };
 }

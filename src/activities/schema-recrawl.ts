@@ -36,7 +36,12 @@ export function createSchemaRecrawlActivities(deps: { config: Config; s3: S3Clie
           if (report.added.length > 0) {
             const athenaEngine = createQueryEngine(deps.config, deps.s3, 'athena', input.org) as AthenaQueryEngine;
             try {
-              await applyNewColumns(athenaEngine, deps.config.query.athena.database, report.added, report.state.columns);
+              await applyNewColumns(
+                athenaEngine,
+                deps.config.query.athena.database,
+                report.added,
+                report.state.columns,
+              );
               athena = 'altered';
             } finally {
               await athenaEngine.close();

@@ -27,7 +27,14 @@ export const CHECKS_DIR = path.join(PROJECT_ROOT, 'checks');
 /** Columns every check returns: one row per matching event; rows with the same finding_key are one finding. */
 export const RESULT_COLUMNS = ['finding_key', 'event_id', 'event_time', 'user_id', 'summary'] as const;
 
-const PARAM_TYPES: [ParamType, ...ParamType[]] = ['integer', 'minutes', 'string', 'string_list', 'boolean', 'weekly_windows'];
+const PARAM_TYPES: [ParamType, ...ParamType[]] = [
+  'integer',
+  'minutes',
+  'string',
+  'string_list',
+  'boolean',
+  'weekly_windows',
+];
 
 const metaSchema = z
   .object({
@@ -60,7 +67,9 @@ const metaSchema = z
 
 /** Reads and validates every check in `dir`; a broken check is a ConfigError naming the file. */
 export function loadChecks(dir = CHECKS_DIR): Check[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
   return files.map((f) => loadCheck(dir, f.replace(/\.yml$/, '')));
 }
 
@@ -71,7 +80,8 @@ export function loadCheck(dir: string, id: string): Check {
   let sql: string;
   try {
     const parsed = metaSchema.safeParse(YAML.parse(readFileSync(ymlPath, 'utf8')));
-    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success)
+      throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     meta = parsed.data;
     sql = readFileSync(sqlPath, 'utf8');
   } catch (err) {
@@ -108,11 +118,14 @@ export function validateCheck(check: Check, fileId: string): void {
   }
   const used = new Set([...check.sql.matchAll(/\{\{\s*([a-z0-9_]+)\s*\}\}/g)].map((m) => m[1]));
   for (const name of used) {
-    if (!(BUILTIN_PARAMS as readonly string[]).includes(name) && !(name in check.parameters)) fail(`the SQL uses {{${name}}}, which is not declared`);
+    if (!(BUILTIN_PARAMS as readonly string[]).includes(name) && !(name in check.parameters))
+      fail(`the SQL uses {{${name}}}, which is not declared`);
   }
-  for (const name of Object.keys(check.parameters)) if (!used.has(name)) fail(`parameter ${name} is declared but the SQL does not use it`);
+  for (const name of Object.keys(check.parameters))
+    if (!used.has(name)) fail(`parameter ${name} is declared but the SQL does not use it`);
   for (const required of BUILTIN_PARAMS) {
-    if (!used.has(required)) fail(`the SQL must use {{${required}}} (window, partition pruning and system-user exclusion are in every check)`);
+    if (!used.has(required))
+      fail(`the SQL must use {{${required}}} (window, partition pruning and system-user exclusion are in every check)`);
   }
   if (/;\s*\S/.test(check.sql.replace(/--[^\n]*/g, ''))) fail('the SQL must be a single statement');
 }

@@ -30,13 +30,20 @@ export interface StoredFindings {
  * (late events, other parameters) are a new object beside the first. A run with no findings
  * writes no object.
  */
-export async function storeFindings(s3: S3Client, config: Pick<Config, 's3' | 'lake'>, org: string, run: CheckRun, runAt: string): Promise<StoredFindings | null> {
+export async function storeFindings(
+  s3: S3Client,
+  config: Pick<Config, 's3' | 'lake'>,
+  org: string,
+  run: CheckRun,
+  runAt: string,
+): Promise<StoredFindings | null> {
   if (run.findings.length === 0) return null;
   const resultsSha256 = createHash('sha256')
     .update(canonicalJson({ check: run.check.id, window: run.window, params: run.params, findings: run.findings }))
     .digest('hex');
   const key = findingsKey(org, run, resultsSha256);
-  if (await objectExists(s3, config.s3.bucket, key)) return { key, written: false, findings: run.findings.length, resultsSha256 };
+  if (await objectExists(s3, config.s3.bucket, key))
+    return { key, written: false, findings: run.findings.length, resultsSha256 };
 
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-findings-'));
   const db = await openDuckDb({ threads: 1, memoryLimit: '128MB' });
@@ -55,7 +62,12 @@ export async function storeFindings(s3: S3Client, config: Pick<Config, 's3' | 'l
       first_event_time: f.firstEventTime,
       last_event_time: f.lastEventTime,
       summary: f.summary,
-      details: JSON.stringify({ summary: f.summary, engine: run.stats.engine, bytesScanned: run.stats.bytesScanned, filesRead: run.stats.filesRead }),
+      details: JSON.stringify({
+        summary: f.summary,
+        engine: run.stats.engine,
+        bytesScanned: run.stats.bytesScanned,
+        filesRead: run.stats.filesRead,
+      }),
       parameters: JSON.stringify(run.params),
       results_sha256: resultsSha256,
       run_at: runAt,
@@ -63,8 +75,14 @@ export async function storeFindings(s3: S3Client, config: Pick<Config, 's3' | 'l
     }));
     const json = path.join(work, 'findings.ndjson');
     await writeFile(json, rows.map((r) => JSON.stringify(r)).join('\n'));
-    const columns = FINDINGS_COLUMNS.map((c) => `${c.name}: ${sqlString(c.duckdb === 'TIMESTAMP' ? 'VARCHAR' : c.duckdb)}`).join(', ');
-    const select = FINDINGS_COLUMNS.map((c) => (c.duckdb === 'TIMESTAMP' ? `CAST(CAST(${c.name} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP_MS) AS ${c.name}` : c.name)).join(', ');
+    const columns = FINDINGS_COLUMNS.map(
+      (c) => `${c.name}: ${sqlString(c.duckdb === 'TIMESTAMP' ? 'VARCHAR' : c.duckdb)}`,
+    ).join(', ');
+    const select = FINDINGS_COLUMNS.map((c) =>
+      c.duckdb === 'TIMESTAMP'
+        ? `CAST(CAST(${c.name} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP_MS) AS ${c.name}`
+        : c.name,
+    ).join(', ');
     const out = path.join(work, 'findings.parquet');
     await db.connection.run(`SET TimeZone = 'UTC'`);
     await db.connection.run(
@@ -72,7 +90,13 @@ export async function storeFindings(s3: S3Client, config: Pick<Config, 's3' | 'l
        TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
     );
     try {
-      await putLockedObject(s3, { bucket: config.s3.bucket, key, body: await readFile(out), contentType: 'application/vnd.apache.parquet', lake: config.lake });
+      await putLockedObject(s3, {
+        bucket: config.s3.bucket,
+        key,
+        body: await readFile(out),
+        contentType: 'application/vnd.apache.parquet',
+        lake: config.lake,
+      });
     } catch (err) {
       // A concurrent run stored the same results first (its run time differs): that is the record.
       if (!(err instanceof ImmutabilityError)) throw err;

@@ -29,7 +29,8 @@ export function coerceParam(name: string, spec: Pick<ParamSpec, 'type' | 'min' |
   switch (spec.type) {
     case 'integer':
     case 'minutes': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      const n =
+        typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isSafeInteger(n)) throw bad('expected a whole number');
       if (spec.min !== undefined && n < spec.min) throw bad(`expected at least ${spec.min}`);
       if (spec.max !== undefined && n > spec.max) throw bad(`expected at most ${spec.max}`);
@@ -44,8 +45,16 @@ export function coerceParam(name: string, spec: Pick<ParamSpec, 'type' | 'min' |
       if (typeof raw !== 'string' || hasControlChars(raw)) throw bad('expected a single-line string');
       return raw;
     case 'string_list': {
-      const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
-      if (!list || list.some((s) => typeof s !== 'string' || hasControlChars(s))) throw bad('expected a list of strings (or a comma-separated string)');
+      const list = Array.isArray(raw)
+        ? raw
+        : typeof raw === 'string'
+          ? raw
+              .split(',')
+              .map((s) => s.trim())
+              .filter((s) => s !== '')
+          : undefined;
+      if (!list || list.some((s) => typeof s !== 'string' || hasControlChars(s)))
+        throw bad('expected a list of strings (or a comma-separated string)');
       return list as string[];
     }
     case 'weekly_windows':
@@ -113,7 +122,8 @@ export function partitionPredicate(w: CheckWindow): string {
     months.set(key, [...(months.get(key) ?? []), day.slice(8, 10)]);
   }
   const terms = [...months].map(
-    ([ym, days]) => `(year = '${ym.slice(0, 4)}' AND month = '${ym.slice(5, 7)}' AND day BETWEEN '${days[0]}' AND '${days[days.length - 1]}')`,
+    ([ym, days]) =>
+      `(year = '${ym.slice(0, 4)}' AND month = '${ym.slice(5, 7)}' AND day BETWEEN '${days[0]}' AND '${days[days.length - 1]}')`,
   );
   return `(${terms.join(' OR ')})`;
 }

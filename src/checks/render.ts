@@ -1,7 +1,15 @@
 import { Config } from '../config/config';
 import { ConfigError } from '../errors';
 import { Check } from './check-file';
-import { CheckWindow, coerceParam, ParamValue, partitionPredicate, renderParam, timestampLiteral, windowDays } from './params';
+import {
+  CheckWindow,
+  coerceParam,
+  ParamValue,
+  partitionPredicate,
+  renderParam,
+  timestampLiteral,
+  windowDays,
+} from './params';
 
 /** What a run takes from the environment: config settings, system users, per-run overrides. */
 export interface RenderContext {
@@ -17,7 +25,10 @@ export interface RenderContext {
 export function renderContextFromConfig(config: Config, overrides?: Record<string, string>): RenderContext {
   return {
     systemUserIds: config.checks.systemUserIds,
-    settings: { CHECKS_CHANGE_WINDOWS: config.checks.changeWindows, CHECKS_BUSINESS_HOURS: config.checks.businessHours },
+    settings: {
+      CHECKS_CHANGE_WINDOWS: config.checks.changeWindows,
+      CHECKS_BUSINESS_HOURS: config.checks.businessHours,
+    },
     overrides,
   };
 }
@@ -30,7 +41,8 @@ export interface RenderedCheck {
 
 /** The check's SQL with every {{placeholder}} replaced by a typed, quoted literal. */
 export function renderCheck(check: Check, window: CheckWindow, ctx: RenderContext): RenderedCheck {
-  if (!(Date.parse(window.from) < Date.parse(window.to))) throw new ConfigError(`check window: from (${window.from}) must be before to (${window.to})`);
+  if (!(Date.parse(window.from) < Date.parse(window.to)))
+    throw new ConfigError(`check window: from (${window.from}) must be before to (${window.to})`);
   const params: Record<string, ParamValue> = {};
   const rendered: Record<string, string> = {
     from: timestampLiteral(window.from),
@@ -46,7 +58,11 @@ export function renderCheck(check: Check, window: CheckWindow, ctx: RenderContex
     rendered[name] = renderParam(spec.type, value);
   }
   const sql = check.sql.replace(/\{\{\s*([a-z0-9_]+)\s*\}\}/g, (_m, name: string) => rendered[name]);
-  return { sql, params: { ...params, system_user_ids: ctx.systemUserIds, include_system_level: ctx.includeSystemLevel ?? false }, days: windowDays(window) };
+  return {
+    sql,
+    params: { ...params, system_user_ids: ctx.systemUserIds, include_system_level: ctx.includeSystemLevel ?? false },
+    days: windowDays(window),
+  };
 }
 
 /**
@@ -62,7 +78,11 @@ export function renderNamedQuery(check: Check, ctx: RenderContext): string {
     partitions: `(year || '-' || month || '-' || day) = CAST(current_date - INTERVAL '1' DAY AS VARCHAR)`,
   };
   // Render the parameters, keeping the window placeholders for the expressions above.
-  const fixed = renderCheck({ ...check, sql: check.sql.replace(/\{\{\s*(from|to|partitions)\s*\}\}/g, (_m, n: string) => `@@${n}@@`) }, { from: '2000-01-01T00:00:00.000Z', to: '2000-01-02T00:00:00.000Z' }, ctx);
+  const fixed = renderCheck(
+    { ...check, sql: check.sql.replace(/\{\{\s*(from|to|partitions)\s*\}\}/g, (_m, n: string) => `@@${n}@@`) },
+    { from: '2000-01-01T00:00:00.000Z', to: '2000-01-02T00:00:00.000Z' },
+    ctx,
+  );
   const sql = fixed.sql.replace(/@@(from|to|partitions)@@/g, (_m, n: string) => dynamic[n]);
   return `-- ${check.title} (${check.id}): the previous UTC day. checks/${check.id}.sql with its parameters.\n${sql.trim()}\n`;
 }

@@ -30,10 +30,21 @@ export interface RunRequest {
 }
 
 /** Runs the checks, stores their findings in the lake and posts the webhook: what the workflow and the CLI both do. */
-export async function runAndRecordChecks(deps: { config: Config; s3: S3Client; engine: QueryEngine }, req: RunRequest): Promise<RecordedRun> {
+export async function runAndRecordChecks(
+  deps: { config: Config; s3: S3Client; engine: QueryEngine },
+  req: RunRequest,
+): Promise<RecordedRun> {
   const all = req.checks ?? loadChecks();
-  const checks = req.checkIds?.length ? req.checkIds.map((id) => all.find((c) => c.id === id) ?? unknownCheck(id, all)) : all;
-  const runs = await runChecks(deps.engine, checks, req.window, req.context ?? renderContextFromConfig(deps.config, req.overrides), req.onCheck);
+  const checks = req.checkIds?.length
+    ? req.checkIds.map((id) => all.find((c) => c.id === id) ?? unknownCheck(id, all))
+    : all;
+  const runs = await runChecks(
+    deps.engine,
+    checks,
+    req.window,
+    req.context ?? renderContextFromConfig(deps.config, req.overrides),
+    req.onCheck,
+  );
   const stored: RecordedRun['stored'] = [];
   for (const run of runs) {
     const s = await storeFindings(deps.s3, deps.config, req.org, run, req.runAt);
@@ -43,7 +54,14 @@ export async function runAndRecordChecks(deps: { config: Config; s3: S3Client; e
   if (deps.config.checks.webhookUrl) {
     // Only news is posted: a re-run that stored nothing new stays quiet.
     if (stored.some((s) => s.written)) {
-      await postWebhook(deps.config.checks.webhookUrl, webhookSummary(req.org, runs, stored.map((s) => s.key)));
+      await postWebhook(
+        deps.config.checks.webhookUrl,
+        webhookSummary(
+          req.org,
+          runs,
+          stored.map((s) => s.key),
+        ),
+      );
       webhook = 'sent';
     } else webhook = 'no findings';
   }

@@ -40,8 +40,15 @@ export async function runChecks(
     const rendered = renderCheck(check, window, ctx);
     const result = await engine.query(rendered.sql, { days: rendered.days });
     const names = result.columns.map((c) => c.name);
-    for (const col of RESULT_COLUMNS) if (!names.includes(col)) throw new ConfigError(`check ${check.id}: its SQL must return a column ${col}`);
-    const run: CheckRun = { check, window, params: rendered.params, findings: toFindings(check, window, rowObjects(result)), stats: result.stats };
+    for (const col of RESULT_COLUMNS)
+      if (!names.includes(col)) throw new ConfigError(`check ${check.id}: its SQL must return a column ${col}`);
+    const run: CheckRun = {
+      check,
+      window,
+      params: rendered.params,
+      findings: toFindings(check, window, rowObjects(result)),
+      stats: result.stats,
+    };
     runs.push(run);
     onCheck?.(run);
   }

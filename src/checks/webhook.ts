@@ -7,7 +7,13 @@ export interface WebhookSummary {
   org: string;
   window: { from: string; to: string };
   findings: number;
-  checks: Array<{ id: string; title: string; severity: string; findings: number; controls: CheckRun['check']['controls'] }>;
+  checks: Array<{
+    id: string;
+    title: string;
+    severity: string;
+    findings: number;
+    controls: CheckRun['check']['controls'];
+  }>;
   findingKeys: string[];
 }
 
@@ -16,13 +22,25 @@ export function webhookSummary(org: string, runs: CheckRun[], keys: string[]): W
   const firing = runs.filter((r) => r.findings.length > 0);
   const total = firing.reduce((n, r) => n + r.findings.length, 0);
   const window = runs[0]?.window ?? { from: '', to: '' };
-  const lines = firing.map((r) => `• [${r.check.severity}] ${r.check.title}: ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${r.check.id})`);
+  const lines = firing.map(
+    (r) =>
+      `• [${r.check.severity}] ${r.check.title}: ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${r.check.id})`,
+  );
   return {
-    text: [`gcaudit: ${total} finding${total === 1 ? '' : 's'} for ${org}, ${window.from} to ${window.to}`, ...lines].join('\n'),
+    text: [
+      `gcaudit: ${total} finding${total === 1 ? '' : 's'} for ${org}, ${window.from} to ${window.to}`,
+      ...lines,
+    ].join('\n'),
     org,
     window,
     findings: total,
-    checks: firing.map((r) => ({ id: r.check.id, title: r.check.title, severity: r.check.severity, findings: r.findings.length, controls: r.check.controls })),
+    checks: firing.map((r) => ({
+      id: r.check.id,
+      title: r.check.title,
+      severity: r.check.severity,
+      findings: r.findings.length,
+      controls: r.check.controls,
+    })),
     findingKeys: keys,
   };
 }

@@ -18,11 +18,17 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 /** Parses "Sat 01:00-03:00; Mon-Fri 07:00-19:00". A window that crosses midnight continues on the next day. */
 export function parseWeeklyWindows(text: string, what = 'weekly windows'): WeeklyWindow[] {
   const out: WeeklyWindow[] = [];
-  for (const part of text.split(';').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of text
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const m = /^([A-Za-z]{3})(?:-([A-Za-z]{3}))?\s+(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(part);
     const first = m ? DAYS.indexOf(m[1].toLowerCase()) : -1;
     const last = m?.[2] ? DAYS.indexOf(m[2].toLowerCase()) : first;
-    if (!m || first < 0 || last < 0) throw new ConfigError(`${what}: cannot read "${part}"; expected e.g. "Sat 01:00-03:00" or "Mon-Fri 07:00-19:00" (UTC)`);
+    if (!m || first < 0 || last < 0)
+      throw new ConfigError(
+        `${what}: cannot read "${part}"; expected e.g. "Sat 01:00-03:00" or "Mon-Fri 07:00-19:00" (UTC)`,
+      );
     const start = minute(m[3], m[4], part, what);
     const end = minute(m[5], m[6], part, what);
     if (start === end) throw new ConfigError(`${what}: "${part}" is empty`);
@@ -54,6 +60,8 @@ function minute(h: string, m: string, part: string, what: string): number {
 export function weeklyWindowsSql(windows: WeeklyWindow[], column: string): string {
   const weekday = `(date_diff('day', DATE '1970-01-05', CAST(${column} AS DATE)) % 7 + 1)`;
   const minuteOfDay = `(hour(${column}) * 60 + minute(${column}))`;
-  const terms = windows.map((w) => `(${weekday} = ${w.weekday} AND ${minuteOfDay} >= ${w.startMinute} AND ${minuteOfDay} < ${w.endMinute})`);
+  const terms = windows.map(
+    (w) => `(${weekday} = ${w.weekday} AND ${minuteOfDay} >= ${w.startMinute} AND ${minuteOfDay} < ${w.endMinute})`,
+  );
   return `(${terms.join(' OR ')})`;
 }

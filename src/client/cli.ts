@@ -39,7 +39,9 @@ const program = new Command()
 
 program
   .command('up')
-  .description('run the embedded local stack: Temporal dev server with Web UI, MinIO, the sandbox org when no Genesys org is configured, and the worker')
+  .description(
+    'run the embedded local stack: Temporal dev server with Web UI, MinIO, the sandbox org when no Genesys org is configured, and the worker',
+  )
   .action(up);
 
 program
@@ -51,7 +53,9 @@ program
 
 program
   .command('backfill')
-  .description('collect a range of UTC days (inside the API retention) with bounded concurrency, at the backfill budget')
+  .description(
+    'collect a range of UTC days (inside the API retention) with bounded concurrency, at the backfill budget',
+  )
   .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
   .requiredOption('--to <day>', 'last day, YYYY-MM-DD (before today)')
   .option('--follow', 'follow the progress until the backfill ends')
@@ -91,14 +95,21 @@ program
   .option('--slow-polls <n>', 'extra status polls before a query completes')
   .option('--firehose-interval <seconds>', 'also deliver the EventBridge stream to S3 raw/ every N seconds')
   .addOption(
-    new Option('--client-roles <roles>', 'roles of the sandbox OAuth client: least-privilege (audits:audit:view only) or admin').choices(['least-privilege', 'admin']).default('least-privilege'),
+    new Option(
+      '--client-roles <roles>',
+      'roles of the sandbox OAuth client: least-privilege (audits:audit:view only) or admin',
+    )
+      .choices(['least-privilege', 'admin'])
+      .default('least-privilege'),
   )
   .action(sim);
 
 const check = program.command('check').description('compliance checks (checks/*.sql) over the lake');
 check
   .command('run')
-  .description('run the checks over a window; findings are printed, stored in the lake (audit_findings) and posted to CHECKS_WEBHOOK_URL. Exit 3 when there are findings')
+  .description(
+    'run the checks over a window; findings are printed, stored in the lake (audit_findings) and posted to CHECKS_WEBHOOK_URL. Exit 3 when there are findings',
+  )
   .requiredOption('--from <when>', 'first day YYYY-MM-DD (or an ISO-8601 time)')
   .option('--to <when>', 'last day YYYY-MM-DD, inclusive (or an ISO-8601 time, exclusive); default: --from')
   .option('--check <id...>', 'only these checks')
@@ -124,14 +135,18 @@ program
 
 program
   .command('ingest')
-  .description('the EventBridge stream ingest (Firehose objects under RAW_PREFIX): start it, show its status (checkpoint, counts, quarantine, rehydrations), or poke it to look now')
+  .description(
+    'the EventBridge stream ingest (Firehose objects under RAW_PREFIX): start it, show its status (checkpoint, counts, quarantine, rehydrations), or poke it to look now',
+  )
   .addArgument(new Argument('<action>', 'what to do').choices(['start', 'status', 'poke']))
   .option('--json', 'machine-readable output')
   .action(async (action: string, opts) => exitWith(await ingest(action as 'start' | 'status' | 'poke', opts)));
 
 program
   .command('athena')
-  .description('Athena: ddl prints the database, tables (partition projection), view and named queries; apply runs them')
+  .description(
+    'Athena: ddl prints the database, tables (partition projection), view and named queries; apply runs them',
+  )
   .addArgument(new Argument('<action>', 'what to do').choices(['ddl', 'apply']))
   .option('--database <name>', 'database (default ATHENA_DATABASE)')
   .option('--json', 'machine-readable output')
@@ -139,17 +154,24 @@ program
 
 program
   .command('verify')
-  .description('verify the lake for a range of days: the manifest chain and its signatures, every object\'s SHA-256, version, Object Lock mode and retention, every day sealed, nothing added. Exit 1 when anything is wrong')
+  .description(
+    "verify the lake for a range of days: the manifest chain and its signatures, every object's SHA-256, version, Object Lock mode and retention, every day sealed, nothing added. Exit 1 when anything is wrong",
+  )
   .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
   .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
-  .option('--public-key <file>', 'check signatures against this pinned Ed25519 public key (PEM) instead of the keys stored in the lake')
+  .option(
+    '--public-key <file>',
+    'check signatures against this pinned Ed25519 public key (PEM) instead of the keys stored in the lake',
+  )
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await verify(opts)));
 
 const evidence = program.command('evidence').description('evidence packages for auditors');
 evidence
   .command('export')
-  .description('write an evidence package: HTML report, findings CSV, the manifests, the verification result and a signed index of every file')
+  .description(
+    'write an evidence package: HTML report, findings CSV, the manifests, the verification result and a signed index of every file',
+  )
   .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
   .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
   .requiredOption('--out <dir>', 'directory to write the package into (created; must be empty)')
@@ -157,10 +179,14 @@ evidence
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await evidenceExport(opts)));
 
-const ocsf = program.command('ocsf').description('the OCSF 1.1 copy of the sealed lake for Amazon Security Lake (custom sources under ext/)');
+const ocsf = program
+  .command('ocsf')
+  .description('the OCSF 1.1 copy of the sealed lake for Amazon Security Lake (custom sources under ext/)');
 ocsf
   .command('export')
-  .description('write the OCSF copy of the sealed days of a range (one Parquet object per class and seal version; existing objects are left as they are) and print the mapping coverage')
+  .description(
+    'write the OCSF copy of the sealed days of a range (one Parquet object per class and seal version; existing objects are left as they are) and print the mapping coverage',
+  )
   .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
   .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
   .option('--force', 'write the objects again even where they exist (after a mapping change)')
@@ -169,25 +195,35 @@ ocsf
 
 program
   .command('init')
-  .description('configure the lake bucket: versioning, default Object Lock retention, lifecycle (archive transition, expiry after the retention, _staging/ cleanup)')
+  .description(
+    'configure the lake bucket: versioning, default Object Lock retention, lifecycle (archive transition, expiry after the retention, _staging/ cleanup)',
+  )
   .option('--dry-run', 'print the configuration without applying it')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await init(opts)));
 
 program
   .command('restore')
-  .description('restore the archived parts of a range of days (RestoreObject), wait durably until readable, then run checks, verify or export')
+  .description(
+    'restore the archived parts of a range of days (RestoreObject), wait durably until readable, then run checks, verify or export',
+  )
   .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
   .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
-  .addOption(new Option('--then <action>', 'what to do once the parts are readable').choices(['checks', 'verify', 'export', 'none']).default('none'))
-  .option('--out <dir>', 'with --then export: the package directory (on the worker\'s machine)')
+  .addOption(
+    new Option('--then <action>', 'what to do once the parts are readable')
+      .choices(['checks', 'verify', 'export', 'none'])
+      .default('none'),
+  )
+  .option('--out <dir>', "with --then export: the package directory (on the worker's machine)")
   .option('--wait', 'wait for the workflow to end and print its result')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await restore(opts)));
 
 program
   .command('deliver')
-  .description('deliver sealed days (events and findings, each part verified first) to a SIEM: Splunk HEC, acknowledged, recorded in the delivery ledger; days already delivered send nothing')
+  .description(
+    'deliver sealed days (events and findings, each part verified first) to a SIEM: Splunk HEC, acknowledged, recorded in the delivery ledger; days already delivered send nothing',
+  )
   .requiredOption('--sink <sink>', 'splunk')
   .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
   .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
@@ -197,7 +233,9 @@ program
 
 program
   .command('lookup')
-  .description('the token a person\'s name is stored as (MASK_PERSON_NAMES=pseudonymize), and a query that finds their events; needs MASK_HMAC_KEY')
+  .description(
+    "the token a person's name is stored as (MASK_PERSON_NAMES=pseudonymize), and a query that finds their events; needs MASK_HMAC_KEY",
+  )
   .requiredOption('--name <name>', 'the person\'s name as Genesys shows it, e.g. "Jane Doe" (case and spacing ignored)')
   .option('--json', 'machine-readable output')
   .action((opts: { name?: string; json?: boolean }) => exitWith(lookup(opts)));

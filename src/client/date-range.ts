@@ -28,11 +28,16 @@ export function parseDayRange(from: string, to: string, rules: RangeRules = {}):
   return { from, to };
 }
 
-function collectableProblems(from: string, to: string, { retentionDays, now }: { retentionDays: number; now?: number }): string[] {
+function collectableProblems(
+  from: string,
+  to: string,
+  { retentionDays, now }: { retentionDays: number; now?: number },
+): string[] {
   const today = dayOf(now ?? Date.now());
   const oldest = addDays(today, -(retentionDays - 1));
   const problems: string[] = [];
-  if (to >= today) problems.push(`--to ${to}: only complete UTC days can be collected; the latest is ${addDays(today, -1)}`);
+  if (to >= today)
+    problems.push(`--to ${to}: only complete UTC days can be collected; the latest is ${addDays(today, -1)}`);
   if (from < oldest) {
     problems.push(
       `--from ${from} is older than the audit API's retention (${retentionDays} days): the oldest day it still serves is ${oldest}; older evidence can only come from the lake's archive`,

@@ -5,7 +5,8 @@ import { networkErrorCode } from './unreachable';
 export const EXIT = { ok: 0, failure: 1, usage: 2, findings: 3 } as const;
 
 /** `--debug` anywhere on the command line (or GCAUDIT_DEBUG=1): errors show their stack trace. */
-export const debugRequested = (argv = process.argv, env = process.env) => argv.includes('--debug') || env.GCAUDIT_DEBUG === '1';
+export const debugRequested = (argv = process.argv, env = process.env) =>
+  argv.includes('--debug') || env.GCAUDIT_DEBUG === '1';
 
 /**
  * Prints an error for a person and exits with a meaningful code: one line naming the cause,
@@ -33,6 +34,7 @@ function describeError(err: unknown): string {
 
 function causeStacks(err: Error): string {
   let out = '';
-  for (let c = err.cause, depth = 0; c instanceof Error && depth < 8; c = c.cause, depth++) out += `caused by: ${c.stack ?? c.message}\n`;
+  for (let c = err.cause, depth = 0; c instanceof Error && depth < 8; c = c.cause, depth++)
+    out += `caused by: ${c.stack ?? c.message}\n`;
   return out;
 }

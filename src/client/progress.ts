@@ -22,7 +22,12 @@ export const HEARTBEAT_MS = 5_000;
  */
 export async function followProgress<P extends ProgressShape>(
   query: () => Promise<P>,
-  opts: { json: boolean; intervalMs?: number; heartbeatMs?: number; labels?: { requests: string; rateLimited: string } },
+  opts: {
+    json: boolean;
+    intervalMs?: number;
+    heartbeatMs?: number;
+    labels?: { requests: string; rateLimited: string };
+  },
 ): Promise<P> {
   const tty = process.stdout.isTTY && !opts.json;
   const labels = opts.labels ?? { requests: 'requests', rateLimited: 'rate limited' };
@@ -58,7 +63,13 @@ export async function followProgress<P extends ProgressShape>(
 }
 
 function fields(p: ProgressShape) {
-  return { events: p.events, requests: p.requests, rateLimited: p.rateLimited, etaText: eta(p.etaSeconds), state: p.state };
+  return {
+    events: p.events,
+    requests: p.requests,
+    rateLimited: p.rateLimited,
+    etaText: eta(p.etaSeconds),
+    state: p.state,
+  };
 }
 
 function eta(seconds: number | null): string {

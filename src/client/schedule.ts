@@ -1,4 +1,10 @@
-import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
+import {
+  Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOptions,
+  ScheduleOverlapPolicy,
+} from '@temporalio/client';
 import { Config } from '../config/config';
 import { KIND, ORG } from '../temporal/search-attributes';
 import { taskQueues } from '../temporal/task-queues';
@@ -41,7 +47,11 @@ export function dailyScheduleOptions(config: Config): ScheduleOptions {
       ],
       staticSummary: `Daily collection of the previous UTC day for ${config.org}`,
     },
-    policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: `${config.collection.catchupDays} days`, pauseOnFailure: false },
+    policies: {
+      overlap: ScheduleOverlapPolicy.BUFFER_ONE,
+      catchupWindow: `${config.collection.catchupDays} days`,
+      pauseOnFailure: false,
+    },
     memo: { org: config.org },
   };
 }
@@ -86,7 +96,9 @@ export async function describeDailySchedule(client: Client, org: string): Promis
       paused: d.state.paused,
       note: d.state.note,
       nextRuns: d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
-      recentRuns: d.info.recentActions.slice(-5).map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
+      recentRuns: d.info.recentActions
+        .slice(-5)
+        .map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
     };
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) return { scheduleId, exists: false };

@@ -10,13 +10,27 @@ import { workflowIds } from '../temporal/workflow-ids';
  * It runs on the daily queue (where workflows run); its activities go to the lake queue and the
  * rehydrations it starts spend the daily API budget.
  */
-export async function startIngest(client: Client, config: Config, org = config.org): Promise<WorkflowHandleWithFirstExecutionRunId<typeof ingestWorkflow>> {
+export async function startIngest(
+  client: Client,
+  config: Config,
+  org = config.org,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof ingestWorkflow>> {
   const queues = taskQueues(config.temporal.taskQueue);
   const { rawPrefix, pollSeconds, graceMinutes, rehydrateMaxHours } = config.ingest;
   return client.workflow.start(ingestWorkflow, {
     workflowId: workflowIds.ingest(org),
     taskQueue: queues.daily,
-    args: [{ org, rawPrefix, pollSeconds, graceMinutes, rehydrateMaxHours, apiTaskQueue: queues.daily, lakeTaskQueue: queues.lake }],
+    args: [
+      {
+        org,
+        rawPrefix,
+        pollSeconds,
+        graceMinutes,
+        rehydrateMaxHours,
+        apiTaskQueue: queues.daily,
+        lakeTaskQueue: queues.lake,
+      },
+    ],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: [
       { key: ORG, value: org },

@@ -2,7 +2,16 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GcauditError } from '../errors';
 
 /** Error codes of a connection that could not be made (refused, no route, no such host, timed out). */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
 
 /**
  * A service the CLI needs (Temporal, the lake's S3) did not answer. The message is one line for

@@ -308,7 +308,9 @@ function mergeSources(env: Env, problems: string[]): Partial<Record<SettingName,
     if (value === undefined || value === '') continue;
     // A misspelt GCAUDIT_ variable would otherwise be silently ignored.
     if (key.startsWith('GCAUDIT_') && !accepted.has(key)) {
-      problems.push(`${key}: unknown setting (known: ${[...accepted].filter((n) => n.startsWith('GCAUDIT_')).join(', ')})`);
+      problems.push(
+        `${key}: unknown setting (known: ${[...accepted].filter((n) => n.startsWith('GCAUDIT_')).join(', ')})`,
+      );
       continue;
     }
     if (isSettingName(key)) merged[key] = value;
@@ -320,14 +322,19 @@ function mergeSources(env: Env, problems: string[]): Partial<Record<SettingName,
     const arnVar = `${key}_SECRET_ARN`;
     const secretPath = env[fileVar];
     const arn = env[arnVar];
-    const given = [env[key] ? key : undefined, secretPath ? fileVar : undefined, arn ? arnVar : undefined].filter((n) => n !== undefined);
+    const given = [env[key] ? key : undefined, secretPath ? fileVar : undefined, arn ? arnVar : undefined].filter(
+      (n) => n !== undefined,
+    );
     if (given.length > 1) {
       problems.push(`${given.join(' and ')}: set one, not ${given.length === 2 ? 'both' : 'several'}`);
       continue;
     }
     if (arn) {
       const value = fetchedSecretValue(arn);
-      if (value === undefined) problems.push(`${arnVar}: the secret ${arn} was not fetched from AWS Secrets Manager (fetchSecretArns runs at start)`);
+      if (value === undefined)
+        problems.push(
+          `${arnVar}: the secret ${arn} was not fetched from AWS Secrets Manager (fetchSecretArns runs at start)`,
+        );
       else merged[key] = value;
       continue;
     }
@@ -335,7 +342,9 @@ function mergeSources(env: Env, problems: string[]): Partial<Record<SettingName,
     try {
       merged[key] = readFileSync(secretPath, 'utf8').trim();
     } catch (err) {
-      problems.push(`${fileVar}: cannot read the secret file ${secretPath} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(
+        `${fileVar}: cannot read the secret file ${secretPath} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   return merged;
@@ -347,7 +356,9 @@ function readConfigFile(file: string, problems: string[]): Partial<Record<Settin
     const text = readFileSync(file, 'utf8');
     parsed = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
   } catch (err) {
-    problems.push(`GCAUDIT_CONFIG_FILE: cannot read ${file} as ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    problems.push(
+      `GCAUDIT_CONFIG_FILE: cannot read ${file} as ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    );
     return {};
   }
   if (parsed === null || parsed === undefined) return {};
@@ -362,7 +373,9 @@ function readConfigFile(file: string, problems: string[]): Partial<Record<Settin
       continue;
     }
     if ((SETTINGS[key] as SettingSpec).secret) {
-      problems.push(`${key} (in ${file}): secrets do not belong in the config file; use ${key}_FILE, ${key}_SECRET_ARN or the environment`);
+      problems.push(
+        `${key} (in ${file}): secrets do not belong in the config file; use ${key}_FILE, ${key}_SECRET_ARN or the environment`,
+      );
       continue;
     }
     if (value === null || typeof value === 'object') {

@@ -1,4 +1,8 @@
-import { GetSecretValueCommand, SecretsManagerClient, SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
+} from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../errors';
 import { SETTINGS, SETTING_NAMES, SettingSpec } from './settings';
 
@@ -43,7 +47,10 @@ export async function fetchSecretArns(env: Env = process.env, client?: SecretsMa
       }
       fetched.set(ref.arn, res.SecretString.trim());
     } catch (err) {
-      const reason = err instanceof SecretsManagerServiceException ? err.name : ((err as NodeJS.ErrnoException).code ?? (err as Error).name);
+      const reason =
+        err instanceof SecretsManagerServiceException
+          ? err.name
+          : ((err as NodeJS.ErrnoException).code ?? (err as Error).name);
       problems.push(`${ref.variable}: cannot read the secret ${ref.arn} from AWS Secrets Manager (${reason})`);
     }
   }

@@ -19,9 +19,7 @@ export interface SettingSpec {
   secret?: boolean;
 }
 
-const hostPort = z
-  .string()
-  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'host:port');
+const hostPort = z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'host:port');
 const url = z.string().url();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
@@ -67,7 +65,8 @@ export const SETTINGS = {
   TEMPORAL_TLS: {
     schema: bool,
     expected: 'true or false',
-    describe: 'Connect to Temporal over TLS (Temporal Cloud: true). Default: on when an API key or a client certificate is set, or when the profile says so; else off.',
+    describe:
+      'Connect to Temporal over TLS (Temporal Cloud: true). Default: on when an API key or a client certificate is set, or when the profile says so; else off.',
   },
   TEMPORAL_API_KEY: {
     schema: nonEmpty,
@@ -78,7 +77,8 @@ export const SETTINGS = {
   TEMPORAL_PROFILE: {
     schema: name,
     expected: 'a profile name of the Temporal client config file',
-    describe: 'Profile of the Temporal client config file (TOML, as the temporal CLI and SDKs read it: TEMPORAL_CONFIG_FILE, else the default location). The TEMPORAL_* settings here override the profile. Unset with no TEMPORAL_CONFIG_FILE: no file is read.',
+    describe:
+      'Profile of the Temporal client config file (TOML, as the temporal CLI and SDKs read it: TEMPORAL_CONFIG_FILE, else the default location). The TEMPORAL_* settings here override the profile. Unset with no TEMPORAL_CONFIG_FILE: no file is read.',
   },
   TEMPORAL_CONFIG_FILE: {
     schema: nonEmpty,
@@ -111,17 +111,18 @@ export const SETTINGS = {
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: {
     schema: nonEmpty,
     expected: 'a path to a PEM CA certificate',
-    describe: 'CA that signed the Temporal server\'s certificate, when not a public one (self-hosted with TLS).',
+    describe: "CA that signed the Temporal server's certificate, when not a public one (self-hosted with TLS).",
   },
   TEMPORAL_TLS_SERVER_NAME: {
     schema: nonEmpty,
     expected: 'a host name',
-    describe: 'Server name to verify the Temporal server\'s certificate against, when it differs from the address.',
+    describe: "Server name to verify the Temporal server's certificate against, when it differs from the address.",
   },
   S3_ENDPOINT: {
     schema: url,
     expected: 'an http(s) URL, e.g. http://127.0.0.1:9000',
-    describe: 'Existing S3-compatible endpoint. Unset on a local run: the embedded MinIO is used. Unset with S3_USE_AWS=true: AWS S3.',
+    describe:
+      'Existing S3-compatible endpoint. Unset on a local run: the embedded MinIO is used. Unset with S3_USE_AWS=true: AWS S3.',
   },
   S3_USE_AWS: {
     schema: bool,
@@ -184,24 +185,28 @@ export const SETTINGS = {
     schema: bool,
     expected: 'true or false',
     default: 'true',
-    describe: 'gcaudit init also sets the bucket\'s default Object Lock retention (LAKE_LOCK_MODE, LAKE_RETENTION_DAYS), so even an object written by hand is locked. Lake objects carry explicit retention anyway; _staging/ chunks carry a one-day GOVERNANCE lock of their own, so sealing can still delete them.',
+    describe:
+      "gcaudit init also sets the bucket's default Object Lock retention (LAKE_LOCK_MODE, LAKE_RETENTION_DAYS), so even an object written by hand is locked. Lake objects carry explicit retention anyway; _staging/ chunks carry a one-day GOVERNANCE lock of their own, so sealing can still delete them.",
   },
   LAKE_ARCHIVE_AFTER_DAYS: {
     schema: z.coerce.number().int().min(0).max(36500),
     expected: 'a whole number of days, 0 to 36500 (0: never archive)',
     default: '365',
-    describe: 'gcaudit init: lifecycle transition of event parts (audit_events/) to LAKE_ARCHIVE_STORAGE_CLASS this many days after they are written. Manifests stay in STANDARD, so verification never needs a restore to walk the chain.',
+    describe:
+      'gcaudit init: lifecycle transition of event parts (audit_events/) to LAKE_ARCHIVE_STORAGE_CLASS this many days after they are written. Manifests stay in STANDARD, so verification never needs a restore to walk the chain.',
   },
   LAKE_ARCHIVE_STORAGE_CLASS: {
     schema: z.enum(['STANDARD_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE']),
     expected: 'STANDARD_IA, GLACIER_IR, GLACIER or DEEP_ARCHIVE',
     default: 'GLACIER_IR',
-    describe: 'Archive storage class of old event parts. GLACIER and DEEP_ARCHIVE must be restored before they are read (gcaudit restore).',
+    describe:
+      'Archive storage class of old event parts. GLACIER and DEEP_ARCHIVE must be restored before they are read (gcaudit restore).',
   },
   LAKE_EXPIRE_AFTER_DAYS: {
     schema: positiveInt.max(36500),
     expected: 'a whole number of days, at least LAKE_RETENTION_DAYS',
-    describe: 'gcaudit init: lifecycle expiry of the org\'s lake objects. Default: LAKE_RETENTION_DAYS. Expiry before the lock ends is refused.',
+    describe:
+      "gcaudit init: lifecycle expiry of the org's lake objects. Default: LAKE_RETENTION_DAYS. Expiry before the lock ends is refused.",
   },
   RESTORE_DAYS: {
     schema: positiveInt.max(365),
@@ -251,25 +256,27 @@ export const SETTINGS = {
     schema: positiveInt.max(100000),
     expected: 'a whole number of requests per minute',
     default: '200',
-    describe: 'API budget of the daily collection (task queue TEMPORAL_TASK_QUEUE), shared by all workers. With the backfill budget it must stay under the org limit (Genesys: 300 a minute per token).',
+    describe:
+      'API budget of the daily collection (task queue TEMPORAL_TASK_QUEUE), shared by all workers. With the backfill budget it must stay under the org limit (Genesys: 300 a minute per token).',
   },
   BACKFILL_REQUESTS_PER_MINUTE: {
     schema: positiveInt.max(100000),
     expected: 'a whole number of requests per minute',
     default: '80',
-    describe: 'API budget of backfills (their own task queue), lower than the daily job\'s.',
+    describe: "API budget of backfills (their own task queue), lower than the daily job's.",
   },
   GENESYS_ORG_REQUESTS_PER_MINUTE: {
     schema: positiveInt.max(100000),
     expected: 'a whole number of requests per minute',
     default: '300',
-    describe: 'The org\'s rate limit; the daily and backfill budgets together must not exceed it.',
+    describe: "The org's rate limit; the daily and backfill budgets together must not exceed it.",
   },
   DAILY_LAG_MINUTES: {
     schema: z.coerce.number().int().min(0).max(1439),
     expected: 'minutes after midnight UTC, 0 to 1439',
     default: '120',
-    describe: 'The daily schedule collects the previous UTC day this long after midnight UTC, so late events have arrived.',
+    describe:
+      'The daily schedule collects the previous UTC day this long after midnight UTC, so late events have arrived.',
   },
   SCHEDULE_CATCHUP_DAYS: {
     schema: positiveInt.max(365),
@@ -294,13 +301,15 @@ export const SETTINGS = {
     schema: positiveInt.max(3650),
     expected: 'a whole number of days',
     default: '365',
-    describe: 'How far back the Genesys audit API serves data (at least one year); older days can only come from the lake.',
+    describe:
+      'How far back the Genesys audit API serves data (at least one year); older days can only come from the lake.',
   },
   MASK_HMAC_KEY: {
     schema: z.string().min(32),
     expected: 'a random key of at least 32 characters',
     secret: true,
-    describe: 'Key of the HMAC that replaces phone numbers and pseudonymizes person names (a plain hash of either is reversible by trying every value). Local stack: generated in the data dir.',
+    describe:
+      'Key of the HMAC that replaces phone numbers and pseudonymizes person names (a plain hash of either is reversible by trying every value). Local stack: generated in the data dir.',
   },
   MASK_PHONE_COUNTRIES: {
     schema: z
@@ -322,8 +331,10 @@ export const SETTINGS = {
   LAKE_EXTRA_ALLOWLIST: {
     schema: z.string().regex(/^[A-Za-z0-9_.]+(,[A-Za-z0-9_.]+)*$/),
     expected: 'comma-separated field paths, e.g. message.localizableMessageCode,context',
-    default: 'message.localizableMessageCode,message.messageParams,context,entityChanges,application,transactionInitiator,initiatingAction.actionContext,userHomeOrgId',
-    describe: 'Known source fields without a column that are kept in the extra column (data minimization); other known fields are dropped. Fields unknown to this version are always kept, masked, so nothing new is lost.',
+    default:
+      'message.localizableMessageCode,message.messageParams,context,entityChanges,application,transactionInitiator,initiatingAction.actionContext,userHomeOrgId',
+    describe:
+      'Known source fields without a column that are kept in the extra column (data minimization); other known fields are dropped. Fields unknown to this version are always kept, masked, so nothing new is lost.',
   },
   MANIFEST_SIGNING_KEY: {
     schema: z.string().includes('PRIVATE KEY'),
@@ -335,7 +346,8 @@ export const SETTINGS = {
     schema: z.enum(['duckdb', 'athena']),
     expected: 'duckdb or athena',
     default: 'duckdb',
-    describe: 'Engine of checks and queries: DuckDB over a local cache of the lake (partitions synced from S3 on demand), or Athena.',
+    describe:
+      'Engine of checks and queries: DuckDB over a local cache of the lake (partitions synced from S3 on demand), or Athena.',
   },
   ATHENA_DATABASE: {
     schema: z.string().regex(/^[a-z_][a-z0-9_]{0,254}$/),
@@ -347,12 +359,13 @@ export const SETTINGS = {
     schema: name,
     expected: 'an Athena workgroup name',
     default: 'primary',
-    describe: 'Athena workgroup queries run in (its settings may enforce the output location and a bytes-scanned limit).',
+    describe:
+      'Athena workgroup queries run in (its settings may enforce the output location and a bytes-scanned limit).',
   },
   ATHENA_OUTPUT_LOCATION: {
     schema: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/),
     expected: 'an s3:// URL, e.g. s3://my-athena-results/gcaudit/',
-    describe: 'Where Athena writes query results. Unset: the workgroup\'s own setting.',
+    describe: "Where Athena writes query results. Unset: the workgroup's own setting.",
   },
   ATHENA_REGION: {
     schema: nonEmpty,
@@ -362,13 +375,14 @@ export const SETTINGS = {
   ATHENA_ENDPOINT: {
     schema: url,
     expected: 'an http(s) URL',
-    describe: 'Explicit Athena endpoint (tests: a local server speaking Athena\'s protocol). Unset: AWS.',
+    describe: "Explicit Athena endpoint (tests: a local server speaking Athena's protocol). Unset: AWS.",
   },
   CHECKS_SYSTEM_USER_IDS: {
     schema: z.string().regex(/^[A-Za-z0-9_.:@-]*(,[A-Za-z0-9_.:@-]+)*$/),
     expected: 'comma-separated user ids',
     default: '',
-    describe: 'Known system users (retention policies, SCIM, platform jobs) that every check excludes. Rows with level SYSTEM are excluded too.',
+    describe:
+      'Known system users (retention policies, SCIM, platform jobs) that every check excludes. Rows with level SYSTEM are excluded too.',
   },
   CHECKS_CHANGE_WINDOWS: {
     schema: nonEmpty,
@@ -392,12 +406,14 @@ export const SETTINGS = {
     schema: bool,
     expected: 'true or false',
     default: 'true',
-    describe: 'Write the OCSF 1.1 copy of a day for Amazon Security Lake as soon as the day is sealed (a child workflow of collect-day).',
+    describe:
+      'Write the OCSF 1.1 copy of a day for Amazon Security Lake as soon as the day is sealed (a child workflow of collect-day).',
   },
   OCSF_BUCKET: {
     schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
     expected: 'an S3 bucket name',
-    describe: 'Bucket of the OCSF copy (the Security Lake bucket, aws-security-data-lake-<region>-<id>). Unset: the lake bucket, under ext/.',
+    describe:
+      'Bucket of the OCSF copy (the Security Lake bucket, aws-security-data-lake-<region>-<id>). Unset: the lake bucket, under ext/.',
   },
   OCSF_ACCOUNT_ID: {
     schema: z.string().regex(/^\d{12}$/),
@@ -414,7 +430,8 @@ export const SETTINGS = {
     schema: url,
     expected: 'an http(s) URL',
     secret: true,
-    describe: 'Optional webhook that receives a JSON summary of each check run with findings (Slack-compatible "text" field). A Slack webhook URL is a credential.',
+    describe:
+      'Optional webhook that receives a JSON summary of each check run with findings (Slack-compatible "text" field). A Slack webhook URL is a credential.',
   },
   SCHEMA_RECRAWL_DAYS: {
     schema: positiveInt.max(31),
@@ -432,36 +449,42 @@ export const SETTINGS = {
     schema: z.string().regex(/^([A-Za-z0-9!_.*'()-]+\/)+$/),
     expected: 'an S3 key prefix ending in "/", e.g. raw/',
     default: 'raw/',
-    describe: 'Where Kinesis Data Firehose delivers the EventBridge audit stream in the lake bucket (raw/YYYY/MM/DD/HH/...). The ingest workflow reads new objects under it.',
+    describe:
+      'Where Kinesis Data Firehose delivers the EventBridge audit stream in the lake bucket (raw/YYYY/MM/DD/HH/...). The ingest workflow reads new objects under it.',
   },
   INGEST_POLL_SECONDS: {
     schema: positiveInt.max(3600),
     expected: 'a whole number of seconds from 1 to 3600',
     default: '15',
-    describe: 'How often the ingest workflow looks for new raw objects (a durable timer; the poke signal makes it look at once). Bounds the stream\'s freshness.',
+    describe:
+      "How often the ingest workflow looks for new raw objects (a durable timer; the poke signal makes it look at once). Bounds the stream's freshness.",
   },
   INGEST_GRACE_MINUTES: {
     schema: positiveInt.max(1440),
     expected: 'a whole number of minutes from 1 to 1440',
     default: '60',
-    describe: 'Raw objects that land late with an older name are still picked up within this window behind the newest processed one.',
+    describe:
+      'Raw objects that land late with an older name are still picked up within this window behind the newest processed one.',
   },
   REHYDRATE_MAX_HOURS: {
     schema: positiveInt.max(720),
     expected: 'a whole number of hours from 1 to 720',
     default: '24',
-    describe: 'How long a truncated, unparsable or incomplete stream event is retried against the audit API (durable timers, backoff) before it becomes a finding.',
+    describe:
+      'How long a truncated, unparsable or incomplete stream event is retried against the audit API (durable timers, backoff) before it becomes a finding.',
   },
   LOCAL_SIM_FIREHOSE_SECONDS: {
     schema: z.coerce.number().int().min(0).max(3600),
     expected: 'a whole number of seconds, 0 to turn the stream off',
     default: '60',
-    describe: 'gcaudit up with the sandbox org: the simulator delivers its EventBridge stream to RAW_PREFIX in the local bucket this often, and the ingest workflow is started.',
+    describe:
+      'gcaudit up with the sandbox org: the simulator delivers its EventBridge stream to RAW_PREFIX in the local bucket this often, and the ingest workflow is started.',
   },
   SPLUNK_HEC_URL: {
     schema: url,
     expected: 'the base URL of a Splunk HTTP Event Collector, e.g. https://splunk.example.com:8088',
-    describe: 'Splunk HEC to deliver verified events and findings to (POST /services/collector/event). Unset: no delivery. Set: each sealed day is delivered after its checks (deliver/<org>/splunk).',
+    describe:
+      'Splunk HEC to deliver verified events and findings to (POST /services/collector/event). Unset: no delivery. Set: each sealed day is delivered after its checks (deliver/<org>/splunk).',
   },
   SPLUNK_HEC_TOKEN: {
     schema: nonEmpty,
@@ -472,7 +495,7 @@ export const SETTINGS = {
   SPLUNK_INDEX: {
     schema: z.string().regex(/^[a-z0-9_][a-z0-9_-]*$/),
     expected: 'a Splunk index name (lower-case letters, digits, "_" or "-")',
-    describe: 'Index every event is sent to (the token must allow it). Unset: the token\'s default index.',
+    describe: "Index every event is sent to (the token must allow it). Unset: the token's default index.",
   },
   SPLUNK_SOURCETYPE_EVENTS: {
     schema: z.string().regex(/^[A-Za-z0-9_:.-]+$/),
@@ -490,18 +513,19 @@ export const SETTINGS = {
     schema: z.enum(['on', 'off', 'true', 'false']).transform((v) => v === 'on' || v === 'true'),
     expected: 'on or off',
     default: 'on',
-    describe: 'Indexer acknowledgment: a batch counts as delivered when /services/collector/ack says it is indexed (Splunk Enterprise with useACK on the token). A token without it answers without an ackId and the 200 is taken as delivery. off: never ask (Splunk Cloud).',
+    describe:
+      'Indexer acknowledgment: a batch counts as delivered when /services/collector/ack says it is indexed (Splunk Enterprise with useACK on the token). A token without it answers without an ackId and the 200 is taken as delivery. off: never ask (Splunk Cloud).',
   },
   SPLUNK_CA_FILE: {
     schema: nonEmpty,
     expected: 'a path to a PEM CA bundle',
-    describe: 'CA bundle that signs the HEC\'s certificate (self-signed Splunk certificates). Unset: the system\'s CAs.',
+    describe: "CA bundle that signs the HEC's certificate (self-signed Splunk certificates). Unset: the system's CAs.",
   },
   SPLUNK_TLS_VERIFY: {
     schema: bool,
     expected: 'true or false',
     default: 'true',
-    describe: 'Verify the HEC\'s TLS certificate and host name. false only for a test instance.',
+    describe: "Verify the HEC's TLS certificate and host name. false only for a test instance.",
   },
   SPLUNK_BATCH_MAX_EVENTS: {
     schema: positiveInt.max(100000),
@@ -513,19 +537,21 @@ export const SETTINGS = {
     schema: positiveInt.min(1024).max(100_000_000),
     expected: 'a whole number of bytes, 1024 to 100000000',
     default: '1000000',
-    describe: 'Uncompressed bytes per HEC request at most (Splunk\'s max_content_length applies to what it receives).',
+    describe: "Uncompressed bytes per HEC request at most (Splunk's max_content_length applies to what it receives).",
   },
   SPLUNK_ACK_TIMEOUT_SECONDS: {
     schema: positiveInt.max(86400),
     expected: 'a whole number of seconds',
     default: '300',
-    describe: 'A batch whose indexer acknowledgment has not arrived after this long is sent again (counted as a resend in the delivery ledger).',
+    describe:
+      'A batch whose indexer acknowledgment has not arrived after this long is sent again (counted as a resend in the delivery ledger).',
   },
   SPLUNK_RETRY_MAX_HOURS: {
     schema: positiveInt.max(720),
     expected: 'a whole number of hours, 1 to 720',
     default: '72',
-    describe: 'While the HEC answers 503, 429, 5xx or cannot be reached, delivery waits with durable timers (backoff up to 30 minutes) this long before the day is marked failed.',
+    describe:
+      'While the HEC answers 503, 429, 5xx or cannot be reached, delivery waits with durable timers (backoff up to 30 minutes) this long before the day is marked failed.',
   },
   LOCAL_TEMPORAL_PORT: {
     schema: port,

@@ -62,7 +62,8 @@ export function resolveTemporal(v: Values, problems: string[]): TemporalSettings
   const tls = profile.tls;
   const read = (source: ConfigDataSource | undefined, setting: string): string | undefined => {
     if (!source) return undefined;
-    if ('data' in source) return typeof source.data === 'string' ? source.data : Buffer.from(source.data).toString('utf8');
+    if ('data' in source)
+      return typeof source.data === 'string' ? source.data : Buffer.from(source.data).toString('utf8');
     try {
       return readFileSync(source.path, 'utf8');
     } catch (err) {
@@ -73,7 +74,9 @@ export function resolveTemporal(v: Values, problems: string[]): TemporalSettings
   const clientCert = read(tls?.clientCert, 'TEMPORAL_TLS_CLIENT_CERT_PATH');
   const clientKey = read(tls?.clientKey, 'TEMPORAL_TLS_CLIENT_KEY_PATH');
   if ((clientCert === undefined) !== (clientKey === undefined)) {
-    problems.push('TEMPORAL_TLS_CLIENT_CERT_* and TEMPORAL_TLS_CLIENT_KEY_*: set both (the mTLS certificate and its key) or neither');
+    problems.push(
+      'TEMPORAL_TLS_CLIENT_CERT_* and TEMPORAL_TLS_CLIENT_KEY_*: set both (the mTLS certificate and its key) or neither',
+    );
   }
   const tlsOn = tls ? tls.disabled !== true : profile.apiKey !== undefined;
   return {

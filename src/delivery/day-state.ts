@@ -17,11 +17,28 @@ export interface DayDeliveryState {
 }
 
 /** A day's delivery as the lake records it: receipts, and parts no receipt covers yet. */
-export async function dayDeliveryState(deps: { s3: S3Client; config: Config }, org: string, sink: string, day: string): Promise<DayDeliveryState> {
+export async function dayDeliveryState(
+  deps: { s3: S3Client; config: Config },
+  org: string,
+  sink: string,
+  day: string,
+): Promise<DayDeliveryState> {
   const plan = await planDay(deps, org, sink, day);
-  const base = { day, events: 0, findings: 0, resends: 0, pendingParts: plan.pending.length, lastReceiptAt: null as string | null };
+  const base = {
+    day,
+    events: 0,
+    findings: 0,
+    resends: 0,
+    pendingParts: plan.pending.length,
+    lastReceiptAt: null as string | null,
+  };
   if (!plan.sealed) return { ...base, state: 'not sealed' };
-  const receipts = await readReceipts({ s3: deps.s3, bucket: deps.config.s3.bucket, lake: deps.config.lake }, org, sink, day);
+  const receipts = await readReceipts(
+    { s3: deps.s3, bucket: deps.config.s3.bucket, lake: deps.config.lake },
+    org,
+    sink,
+    day,
+  );
   for (const { receipt } of receipts) {
     base.events += receipt.totals.events;
     base.findings += receipt.totals.findings;
@@ -29,6 +46,8 @@ export async function dayDeliveryState(deps: { s3: S3Client; config: Config }, o
     base.lastReceiptAt = receipt.completedAt;
   }
   if (plan.pending.length === 0) return { ...base, state: 'delivered' };
-  const started = receipts.length > 0 || (await listKeys(deps.s3, deps.config.s3.bucket, deliveryDayPrefix(org, sink, day))).length > 0;
+  const started =
+    receipts.length > 0 ||
+    (await listKeys(deps.s3, deps.config.s3.bucket, deliveryDayPrefix(org, sink, day))).length > 0;
   return { ...base, state: started ? 'partial' : 'not delivered' };
 }

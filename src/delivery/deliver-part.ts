@@ -10,7 +10,16 @@ import { openDuckDb } from '../lake/duckdb';
 import { HecClient, SplunkConfig } from '../splunk/hec-client';
 import { batches, HEC_LINE_FORMAT, HecEnvelope, partLines } from '../splunk/hec-events';
 import { HecUnavailableError } from '../splunk/hec-status';
-import { AckedRecord, BatchEntry, LEDGER_RECORD_SCHEMA, BatchingSpec, LedgerDeps, PartRef, readPartLedger, writeRecord } from './ledger';
+import {
+  AckedRecord,
+  BatchEntry,
+  LEDGER_RECORD_SCHEMA,
+  BatchingSpec,
+  LedgerDeps,
+  PartRef,
+  readPartLedger,
+  writeRecord,
+} from './ledger';
 import { downloadVerified } from './verified-part';
 
 /** A blip (a cut connection, one busy answer) is retried in place; longer outages go to the workflow's durable timers. */
@@ -63,7 +72,16 @@ export interface DeliverPartDeps {
 }
 
 interface Group {
-  entries: Array<BatchEntry & { events: number; gzipBytes: number; sends: number; ackId: number | null; body: Buffer; acked: boolean }>;
+  entries: Array<
+    BatchEntry & {
+      events: number;
+      gzipBytes: number;
+      sends: number;
+      ackId: number | null;
+      body: Buffer;
+      acked: boolean;
+    }
+  >;
   firstSentAt: string;
   lastSendAt: number;
   rounds: number;
@@ -76,24 +94,50 @@ interface Group {
  * never acknowledged counts as a resend. Per group of batches: a "sent" record before the first
  * request, an "acked" record once Splunk has acknowledged every batch of it.
  */
-export async function deliverPart(deps: DeliverPartDeps, input: { org: string; sink: string; day: string; part: PartRef }): Promise<PartDeliveryResult> {
+export async function deliverPart(
+  deps: DeliverPartDeps,
+  input: { org: string; sink: string; day: string; part: PartRef },
+): Promise<PartDeliveryResult> {
   const { s3, config } = deps;
   const cfg: SplunkConfig | undefined = config.splunk;
   if (!cfg) throw new InvalidDataError('SPLUNK_HEC_URL is not set on the worker: nothing to deliver to');
   const { org, sink, day, part } = input;
   const ledgerDeps: LedgerDeps = { s3, bucket: config.s3.bucket, lake: config.lake };
   const ledger = await readPartLedger(ledgerDeps, org, sink, day, part.key);
-  const batching: BatchingSpec = ledger.batching ?? { format: HEC_LINE_FORMAT, maxEvents: cfg.batchMaxEvents, maxBytes: cfg.batchMaxBytes };
+  const batching: BatchingSpec = ledger.batching ?? {
+    format: HEC_LINE_FORMAT,
+    maxEvents: cfg.batchMaxEvents,
+    maxBytes: cfg.batchMaxBytes,
+  };
   if (batching.format !== HEC_LINE_FORMAT) {
-    throw new InvalidDataError(`${part.key}: the ledger began this part in format ${batching.format}; this version writes ${HEC_LINE_FORMAT}`);
+    throw new InvalidDataError(
+      `${part.key}: the ledger began this part in format ${batching.format}; this version writes ${HEC_LINE_FORMAT}`,
+    );
   }
   const hec = deps.hec ?? new HecClient(cfg);
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-deliver-'));
   const db = await openDuckDb({ threads: 1, memoryLimit: '256MB', tempDirectory: path.join(work, 'spill') });
   const result: PartDeliveryResult = {
-    key: part.key, kind: part.kind, events: 0, batches: 0, batchesSent: 0, batchesSkipped: 0, resends: 0, gzipBytes: 0, rawBytes: 0, ack: 'none', partBytes: 0,
+    key: part.key,
+    kind: part.kind,
+    events: 0,
+    batches: 0,
+    batchesSent: 0,
+    batchesSkipped: 0,
+    resends: 0,
+    gzipBytes: 0,
+    rawBytes: 0,
+    ack: 'none',
+    partBytes: 0,
   };
-  const recordBase = { schema: LEDGER_RECORD_SCHEMA as typeof LEDGER_RECORD_SCHEMA, org, sink, day, part: { key: part.key, versionId: part.versionId, sha256: part.sha256, manifestSha256: part.manifestSha256 }, batching };
+  const recordBase = {
+    schema: LEDGER_RECORD_SCHEMA as typeof LEDGER_RECORD_SCHEMA,
+    org,
+    sink,
+    day,
+    part: { key: part.key, versionId: part.versionId, sha256: part.sha256, manifestSha256: part.manifestSha256 },
+    batching,
+  };
   const pending: Group[] = [];
   let sawAckId = false;
 
@@ -116,7 +160,14 @@ export async function deliverPart(deps: DeliverPartDeps, input: { org: string; s
       kind: 'acked',
       ack,
       batches: group.entries.map(({ index, from, to, sha256, events, gzipBytes, ackId, sends }) => ({
-        index, from, to, sha256, events, gzipBytes, ackId, sends: sends + (ledger.sentUnacked.get(index) ?? 0),
+        index,
+        from,
+        to,
+        sha256,
+        events,
+        gzipBytes,
+        ackId,
+        sends: sends + (ledger.sentUnacked.get(index) ?? 0),
       })),
       firstSentAt: group.firstSentAt,
       ackedAt: new Date().toISOString(),
@@ -130,7 +181,7 @@ export async function deliverPart(deps: DeliverPartDeps, input: { org: string; s
       const status = await hec.acks(waiting.map((e) => e.ackId!));
       for (const e of waiting) if (status.get(e.ackId!)) e.acked = true;
     }
-    for (let i = 0; i < pending.length; ) {
+    for (let i = 0; i < pending.length;) {
       const g = pending[i];
       if (g.entries.every((e) => e.acked)) {
         await settle(g);
@@ -139,7 +190,9 @@ export async function deliverPart(deps: DeliverPartDeps, input: { org: string; s
       }
       if (Date.now() - g.lastSendAt > cfg.ackTimeoutSeconds * 1000) {
         if (++g.rounds >= MAX_ACK_ROUNDS) {
-          throw new HecUnavailableError(`no indexer acknowledgment for ${g.entries.filter((e) => !e.acked).length} batch(es) of ${part.key} after ${MAX_ACK_ROUNDS} rounds of ${cfg.ackTimeoutSeconds} s`);
+          throw new HecUnavailableError(
+            `no indexer acknowledgment for ${g.entries.filter((e) => !e.acked).length} batch(es) of ${part.key} after ${MAX_ACK_ROUNDS} rounds of ${cfg.ackTimeoutSeconds} s`,
+          );
         }
         // A lost acknowledgment: send the batch again (counted; the event id lets searches dedupe).
         for (const e of g.entries.filter((x) => !x.acked)) await send(e);
@@ -152,7 +205,12 @@ export async function deliverPart(deps: DeliverPartDeps, input: { org: string; s
   const flush = async (group: Group['entries']) => {
     if (group.length === 0) return;
     const g: Group = { entries: group, firstSentAt: new Date().toISOString(), lastSendAt: Date.now(), rounds: 0 };
-    await writeRecord(ledgerDeps, day, { ...recordBase, kind: 'sent', batches: group.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })), sentAt: g.firstSentAt });
+    await writeRecord(ledgerDeps, day, {
+      ...recordBase,
+      kind: 'sent',
+      batches: group.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })),
+      sentAt: g.firstSentAt,
+    });
     try {
       for (const e of group) await send(e);
     } catch (err) {
@@ -201,12 +259,25 @@ export async function deliverPart(deps: DeliverPartDeps, input: { org: string; s
       const done = ledger.acked.get(b.index);
       if (done) {
         if (done.sha256 !== sha256 || done.from !== b.from || done.to !== b.to) {
-          throw new InvalidDataError(`${part.key}: batch ${b.index} differs from the one the ledger acknowledged (sha256 ${done.sha256.slice(0, 12)}…, now ${sha256.slice(0, 12)}…)`);
+          throw new InvalidDataError(
+            `${part.key}: batch ${b.index} differs from the one the ledger acknowledged (sha256 ${done.sha256.slice(0, 12)}…, now ${sha256.slice(0, 12)}…)`,
+          );
         }
         result.batchesSkipped++;
         continue;
       }
-      group.push({ index: b.index, from: b.from, to: b.to, sha256, events, gzipBytes: 0, sends: 0, ackId: null, body: gzipSync(raw, { level: GZIP_LEVEL }), acked: false });
+      group.push({
+        index: b.index,
+        from: b.from,
+        to: b.to,
+        sha256,
+        events,
+        gzipBytes: 0,
+        sends: 0,
+        ackId: null,
+        body: gzipSync(raw, { level: GZIP_LEVEL }),
+        acked: false,
+      });
       group.at(-1)!.gzipBytes = group.at(-1)!.body.length;
       if (group.length >= GROUP_BATCHES) {
         await flush(group);

@@ -9,8 +9,10 @@
  */
 export const deliveriesRoot = (org: string, sink: string) => `${org}/deliveries/${sink}/`;
 export const deliveryDayPrefix = (org: string, sink: string, day: string) => `${deliveriesRoot(org, sink)}day=${day}/`;
-export const partLogPrefix = (org: string, sink: string, day: string, partKey: string) => `${deliveryDayPrefix(org, sink, day)}log/${partTag(partKey)}/`;
-export const receiptKey = (org: string, sink: string, day: string, seq: number) => `${deliveryDayPrefix(org, sink, day)}receipt-${String(seq).padStart(4, '0')}.json`;
+export const partLogPrefix = (org: string, sink: string, day: string, partKey: string) =>
+  `${deliveryDayPrefix(org, sink, day)}log/${partTag(partKey)}/`;
+export const receiptKey = (org: string, sink: string, day: string, seq: number) =>
+  `${deliveryDayPrefix(org, sink, day)}receipt-${String(seq).padStart(4, '0')}.json`;
 
 /** A part's folder name: its table and file name (unique within a day's partition). */
 export function partTag(partKey: string): string {

@@ -104,10 +104,22 @@ export interface LedgerDeps {
 }
 
 /** Writes one ledger record, create-only and locked like every lake object. */
-export async function writeRecord(deps: LedgerDeps, day: string, record: LedgerRecord, now = new Date()): Promise<{ key: string; sha256: string }> {
+export async function writeRecord(
+  deps: LedgerDeps,
+  day: string,
+  record: LedgerRecord,
+  now = new Date(),
+): Promise<{ key: string; sha256: string }> {
   const first = record.batches[0]?.index ?? 0;
   const key = `${partLogPrefix(record.org, record.sink, day, record.part.key)}${recordName(record.kind, first, now, randomBytes(3).toString('hex'))}`;
-  const put = await putLockedObject(deps.s3, { bucket: deps.bucket, key, body: Buffer.from(canonicalJson(record)), contentType: 'application/json', lake: deps.lake, now });
+  const put = await putLockedObject(deps.s3, {
+    bucket: deps.bucket,
+    key,
+    body: Buffer.from(canonicalJson(record)),
+    contentType: 'application/json',
+    lake: deps.lake,
+    now,
+  });
   return { key, sha256: put.sha256 };
 }
 
@@ -127,7 +139,13 @@ export interface PartLedger {
 }
 
 /** What the ledger says about one part: which batches are acknowledged, which were sent only. */
-export async function readPartLedger(deps: LedgerDeps, org: string, sink: string, day: string, partKey: string): Promise<PartLedger> {
+export async function readPartLedger(
+  deps: LedgerDeps,
+  org: string,
+  sink: string,
+  day: string,
+  partKey: string,
+): Promise<PartLedger> {
   const keys = await listKeys(deps.s3, deps.bucket, partLogPrefix(org, sink, day, partKey));
   const records: PartLedger['records'] = [];
   for (const key of keys) {
@@ -142,7 +160,8 @@ export async function readPartLedger(deps: LedgerDeps, org: string, sink: string
   for (const { record } of byTime) {
     batching ??= record.batching;
     if (record.kind === 'acked') for (const b of record.batches) acked.set(b.index, b);
-    else if (record.kind === 'refused') for (const b of record.batches) sends.set(b.index, Math.max(0, (sends.get(b.index) ?? 0) - 1));
+    else if (record.kind === 'refused')
+      for (const b of record.batches) sends.set(b.index, Math.max(0, (sends.get(b.index) ?? 0) - 1));
     else for (const b of record.batches) sends.set(b.index, (sends.get(b.index) ?? 0) + 1);
   }
   const sentUnacked = new Map([...sends].filter(([i, n]) => n > 0 && !acked.has(i)));
@@ -152,8 +171,15 @@ export async function readPartLedger(deps: LedgerDeps, org: string, sink: string
 const stamp = (r: LedgerRecord) => (r.kind === 'sent' ? r.sentAt : r.kind === 'refused' ? r.refusedAt : r.ackedAt);
 
 /** The day's receipts, oldest first, each with its hash. */
-export async function readReceipts(deps: LedgerDeps, org: string, sink: string, day: string): Promise<Array<{ key: string; sha256: string; receipt: Receipt }>> {
-  const keys = (await listKeys(deps.s3, deps.bucket, deliveryDayPrefix(org, sink, day))).filter((k) => /\/receipt-\d{4}\.json$/.test(k));
+export async function readReceipts(
+  deps: LedgerDeps,
+  org: string,
+  sink: string,
+  day: string,
+): Promise<Array<{ key: string; sha256: string; receipt: Receipt }>> {
+  const keys = (await listKeys(deps.s3, deps.bucket, deliveryDayPrefix(org, sink, day))).filter((k) =>
+    /\/receipt-\d{4}\.json$/.test(k),
+  );
   const out: Array<{ key: string; sha256: string; receipt: Receipt }> = [];
   for (const key of keys) {
     const bytes = await getBytes(deps, key);
@@ -166,14 +192,27 @@ export async function readReceipts(deps: LedgerDeps, org: string, sink: string, 
  * Appends a receipt to the day's receipts: the next sequence number, create-only (two writers
  * cannot both take a number), chained to the previous receipt by its hash.
  */
-export async function appendReceipt(deps: LedgerDeps, body: Omit<Receipt, 'sequence' | 'previous'>): Promise<{ key: string; sha256: string; receipt: Receipt }> {
+export async function appendReceipt(
+  deps: LedgerDeps,
+  body: Omit<Receipt, 'sequence' | 'previous'>,
+): Promise<{ key: string; sha256: string; receipt: Receipt }> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const existing = await readReceipts(deps, body.org, body.sink, body.day);
     const last = existing.at(-1);
-    const receipt: Receipt = { ...body, sequence: (last?.receipt.sequence ?? 0) + 1, previous: last ? { key: last.key, sha256: last.sha256 } : null };
+    const receipt: Receipt = {
+      ...body,
+      sequence: (last?.receipt.sequence ?? 0) + 1,
+      previous: last ? { key: last.key, sha256: last.sha256 } : null,
+    };
     const key = receiptKey(body.org, body.sink, body.day, receipt.sequence);
     try {
-      const put = await putLockedObject(deps.s3, { bucket: deps.bucket, key, body: Buffer.from(canonicalJson(receipt)), contentType: 'application/json', lake: deps.lake });
+      const put = await putLockedObject(deps.s3, {
+        bucket: deps.bucket,
+        key,
+        body: Buffer.from(canonicalJson(receipt)),
+        contentType: 'application/json',
+        lake: deps.lake,
+      });
       return { key, sha256: put.sha256, receipt };
     } catch (err) {
       if (!(err instanceof ImmutabilityError)) throw err;

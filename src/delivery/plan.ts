@@ -23,7 +23,12 @@ export interface DayPlan {
  * manifest checked against its day pointer's hash) and every findings object of the day, less
  * what the day's receipts already cover (same key and version).
  */
-export async function planDay(deps: { s3: S3Client; config: Config }, org: string, sink: string, day: string): Promise<DayPlan> {
+export async function planDay(
+  deps: { s3: S3Client; config: Config },
+  org: string,
+  sink: string,
+  day: string,
+): Promise<DayPlan> {
   const { s3, config } = deps;
   const bucket = config.s3.bucket;
   const chain = new ManifestChain({ s3, bucket, org, lake: config.lake });
@@ -36,16 +41,42 @@ export async function planDay(deps: { s3: S3Client; config: Config }, org: strin
     const pointer = pointers[i];
     for (const o of m.objects) {
       if (o.table !== 'audit_events') continue;
-      if (!o.versionId) throw new InvalidDataError(`${o.key}: the manifest of ${day} v${m.version} records no version id, so the part cannot be checked before it is sent`);
-      parts.push({ kind: 'events', key: o.key, versionId: o.versionId, sha256: o.sha256, manifestKey: pointer.key, manifestSha256: pointer.sha256, manifestVersion: m.version, events: o.events });
+      if (!o.versionId)
+        throw new InvalidDataError(
+          `${o.key}: the manifest of ${day} v${m.version} records no version id, so the part cannot be checked before it is sent`,
+        );
+      parts.push({
+        kind: 'events',
+        key: o.key,
+        versionId: o.versionId,
+        sha256: o.sha256,
+        manifestKey: pointer.key,
+        manifestSha256: pointer.sha256,
+        manifestVersion: m.version,
+        events: o.events,
+      });
     }
   });
   // Findings are no manifest's objects: each is create-only and carries the SHA-256 it was written with.
-  for (const key of (await listKeys(s3, bucket, partitionPrefix(org, 'audit_findings', day))).filter((k) => k.endsWith('.parquet'))) {
+  for (const key of (await listKeys(s3, bucket, partitionPrefix(org, 'audit_findings', day))).filter((k) =>
+    k.endsWith('.parquet'),
+  )) {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     const sha256 = head.Metadata?.sha256;
-    if (!sha256 || !head.VersionId) throw new InvalidDataError(`${key}: a findings object without its recorded SHA-256 or version; it was not written by gcaudit`);
-    parts.push({ kind: 'findings', key, versionId: head.VersionId, sha256, manifestKey: latest.key, manifestSha256: latest.sha256, manifestVersion: latest.version, events: null });
+    if (!sha256 || !head.VersionId)
+      throw new InvalidDataError(
+        `${key}: a findings object without its recorded SHA-256 or version; it was not written by gcaudit`,
+      );
+    parts.push({
+      kind: 'findings',
+      key,
+      versionId: head.VersionId,
+      sha256,
+      manifestKey: latest.key,
+      manifestSha256: latest.sha256,
+      manifestVersion: latest.version,
+      events: null,
+    });
   }
   const receipts = await readReceipts({ s3, bucket, lake: config.lake }, org, sink, day);
   const covered = new Set(receipts.flatMap((r) => r.receipt.parts.map((p) => `${p.key}@${p.versionId}`)));

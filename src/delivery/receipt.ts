@@ -18,14 +18,22 @@ export interface ReceiptInput {
  * ledger records by hash; chained to the day's previous receipt. Written only when the ledger
  * holds every batch of every part as acknowledged. Repeating it for the same parts writes nothing.
  */
-export async function writeReceipt(deps: { s3: S3Client; config: Config }, input: ReceiptInput): Promise<{ key: string; sha256: string; written: boolean; receipt: Receipt }> {
+export async function writeReceipt(
+  deps: { s3: S3Client; config: Config },
+  input: ReceiptInput,
+): Promise<{ key: string; sha256: string; written: boolean; receipt: Receipt }> {
   const { s3, config } = deps;
   const cfg = config.splunk;
   const ledgerDeps: LedgerDeps = { s3, bucket: config.s3.bucket, lake: config.lake };
   const existing = await readReceipts(ledgerDeps, input.org, input.sink, input.day);
   const wanted = new Set(input.parts.map((p) => `${p.part.key}@${p.part.versionId}`));
   const last = existing.at(-1);
-  if (last && input.parts.length > 0 && last.receipt.parts.length === wanted.size && last.receipt.parts.every((p) => wanted.has(`${p.key}@${p.versionId}`))) {
+  if (
+    last &&
+    input.parts.length > 0 &&
+    last.receipt.parts.length === wanted.size &&
+    last.receipt.parts.every((p) => wanted.has(`${p.key}@${p.versionId}`))
+  ) {
     return { key: last.key, sha256: last.sha256, written: false, receipt: last.receipt };
   }
 
@@ -33,10 +41,15 @@ export async function writeReceipt(deps: { s3: S3Client; config: Config }, input
   for (const { part, batches } of input.parts) {
     const ledger = await readPartLedger(ledgerDeps, input.org, input.sink, input.day, part.key);
     for (let i = 0; i < batches; i++) {
-      if (!ledger.acked.has(i)) throw new InvalidDataError(`${part.key}: batch ${i} of ${batches} is not acknowledged in the ledger; no receipt written`);
+      if (!ledger.acked.has(i))
+        throw new InvalidDataError(
+          `${part.key}: batch ${i} of ${batches} is not acknowledged in the ledger; no receipt written`,
+        );
     }
     const acked = [...ledger.acked.values()];
-    const ackModes = new Set(ledger.records.filter((r) => r.record.kind === 'acked').map((r) => (r.record as { ack: string }).ack));
+    const ackModes = new Set(
+      ledger.records.filter((r) => r.record.kind === 'acked').map((r) => (r.record as { ack: string }).ack),
+    );
     parts.push({
       kind: part.kind,
       key: part.key,
@@ -51,7 +64,8 @@ export async function writeReceipt(deps: { s3: S3Client; config: Config }, input
       records: ledger.records.map(({ key, sha256 }) => ({ key, sha256 })),
     });
   }
-  const sum = (f: (p: Receipt['parts'][number]) => number, kind?: PartRef['kind']) => parts.filter((p) => !kind || p.kind === kind).reduce((n, p) => n + f(p), 0);
+  const sum = (f: (p: Receipt['parts'][number]) => number, kind?: PartRef['kind']) =>
+    parts.filter((p) => !kind || p.kind === kind).reduce((n, p) => n + f(p), 0);
   const written = await appendReceipt(ledgerDeps, {
     schema: 'gcaudit.delivery-receipt/v1',
     org: input.org,

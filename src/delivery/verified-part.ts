@@ -12,15 +12,24 @@ import { PartRef } from './ledger';
  * version is tampering, as verify reports it), and the bytes hash to the recorded SHA-256.
  * What does not verify is never sent: InvalidDataError, which no retry can fix.
  */
-export async function downloadVerified(s3: S3Client, bucket: string, part: PartRef, file: string): Promise<{ bytes: number }> {
+export async function downloadVerified(
+  s3: S3Client,
+  bucket: string,
+  part: PartRef,
+  file: string,
+): Promise<{ bytes: number }> {
   const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: part.key, MaxKeys: 10 }));
   const versions = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((v) => v.Key === part.key);
   const others = versions.filter((v) => v.VersionId !== part.versionId);
   if (!versions.some((v) => v.VersionId === part.versionId)) {
-    throw new InvalidDataError(`${part.key}: the recorded version ${part.versionId} is not stored; not sent (run gcaudit verify)`);
+    throw new InvalidDataError(
+      `${part.key}: the recorded version ${part.versionId} is not stored; not sent (run gcaudit verify)`,
+    );
   }
   if (others.length > 0) {
-    throw new InvalidDataError(`${part.key}: ${others.length} other version(s) or delete marker(s) beside the recorded version ${part.versionId}; not sent (run gcaudit verify)`);
+    throw new InvalidDataError(
+      `${part.key}: ${others.length} other version(s) or delete marker(s) beside the recorded version ${part.versionId}; not sent (run gcaudit verify)`,
+    );
   }
   const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: part.key, VersionId: part.versionId }));
   const hash = createHash('sha256');
@@ -35,7 +44,9 @@ export async function downloadVerified(s3: S3Client, bucket: string, part: PartR
   await pipeline(res.Body as Readable, tap, createWriteStream(file));
   const sha256 = hash.digest('hex');
   if (sha256 !== part.sha256) {
-    throw new InvalidDataError(`${part.key} (version ${part.versionId}): SHA-256 ${sha256.slice(0, 12)}… does not match the ${part.kind === 'events' ? 'manifest' : 'recorded'} ${part.sha256.slice(0, 12)}…; not sent`);
+    throw new InvalidDataError(
+      `${part.key} (version ${part.versionId}): SHA-256 ${sha256.slice(0, 12)}… does not match the ${part.kind === 'events' ? 'manifest' : 'recorded'} ${part.sha256.slice(0, 12)}…; not sent`,
+    );
   }
   return { bytes };
 }

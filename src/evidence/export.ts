@@ -57,7 +57,16 @@ export interface ExportResult {
 export async function exportEvidence(opts: ExportOptions): Promise<ExportResult> {
   await prepareEmptyDir(opts.outDir);
   const now = opts.now ?? new Date();
-  const verification = await verifyLake({ s3: opts.s3, bucket: opts.bucket, org: opts.org, from: opts.from, to: opts.to, policy: opts.policy, pinnedKey: opts.pinnedKey, now });
+  const verification = await verifyLake({
+    s3: opts.s3,
+    bucket: opts.bucket,
+    org: opts.org,
+    from: opts.from,
+    to: opts.to,
+    policy: opts.policy,
+    pinnedKey: opts.pinnedKey,
+    now,
+  });
   const written: OscalInput['files'] = [];
   const write = async (rel: string, body: string | Buffer) => {
     const file = path.join(opts.outDir, ...rel.split('/'));
@@ -77,7 +86,12 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
       await write(stripOrg(o.key), bytes);
       if (o.kind === 'manifest') {
         const m = JSON.parse(bytes.toString('utf8')) as Manifest;
-        manifests.push({ manifest: m, path: stripOrg(o.key), sha256: createHash('sha256').update(bytes).digest('hex'), versionId: o.versionId });
+        manifests.push({
+          manifest: m,
+          path: stripOrg(o.key),
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          versionId: o.versionId,
+        });
         seals.push({
           day: m.day,
           version: m.version,
@@ -139,13 +153,28 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
     findings,
     checks: checks.map(({ id, title, severity, controls }) => ({ id, title, severity, controls })),
     seals: seals.sort((a, b) => a.sequence - b.sequence),
-    files: [...listed.filter((f) => !f.startsWith('manifests/')), `manifests/ (${listed.filter((f) => f.startsWith('manifests/')).length} files)`, INDEX_FILE, INDEX_SIGNATURE_FILE, INDEX_PUBLIC_KEY_FILE, VERIFY_INSTRUCTIONS_FILE],
+    files: [
+      ...listed.filter((f) => !f.startsWith('manifests/')),
+      `manifests/ (${listed.filter((f) => f.startsWith('manifests/')).length} files)`,
+      INDEX_FILE,
+      INDEX_SIGNATURE_FILE,
+      INDEX_PUBLIC_KEY_FILE,
+      VERIFY_INSTRUCTIONS_FILE,
+    ],
   });
   await write('report.html', html);
 
   const files = await hashFiles(opts.outDir);
   const signed = signIndex(
-    { schema: 'gcaudit.evidence-index/v1', org: opts.org, from: opts.from, to: opts.to, createdAt: now.toISOString(), verificationOk: verification.ok, files },
+    {
+      schema: 'gcaudit.evidence-index/v1',
+      org: opts.org,
+      from: opts.from,
+      to: opts.to,
+      createdAt: now.toISOString(),
+      verificationOk: verification.ok,
+      files,
+    },
     opts.signer,
   );
   await write(INDEX_FILE, signed.json);
@@ -155,7 +184,13 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
 
   return {
     outDir: opts.outDir,
-    files: [...files.map((f) => f.path), INDEX_FILE, INDEX_SIGNATURE_FILE, INDEX_PUBLIC_KEY_FILE, VERIFY_INSTRUCTIONS_FILE].sort(),
+    files: [
+      ...files.map((f) => f.path),
+      INDEX_FILE,
+      INDEX_SIGNATURE_FILE,
+      INDEX_PUBLIC_KEY_FILE,
+      VERIFY_INSTRUCTIONS_FILE,
+    ].sort(),
     verificationOk: verification.ok,
     problems: verification.problems.length,
     findings: findings.length,
@@ -173,6 +208,7 @@ async function prepareEmptyDir(dir: string): Promise<void> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  if (existing.length > 0) throw new ConfigError(`--out: ${dir} is not empty; an evidence package goes into a new or empty directory`);
+  if (existing.length > 0)
+    throw new ConfigError(`--out: ${dir} is not empty; an evidence package goes into a new or empty directory`);
   await mkdir(dir, { recursive: true });
 }

@@ -45,13 +45,19 @@ export const FINDING_CSV_COLUMNS: Array<keyof FindingRow> = [
 export async function readFindings(engine: QueryEngine, range: { from: string; to: string }): Promise<FindingRow[]> {
   const start = `${range.from} 00:00:00`;
   const end = `${addDays(range.to, 1)} 00:00:00`;
-  const cols = FINDING_CSV_COLUMNS.map((c) => (['window_from', 'window_to', 'first_event_time', 'last_event_time', 'run_at'].includes(c) ? `strftime(${c}, '%Y-%m-%dT%H:%M:%S.%gZ') AS ${c}` : c));
+  const cols = FINDING_CSV_COLUMNS.map((c) =>
+    ['window_from', 'window_to', 'first_event_time', 'last_event_time', 'run_at'].includes(c)
+      ? `strftime(${c}, '%Y-%m-%dT%H:%M:%S.%gZ') AS ${c}`
+      : c,
+  );
   const sql = `SELECT ${cols.join(', ')} FROM audit_findings
     WHERE window_from >= TIMESTAMP ${sqlString(start)} AND window_from < TIMESTAMP ${sqlString(end)}
     QUALIFY row_number() OVER (PARTITION BY check_id, finding_key, results_sha256 ORDER BY run_at) = 1
     ORDER BY first_event_time, check_id, finding_key`;
   const result = await engine.query(sql, { days: range });
-  return rowObjects(result).map((r) => Object.fromEntries(FINDING_CSV_COLUMNS.map((c) => [c, r[c] ?? ''])) as unknown as FindingRow);
+  return rowObjects(result).map(
+    (r) => Object.fromEntries(FINDING_CSV_COLUMNS.map((c) => [c, r[c] ?? ''])) as unknown as FindingRow,
+  );
 }
 
 /** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */

@@ -47,14 +47,20 @@ const FRAMEWORKS: Array<{ key: keyof Check['controls']; label: string; prefix: s
 /** An OSCAL control-id (a token: letters, digits, ".", "-", "_", not starting with a digit) for a framework's control id. */
 export function controlToken(framework: keyof Check['controls'], id: string): string {
   const prefix = FRAMEWORKS.find((f) => f.key === framework)!.prefix;
-  return `${prefix}_${id.replace(/[()]+/g, '.').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.+$/, '').toLowerCase()}`;
+  return `${prefix}_${id
+    .replace(/[()]+/g, '.')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/\.+$/, '')
+    .toLowerCase()}`;
 }
 
 function reviewedControls(checks: OscalInput['checks']) {
   return {
     description: 'The controls the compliance checks test, as each check file maps them (checks/*.yml).',
     'control-selections': FRAMEWORKS.map((fw) => {
-      const ids = [...new Set(checks.flatMap((c) => c.controls[fw.key]))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      const ids = [...new Set(checks.flatMap((c) => c.controls[fw.key]))].sort((a, b) =>
+        a.localeCompare(b, 'en', { numeric: true }),
+      );
       return {
         description: fw.label,
         props: ids.map((id) => ({ name: 'control', ns: NS, value: id, class: controlToken(fw.key, id) })),
@@ -79,27 +85,45 @@ export function assessmentPlan(input: OscalInput): object {
   return {
     'assessment-plan': {
       uuid: nameUuid(input.org, input.from, input.to, 'assessment-plan'),
-      metadata: metadata(`Assessment plan: Genesys Cloud audit lake of ${input.org}, ${input.from} to ${input.to}`, input),
+      metadata: metadata(
+        `Assessment plan: Genesys Cloud audit lake of ${input.org}, ${input.from} to ${input.to}`,
+        input,
+      ),
       // There is no system security plan: the system assessed is the org's audit lake, as the report describes it.
       'import-ssp': { href: `#${ssp}` },
       'reviewed-controls': reviewedControls(input.checks),
-      'assessment-subjects': [{ type: 'component', description: `Genesys Cloud org ${input.org}: its audit log, collected into the immutable lake in bucket ${input.bucket}.`, 'include-all': {} }],
+      'assessment-subjects': [
+        {
+          type: 'component',
+          description: `Genesys Cloud org ${input.org}: its audit log, collected into the immutable lake in bucket ${input.bucket}.`,
+          'include-all': {},
+        },
+      ],
       tasks: [
         {
           uuid: nameUuid(input.org, 'task', 'checks'),
           type: 'action',
           title: 'Automated compliance checks over each sealed day',
-          description: 'Each check (SQL over the sealed lake) runs over every day once it is sealed; findings are stored, locked, in the lake.',
+          description:
+            'Each check (SQL over the sealed lake) runs over every day once it is sealed; findings are stored, locked, in the lake.',
         },
         {
           uuid: nameUuid(input.org, 'task', 'completeness'),
           type: 'action',
           title: 'Daily completeness attestation',
-          description: 'Each sealed day is compared across the audit query API, the event stream and the lake; the verdict is signed in the day manifest.',
+          description:
+            'Each sealed day is compared across the audit query API, the event stream and the lake; the verdict is signed in the day manifest.',
         },
       ],
       'back-matter': {
-        resources: [{ uuid: ssp, title: 'System description', description: 'The evidence report of this package (report.html) describes the system and the method.', rlinks: [{ href: 'report.html' }] }],
+        resources: [
+          {
+            uuid: ssp,
+            title: 'System description',
+            description: 'The evidence report of this package (report.html) describes the system and the method.',
+            rlinks: [{ href: 'report.html' }],
+          },
+        ],
       },
     },
   };
@@ -107,13 +131,21 @@ export function assessmentPlan(input: OscalInput): object {
 
 export function assessmentResults(input: OscalInput): object {
   const resources: Array<Record<string, unknown>> = [];
-  const resource = (title: string, description: string, rlinks: Array<{ href: string; sha256?: string }>, key: string) => {
+  const resource = (
+    title: string,
+    description: string,
+    rlinks: Array<{ href: string; sha256?: string }>,
+    key: string,
+  ) => {
     const uuid = nameUuid(input.org, 'resource', key);
     resources.push({
       uuid,
       title,
       description,
-      rlinks: rlinks.map((l) => ({ href: l.href, ...(l.sha256 ? { hashes: [{ algorithm: 'SHA-256', value: l.sha256 }] } : {}) })),
+      rlinks: rlinks.map((l) => ({
+        href: l.href,
+        ...(l.sha256 ? { hashes: [{ algorithm: 'SHA-256', value: l.sha256 }] } : {}),
+      })),
     });
     return uuid;
   };
@@ -129,7 +161,13 @@ export function assessmentResults(input: OscalInput): object {
       resource(
         `Manifest of ${manifest.day}, seal v${manifest.version} (chain #${manifest.sequence})`,
         `Signed (Ed25519, key ${manifest.signature.keyId}) and hash-chained manifest: ${manifest.objects.length} event parts, ${manifest.dayTotals.events} events in the day.`,
-        [{ href: m.path, sha256: m.sha256 }, { href: `s3://${input.bucket}/${input.org}/${m.path}${m.versionId ? `?versionId=${encodeURIComponent(m.versionId)}` : ''}`, sha256: m.sha256 }],
+        [
+          { href: m.path, sha256: m.sha256 },
+          {
+            href: `s3://${input.bucket}/${input.org}/${m.path}${m.versionId ? `?versionId=${encodeURIComponent(m.versionId)}` : ''}`,
+            sha256: m.sha256,
+          },
+        ],
         `manifest ${manifest.sequence}`,
       ),
     );
@@ -138,7 +176,12 @@ export function assessmentResults(input: OscalInput): object {
         resource(
           `Audit events of ${manifest.day}: ${o.key.split('/').at(-1)}`,
           `${o.events} events, ${o.rows} rows, under Object Lock, listed by seal v${manifest.version} of ${manifest.day}.`,
-          [{ href: `s3://${input.bucket}/${o.key}${o.versionId ? `?versionId=${encodeURIComponent(o.versionId)}` : ''}`, sha256: o.sha256 }],
+          [
+            {
+              href: `s3://${input.bucket}/${o.key}${o.versionId ? `?versionId=${encodeURIComponent(o.versionId)}` : ''}`,
+              sha256: o.sha256,
+            },
+          ],
           `object ${o.key} ${o.versionId ?? ''}`,
         ),
       );
@@ -175,7 +218,9 @@ export function assessmentResults(input: OscalInput): object {
       types: rows.length ? ['finding'] : ['control-objective'],
       collected: input.generatedAt,
       'relevant-evidence': [
-        ...(findingsCsv ? [{ href: `#${findingsCsv}`, description: 'The stored findings of the range (findings.csv).' }] : []),
+        ...(findingsCsv
+          ? [{ href: `#${findingsCsv}`, description: 'The stored findings of the range (findings.csv).' }]
+          : []),
         ...allEvidence.map((id) => ({ href: `#${id}`, description: 'A sealed lake object the check read.' })),
       ],
     });
@@ -192,11 +237,20 @@ export function assessmentResults(input: OscalInput): object {
       props: [
         { name: 'day', ns: NS, value: day },
         { name: 'completeness', ns: NS, value: a?.verdict ?? 'not-attested' },
-        ...(a ? Object.entries(a.services).map(([service, c]) => ({ name: 'service-counts', ns: NS, value: `${service}: api ${c.api}, stream ${c.stream ?? '-'}, lake ${c.lake}` })) : []),
+        ...(a
+          ? Object.entries(a.services).map(([service, c]) => ({
+              name: 'service-counts',
+              ns: NS,
+              value: `${service}: api ${c.api}, stream ${c.stream ?? '-'}, lake ${c.lake}`,
+            }))
+          : []),
       ],
       methods: ['TEST'],
       collected: seal.sealedAt,
-      'relevant-evidence': dayEvidence.get(day)!.slice(0, 1).map((id) => ({ href: `#${id}`, description: `The signed manifest of ${day} that holds the attestation.` })),
+      'relevant-evidence': dayEvidence
+        .get(day)!
+        .slice(0, 1)
+        .map((id) => ({ href: `#${id}`, description: `The signed manifest of ${day} that holds the attestation.` })),
     });
   }
   if (verificationJson) {
@@ -222,21 +276,35 @@ export function assessmentResults(input: OscalInput): object {
         { name: 'check-id', ns: NS, value: f.check_id },
         { name: 'severity', ns: NS, value: f.severity },
         { name: 'finding-key', ns: NS, value: f.finding_key },
-        ...(check ? FRAMEWORKS.flatMap((x) => check.controls[x.key].map((id) => ({ name: 'control', ns: NS, value: id, class: controlToken(x.key, id) }))) : []),
+        ...(check
+          ? FRAMEWORKS.flatMap((x) =>
+              check.controls[x.key].map((id) => ({
+                name: 'control',
+                ns: NS,
+                value: id,
+                class: controlToken(x.key, id),
+              })),
+            )
+          : []),
       ],
       target: {
         type: 'objective-id',
         'target-id': check && fw ? controlToken(fw.key, check.controls[fw.key][0]) : 'unmapped',
         status: { state: 'not-satisfied' },
       },
-      ...(checkObservation.has(f.check_id) ? { 'related-observations': [{ 'observation-uuid': checkObservation.get(f.check_id)! }] } : {}),
+      ...(checkObservation.has(f.check_id)
+        ? { 'related-observations': [{ 'observation-uuid': checkObservation.get(f.check_id)! }] }
+        : {}),
     };
   });
 
   return {
     'assessment-results': {
       uuid: nameUuid(input.org, input.from, input.to, input.generatedAt, 'assessment-results'),
-      metadata: metadata(`Assessment results: Genesys Cloud audit lake of ${input.org}, ${input.from} to ${input.to}`, input),
+      metadata: metadata(
+        `Assessment results: Genesys Cloud audit lake of ${input.org}, ${input.from} to ${input.to}`,
+        input,
+      ),
       'import-ap': { href: ASSESSMENT_PLAN_FILE },
       results: [
         {

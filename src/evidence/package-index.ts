@@ -17,7 +17,12 @@ export interface PackageIndex {
   to: string;
   createdAt: string;
   verificationOk: boolean;
-  signature: { alg: 'Ed25519'; keyId: string; file: typeof INDEX_SIGNATURE_FILE; publicKeyFile: typeof INDEX_PUBLIC_KEY_FILE };
+  signature: {
+    alg: 'Ed25519';
+    keyId: string;
+    file: typeof INDEX_SIGNATURE_FILE;
+    publicKeyFile: typeof INDEX_PUBLIC_KEY_FILE;
+  };
   files: Array<{ path: string; bytes: number; sha256: string }>;
 }
 
@@ -39,10 +44,18 @@ export async function hashFiles(dir: string): Promise<PackageIndex['files']> {
  * The index and its detached signature: Ed25519 over the exact bytes of index.json, with the
  * manifest signing key, so standard tools verify it (openssl pkeyutl -verify -rawin).
  */
-export function signIndex(index: Omit<PackageIndex, 'signature'>, signer: ManifestSigner): { json: Buffer; signature: Buffer; index: PackageIndex } {
+export function signIndex(
+  index: Omit<PackageIndex, 'signature'>,
+  signer: ManifestSigner,
+): { json: Buffer; signature: Buffer; index: PackageIndex } {
   const full: PackageIndex = {
     ...index,
-    signature: { alg: 'Ed25519', keyId: signer.keyId, file: INDEX_SIGNATURE_FILE, publicKeyFile: INDEX_PUBLIC_KEY_FILE },
+    signature: {
+      alg: 'Ed25519',
+      keyId: signer.keyId,
+      file: INDEX_SIGNATURE_FILE,
+      publicKeyFile: INDEX_PUBLIC_KEY_FILE,
+    },
   };
   const json = Buffer.from(`${JSON.stringify(full, null, 2)}\n`, 'utf8');
   return { json, signature: Buffer.from(signer.sign(json), 'base64'), index: full };
@@ -68,7 +81,8 @@ export async function checkPackage(dir: string, pinnedPublicKeyPem?: string): Pr
   for (const f of index.files) {
     const a = actual.get(f.path);
     if (!a) problems.push(`${f.path}: missing`);
-    else if (a.sha256 !== f.sha256) problems.push(`${f.path}: modified (sha256 ${a.sha256.slice(0, 12)}, index ${f.sha256.slice(0, 12)})`);
+    else if (a.sha256 !== f.sha256)
+      problems.push(`${f.path}: modified (sha256 ${a.sha256.slice(0, 12)}, index ${f.sha256.slice(0, 12)})`);
     actual.delete(f.path);
   }
   for (const p of actual.keys()) problems.push(`${p}: not in the index`);

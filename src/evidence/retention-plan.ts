@@ -40,22 +40,34 @@ export function planRetention(config: Config): RetentionPlan {
       `LAKE_EXPIRE_AFTER_DAYS (${l.expireAfterDays}) is before the Object Lock retention ends (LAKE_RETENTION_DAYS ${l.retentionDays}): expiring locked evidence is refused; set LAKE_EXPIRE_AFTER_DAYS to at least ${l.retentionDays}`,
     );
   }
-  const archive = l.archiveAfterDays > 0 ? { afterDays: l.archiveAfterDays, storageClass: l.archiveStorageClass } : null;
+  const archive =
+    l.archiveAfterDays > 0 ? { afterDays: l.archiveAfterDays, storageClass: l.archiveStorageClass } : null;
   if (archive) {
-    if (archive.afterDays >= l.expireAfterDays) problems.push(`LAKE_ARCHIVE_AFTER_DAYS (${archive.afterDays}) must be before LAKE_EXPIRE_AFTER_DAYS (${l.expireAfterDays}), or 0 for no archive`);
-    if (archive.storageClass === 'STANDARD_IA' && archive.afterDays < 30) problems.push('LAKE_ARCHIVE_AFTER_DAYS: S3 moves objects to STANDARD_IA after 30 days at the earliest');
+    if (archive.afterDays >= l.expireAfterDays)
+      problems.push(
+        `LAKE_ARCHIVE_AFTER_DAYS (${archive.afterDays}) must be before LAKE_EXPIRE_AFTER_DAYS (${l.expireAfterDays}), or 0 for no archive`,
+      );
+    if (archive.storageClass === 'STANDARD_IA' && archive.afterDays < 30)
+      problems.push('LAKE_ARCHIVE_AFTER_DAYS: S3 moves objects to STANDARD_IA after 30 days at the earliest');
     const min = MIN_DAYS[archive.storageClass] ?? 0;
     if (l.expireAfterDays - archive.afterDays < min) {
-      warnings.push(`${archive.storageClass} bills at least ${min} days; objects expire ${l.expireAfterDays - archive.afterDays} days after the transition`);
+      warnings.push(
+        `${archive.storageClass} bills at least ${min} days; objects expire ${l.expireAfterDays - archive.afterDays} days after the transition`,
+      );
     }
     if (archive.storageClass === 'GLACIER' || archive.storageClass === 'DEEP_ARCHIVE') {
-      warnings.push(`event parts in ${archive.storageClass} must be restored before checks, queries or a full verify read them (gcaudit restore)`);
+      warnings.push(
+        `event parts in ${archive.storageClass} must be restored before checks, queries or a full verify read them (gcaudit restore)`,
+      );
     }
   }
   if (!l.bucketDefaultRetention) {
-    warnings.push('no bucket default retention: every lake object carries its own, but an object written by hand would not be locked (LAKE_BUCKET_DEFAULT_RETENTION=true)');
+    warnings.push(
+      'no bucket default retention: every lake object carries its own, but an object written by hand would not be locked (LAKE_BUCKET_DEFAULT_RETENTION=true)',
+    );
   }
-  if (problems.length > 0) throw new ConfigError(`gcaudit init refuses this retention configuration:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new ConfigError(`gcaudit init refuses this retention configuration:\n  - ${problems.join('\n  - ')}`);
   return {
     bucket: config.s3.bucket,
     org: config.org,
@@ -79,7 +91,9 @@ export function lifecycleRules(plan: RetentionPlan): LifecycleRule[] {
       // Only event parts: manifests stay readable, so verify can always walk the chain.
       Filter: { Prefix: `${plan.org}/audit_events/` },
       Transitions: [{ Days: plan.archive.afterDays, StorageClass: plan.archive.storageClass as never }],
-      NoncurrentVersionTransitions: [{ NoncurrentDays: plan.archive.afterDays, StorageClass: plan.archive.storageClass as never }],
+      NoncurrentVersionTransitions: [
+        { NoncurrentDays: plan.archive.afterDays, StorageClass: plan.archive.storageClass as never },
+      ],
     });
   }
   rules.push({

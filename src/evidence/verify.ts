@@ -1,7 +1,15 @@
 import { createPublicKey } from 'node:crypto';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { daysBetween } from '../days';
-import { chainSeq, dayPointersRoot, manifestChainKey, manifestChainPrefix, manifestsRoot, partitionPrefix, signingKeysPrefix } from '../lake/keys';
+import {
+  chainSeq,
+  dayPointersRoot,
+  manifestChainKey,
+  manifestChainPrefix,
+  manifestsRoot,
+  partitionPrefix,
+  signingKeysPrefix,
+} from '../lake/keys';
 import { Manifest, sha256OfBytes, verifyManifestSignature } from '../lake/manifest';
 import { keyIdOf } from '../lake/signing';
 import { restoreState } from './archive-state';
@@ -80,7 +88,14 @@ export interface VerifyReport {
   signatureFailures: SignatureFailure[];
   problems: Problem[];
   warnings: string[];
-  summary: { days: number; sealedDays: number; objects: number; objectsOk: number; objectsArchived: number; events: number };
+  summary: {
+    days: number;
+    sealedDays: number;
+    objects: number;
+    objectsOk: number;
+    objectsArchived: number;
+    events: number;
+  };
   ok: boolean;
 }
 
@@ -142,7 +157,8 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
     if (!key.startsWith(chainPrefix)) continue;
     const sequence = chainSeq(key);
     if (sequence === undefined || key !== manifestChainKey(org, sequence)) {
-      for (const v of versions.filter((x) => !x.deleteMarker)) added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'not a chain entry name' });
+      for (const v of versions.filter((x) => !x.deleteMarker))
+        added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'not a chain entry name' });
       continue;
     }
     const read: ChainEntry['versions'] = [];
@@ -155,10 +171,17 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
         manifest = null;
       }
       const pem = manifest?.signature?.keyId ? keys.get(manifest.signature.keyId) : undefined;
-      read.push({ v, bytes, sha256: sha256OfBytes(bytes), manifest, signatureOk: !!manifest && !!pem && verifyManifestSignature(manifest, pem) });
+      read.push({
+        v,
+        bytes,
+        sha256: sha256OfBytes(bytes),
+        manifest,
+        signatureOk: !!manifest && !!pem && verifyManifestSignature(manifest, pem),
+      });
     }
     const latest = latestOf(versions);
-    const current = latest && !latest.deleteMarker ? (read.find((r) => r.v.versionId === latest.versionId) ?? null) : null;
+    const current =
+      latest && !latest.deleteMarker ? (read.find((r) => r.v.versionId === latest.versionId) ?? null) : null;
     entries.push({ sequence, key, versions: read, current, trusted: read.find((r) => r.signatureOk) ?? null });
   }
   entries.sort((a, b) => a.sequence - b.sequence);
@@ -175,15 +198,26 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
       signatureFailures.push({ sequence: e.sequence, key: e.key, versionId: r.v.versionId, keyId, reason });
     }
     if (e.versions.length > 1) {
-      warnings.push(`chain entry ${e.key} has ${e.versions.length} versions; the seal as written is the ${e.trusted ? `signed version ${e.trusted.v.versionId}` : 'unknown'}`);
+      warnings.push(
+        `chain entry ${e.key} has ${e.versions.length} versions; the seal as written is the ${e.trusted ? `signed version ${e.trusted.v.versionId}` : 'unknown'}`,
+      );
     }
   }
 
   chainBreaks.push(...checkLinks(org, entries));
   for (const f of signatureFailures) {
-    problems.push({ kind: 'signature', key: f.key, message: `chain entry ${f.key} (version ${f.versionId}): ${f.reason}` });
+    problems.push({
+      kind: 'signature',
+      key: f.key,
+      message: `chain entry ${f.key} (version ${f.versionId}): ${f.reason}`,
+    });
   }
-  for (const b of chainBreaks) problems.push({ kind: 'chain-break', key: b.key, message: `chain break at sequence ${b.sequence} (${b.key}): ${b.reason}` });
+  for (const b of chainBreaks)
+    problems.push({
+      kind: 'chain-break',
+      key: b.key,
+      message: `chain break at sequence ${b.sequence} (${b.key}): ${b.reason}`,
+    });
 
   // Seals by day (from trusted entries); the same day and version sealed twice is a warning.
   const sealsByDay = new Map<string, ChainEntry[]>();
@@ -192,31 +226,40 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
     const m = e.trusted?.manifest;
     if (!m) continue;
     const id = `${m.day} v${m.version}`;
-    if (seen.has(id)) warnings.push(`seal ${id} appears twice in the chain (sequences ${seen.get(id)} and ${e.sequence})`);
+    if (seen.has(id))
+      warnings.push(`seal ${id} appears twice in the chain (sequences ${seen.get(id)} and ${e.sequence})`);
     else seen.set(id, e.sequence);
     const list = sealsByDay.get(m.day) ?? [];
     list.push(e);
     sealsByDay.set(m.day, list);
   }
   const usedKeyIds = new Set(entries.map((e) => e.trusted?.manifest?.signature.keyId).filter((k): k is string => !!k));
-  if (usedKeyIds.size > 1) warnings.push(`the chain is signed with ${usedKeyIds.size} keys (${[...usedKeyIds].join(', ')}): a key rotation, or a key that should not be there`);
+  if (usedKeyIds.size > 1)
+    warnings.push(
+      `the chain is signed with ${usedKeyIds.size} keys (${[...usedKeyIds].join(', ')}): a key rotation, or a key that should not be there`,
+    );
   if (!opts.pinnedKey) {
     for (const [key, versions] of manifestVersions) {
       if (!key.startsWith(keysPrefix)) continue;
       const keyId = key.slice(keysPrefix.length).replace(/\.pem$/, '');
-      if (!usedKeyIds.has(keyId)) for (const v of versions.filter((x) => !x.deleteMarker)) added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'a signing key no manifest uses' });
+      if (!usedKeyIds.has(keyId))
+        for (const v of versions.filter((x) => !x.deleteMarker))
+          added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'a signing key no manifest uses' });
     }
   }
 
   // Anything else under manifests/ that is not a chain entry, a day pointer or a key.
   for (const [key, versions] of manifestVersions) {
     if (key.startsWith(chainPrefix) || key.startsWith(keysPrefix) || key.startsWith(daysPrefix)) continue;
-    for (const v of versions.filter((x) => !x.deleteMarker)) added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'not part of the manifest layout' });
+    for (const v of versions.filter((x) => !x.deleteMarker))
+      added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'not part of the manifest layout' });
   }
 
   const days: DayReport[] = [];
   for (const day of rangeDays) {
-    const seals = (sealsByDay.get(day) ?? []).sort((a, b) => a.trusted!.manifest!.version - b.trusted!.manifest!.version);
+    const seals = (sealsByDay.get(day) ?? []).sort(
+      (a, b) => a.trusted!.manifest!.version - b.trusted!.manifest!.version,
+    );
     const manifests = seals.map((s) => s.trusted!.manifest!);
     const report: DayReport = {
       day,
@@ -231,7 +274,12 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
       problems.push({ kind: 'unsealed', day, message: `${day} is not sealed: no signed manifest in the chain` });
     }
     manifests.forEach((m, i) => {
-      if (m.version !== i + 1) problems.push({ kind: 'unsealed', day, message: `${day}: seal versions are not 1..${manifests.length} (found ${report.versions.join(', ')})` });
+      if (m.version !== i + 1)
+        problems.push({
+          kind: 'unsealed',
+          day,
+          message: `${day}: seal versions are not 1..${manifests.length} (found ${report.versions.join(', ')})`,
+        });
     });
 
     // The day's manifests (chain entries) and their pointers are evidence too.
@@ -245,7 +293,13 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
       const m = /\/v(\d{4})\.json$/.exec(key);
       const seal = m ? seals.find((s) => s.trusted!.manifest!.version === Number(m[1])) : undefined;
       if (!seal) {
-        for (const v of versions.filter((x) => !x.deleteMarker)) added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'a day pointer no seal in the chain matches' });
+        for (const v of versions.filter((x) => !x.deleteMarker))
+          added.push({
+            key,
+            versionId: v.versionId,
+            bytes: v.size,
+            detail: 'a day pointer no seal in the chain matches',
+          });
         continue;
       }
       report.objects.push(await pointerObject(opts, key, versions, seal));
@@ -253,7 +307,9 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
     for (const s of seals) {
       const version = s.trusted!.manifest!.version;
       if (!pointerKeys.some((k) => k.endsWith(`/v${String(version).padStart(4, '0')}.json`))) {
-        warnings.push(`${day} v${version}: the chain entry ${s.key} has no day pointer (a seal interrupted before its pointer was written)`);
+        warnings.push(
+          `${day} v${version}: the chain entry ${s.key} has no day pointer (a seal interrupted before its pointer was written)`,
+        );
       }
     }
 
@@ -268,20 +324,42 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
     }
     for (const [key, versions] of partVersions) {
       if (listed.has(key)) continue;
-      for (const v of versions.filter((x) => !x.deleteMarker)) added.push({ key, versionId: v.versionId, bytes: v.size, detail: `in the partition of ${day}, listed by no manifest` });
+      for (const v of versions.filter((x) => !x.deleteMarker))
+        added.push({
+          key,
+          versionId: v.versionId,
+          bytes: v.size,
+          detail: `in the partition of ${day}, listed by no manifest`,
+        });
     }
     for (const o of report.objects) {
-      if (o.status !== 'ok' && o.status !== 'archived') problems.push({ kind: 'object', day, key: o.key, message: `${o.status}: ${o.key}${o.detail ? ` (${o.detail})` : ''}` });
+      if (o.status !== 'ok' && o.status !== 'archived')
+        problems.push({
+          kind: 'object',
+          day,
+          key: o.key,
+          message: `${o.status}: ${o.key}${o.detail ? ` (${o.detail})` : ''}`,
+        });
     }
   }
   // Day pointers of days outside the range are someone else's run; only the range is judged.
-  const addedInScope = added.filter((a) => !a.key.startsWith(daysPrefix) || inRange.has(a.key.slice(daysPrefix.length, daysPrefix.length + 10)));
-  for (const a of addedInScope) problems.push({ kind: 'added', key: a.key, message: `added: ${a.key} (version ${a.versionId}, ${a.bytes} bytes): ${a.detail}` });
+  const addedInScope = added.filter(
+    (a) => !a.key.startsWith(daysPrefix) || inRange.has(a.key.slice(daysPrefix.length, daysPrefix.length + 10)),
+  );
+  for (const a of addedInScope)
+    problems.push({
+      kind: 'added',
+      key: a.key,
+      message: `added: ${a.key} (version ${a.versionId}, ${a.bytes} bytes): ${a.detail}`,
+    });
 
   const head = entries.at(-1)?.current ?? null;
   const objects = days.flatMap((d) => d.objects);
   const archived = objects.filter((o) => o.status === 'archived').length;
-  if (archived > 0) warnings.push(`${archived} objects are in an archive storage class: their lock was checked, their content was not (restore them with gcaudit restore, then verify again)`);
+  if (archived > 0)
+    warnings.push(
+      `${archived} objects are in an archive storage class: their lock was checked, their content was not (restore them with gcaudit restore, then verify again)`,
+    );
   return {
     schema: 'gcaudit.verify/v1',
     org,
@@ -291,7 +369,12 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
     verifiedAt: (opts.now ?? new Date()).toISOString(),
     policy: opts.policy,
     publicKey,
-    chain: { entries: entries.length, firstSequence: entries[0]?.sequence ?? null, lastSequence: entries.at(-1)?.sequence ?? null, headSha256: head?.sha256 ?? null },
+    chain: {
+      entries: entries.length,
+      firstSequence: entries[0]?.sequence ?? null,
+      lastSequence: entries.at(-1)?.sequence ?? null,
+      headSha256: head?.sha256 ?? null,
+    },
     days,
     added: addedInScope,
     chainBreaks,
@@ -315,18 +398,38 @@ const short = (sha: string) => sha.slice(0, 12);
 /** A manifest (chain entry): one version only, readable, as signed. */
 async function manifestObject(opts: VerifyOptions, seal: ChainEntry, versions: ObjectVersion[]): Promise<ObjectReport> {
   const trusted = seal.trusted!;
-  const base: ObjectReport = { key: seal.key, kind: 'manifest', sealVersion: trusted.manifest!.version, versionId: trusted.v.versionId, status: 'ok', sha256: trusted.sha256 };
+  const base: ObjectReport = {
+    key: seal.key,
+    kind: 'manifest',
+    sealVersion: trusted.manifest!.version,
+    versionId: trusted.v.versionId,
+    status: 'ok',
+    sha256: trusted.sha256,
+  };
   const versionProblem = versionStatus(versions, trusted.v.versionId, 'the signed version');
-  if (versionProblem) return withLock(opts, { ...base, ...versionProblem }, trusted.v.versionId, trusted.manifest!.sealedAt);
+  if (versionProblem)
+    return withLock(opts, { ...base, ...versionProblem }, trusted.v.versionId, trusted.manifest!.sealedAt);
   return withLock(opts, base, trusted.v.versionId, trusted.manifest!.sealedAt);
 }
 
 /** A day pointer: one version, naming the chain entry with its true hash. */
-async function pointerObject(opts: VerifyOptions, key: string, versions: ObjectVersion[], seal: ChainEntry): Promise<ObjectReport> {
+async function pointerObject(
+  opts: VerifyOptions,
+  key: string,
+  versions: ObjectVersion[],
+  seal: ChainEntry,
+): Promise<ObjectReport> {
   const original = versions.find((v) => !v.deleteMarker)!;
-  const base: ObjectReport = { key, kind: 'pointer', sealVersion: seal.trusted!.manifest!.version, versionId: original?.versionId, status: 'ok' };
+  const base: ObjectReport = {
+    key,
+    kind: 'pointer',
+    sealVersion: seal.trusted!.manifest!.version,
+    versionId: original?.versionId,
+    status: 'ok',
+  };
   const versionProblem = versionStatus(versions, original?.versionId, 'the original version');
-  if (versionProblem) return withLock(opts, { ...base, ...versionProblem }, original?.versionId, seal.trusted!.manifest!.sealedAt);
+  if (versionProblem)
+    return withLock(opts, { ...base, ...versionProblem }, original?.versionId, seal.trusted!.manifest!.sealedAt);
   const bytes = await readVersion(opts.s3, opts.bucket, key, original.versionId);
   base.sha256 = sha256OfBytes(bytes);
   let pointer: { key?: string; sha256?: string; sequence?: number } = {};
@@ -336,22 +439,35 @@ async function pointerObject(opts: VerifyOptions, key: string, versions: ObjectV
     return { ...base, status: 'modified', detail: 'not valid JSON' };
   }
   if (pointer.key !== seal.key || pointer.sha256 !== seal.trusted!.sha256 || pointer.sequence !== seal.sequence) {
-    return { ...base, status: 'modified', detail: `names ${pointer.key ?? '?'} with sha256 ${short(pointer.sha256 ?? '')}, the signed seal is ${seal.key} with ${short(seal.trusted!.sha256)}` };
+    return {
+      ...base,
+      status: 'modified',
+      detail: `names ${pointer.key ?? '?'} with sha256 ${short(pointer.sha256 ?? '')}, the signed seal is ${seal.key} with ${short(seal.trusted!.sha256)}`,
+    };
   }
   return withLock(opts, base, original.versionId, seal.trusted!.manifest!.sealedAt);
 }
 
 /** An event part: the version the seal recorded is still the current one, hashes as recorded, and is locked. */
-async function eventObject(opts: VerifyOptions, m: Manifest, o: Manifest['objects'][number], versions: ObjectVersion[]): Promise<ObjectReport> {
+async function eventObject(
+  opts: VerifyOptions,
+  m: Manifest,
+  o: Manifest['objects'][number],
+  versions: ObjectVersion[],
+): Promise<ObjectReport> {
   const recorded = o.versionId ?? versions.find((v) => !v.deleteMarker)?.versionId;
   const base: ObjectReport = { key: o.key, kind: 'events', sealVersion: m.version, versionId: recorded, status: 'ok' };
   const versionProblem = versionStatus(versions, recorded, 'the sealed version');
-  if (versionProblem?.status === 'missing' && !versions.some((v) => v.versionId === recorded)) return { ...base, ...versionProblem };
+  if (versionProblem?.status === 'missing' && !versions.some((v) => v.versionId === recorded))
+    return { ...base, ...versionProblem };
   let head;
   try {
     head = await headVersion(opts.s3, opts.bucket, o.key, recorded);
   } catch (err) {
-    if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.$metadata.httpStatusCode === 405)) {
+    if (
+      err instanceof S3ServiceException &&
+      (err.$metadata.httpStatusCode === 404 || err.$metadata.httpStatusCode === 405)
+    ) {
       return { ...base, status: 'missing', detail: `the sealed version ${recorded} is not stored` };
     }
     throw err;
@@ -361,53 +477,94 @@ async function eventObject(opts: VerifyOptions, m: Manifest, o: Manifest['object
   if (!versionProblem && state !== 'archived' && state !== 'restoring') {
     const bytes = await readVersion(opts.s3, opts.bucket, o.key, recorded);
     base.sha256 = sha256OfBytes(bytes);
-    if (base.sha256 !== o.sha256) return { ...base, status: 'modified', detail: `sha256 ${short(base.sha256)}, the manifest records ${short(o.sha256)}` };
+    if (base.sha256 !== o.sha256)
+      return {
+        ...base,
+        status: 'modified',
+        detail: `sha256 ${short(base.sha256)}, the manifest records ${short(o.sha256)}`,
+      };
   }
   const locked = lockStatus(opts, { ...base, lockMode: head.lockMode, retainUntil: head.retainUntil }, m.sealedAt);
   if (versionProblem) return { ...locked, ...versionProblem };
   if (locked.status === 'ok' && (state === 'archived' || state === 'restoring')) {
-    return { ...locked, status: 'archived', detail: `in ${head.storageClass}${state === 'restoring' ? ', restore under way' : ''}: lock checked, content not read` };
+    return {
+      ...locked,
+      status: 'archived',
+      detail: `in ${head.storageClass}${state === 'restoring' ? ', restore under way' : ''}: lock checked, content not read`,
+    };
   }
   return locked;
 }
 
 /** What the versions of a key say: a delete marker on top = missing, another version on top = modified. */
-function versionStatus(versions: ObjectVersion[], expected: string | undefined, what: string): Pick<ObjectReport, 'status' | 'detail'> | null {
+function versionStatus(
+  versions: ObjectVersion[],
+  expected: string | undefined,
+  what: string,
+): Pick<ObjectReport, 'status' | 'detail'> | null {
   const latest = latestOf(versions);
   if (!latest) return { status: 'missing', detail: 'no version of the key is stored' };
   if (latest.deleteMarker) {
     const kept = versions.some((v) => v.versionId === expected && !v.deleteMarker);
-    return { status: 'missing', detail: `a delete marker (${latest.versionId}) hides the key${kept ? `; ${what} ${expected} is still stored` : ''}` };
+    return {
+      status: 'missing',
+      detail: `a delete marker (${latest.versionId}) hides the key${kept ? `; ${what} ${expected} is still stored` : ''}`,
+    };
   }
   if (expected && latest.versionId !== expected) {
-    return { status: 'modified', detail: `a newer version ${latest.versionId} (${latest.size} bytes) replaces ${what} ${expected} on the key` };
+    return {
+      status: 'modified',
+      detail: `a newer version ${latest.versionId} (${latest.size} bytes) replaces ${what} ${expected} on the key`,
+    };
   }
   const extra = versions.filter((v) => v.versionId !== expected).length;
   if (extra > 0) return { status: 'modified', detail: `${extra} other versions or delete markers on the key` };
   return null;
 }
 
-async function withLock(opts: VerifyOptions, report: ObjectReport, versionId: string | undefined, sealedAt: string): Promise<ObjectReport> {
+async function withLock(
+  opts: VerifyOptions,
+  report: ObjectReport,
+  versionId: string | undefined,
+  sealedAt: string,
+): Promise<ObjectReport> {
   if (!versionId) return report;
   try {
     const head = await headVersion(opts.s3, opts.bucket, report.key, versionId);
-    const locked = lockStatus(opts, { ...report, lockMode: head.lockMode, retainUntil: head.retainUntil, storageClass: head.storageClass }, sealedAt);
+    const locked = lockStatus(
+      opts,
+      { ...report, lockMode: head.lockMode, retainUntil: head.retainUntil, storageClass: head.storageClass },
+      sealedAt,
+    );
     return report.status === 'ok' ? locked : { ...locked, status: report.status, detail: report.detail };
   } catch (err) {
-    if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.$metadata.httpStatusCode === 405)) return report;
+    if (
+      err instanceof S3ServiceException &&
+      (err.$metadata.httpStatusCode === 404 || err.$metadata.httpStatusCode === 405)
+    )
+      return report;
     throw err;
   }
 }
 
 /** Object Lock as policy requires: the configured mode, retained at least retentionDays from the seal. */
 function lockStatus(opts: VerifyOptions, report: ObjectReport, sealedAt: string): ObjectReport {
-  if (!report.lockMode || !report.retainUntil) return { ...report, status: 'unlocked', detail: 'no Object Lock retention on the version' };
+  if (!report.lockMode || !report.retainUntil)
+    return { ...report, status: 'unlocked', detail: 'no Object Lock retention on the version' };
   if (opts.policy.lockMode === 'COMPLIANCE' && report.lockMode !== 'COMPLIANCE') {
-    return { ...report, status: 'lock-mode', detail: `locked in ${report.lockMode} mode (can be lifted with s3:BypassGovernanceRetention); policy is COMPLIANCE` };
+    return {
+      ...report,
+      status: 'lock-mode',
+      detail: `locked in ${report.lockMode} mode (can be lifted with s3:BypassGovernanceRetention); policy is COMPLIANCE`,
+    };
   }
   const required = Date.parse(sealedAt) + opts.policy.retentionDays * DAY_MS - MINUTE;
   if (Date.parse(report.retainUntil) < required) {
-    return { ...report, status: 'retention-short', detail: `retained until ${report.retainUntil}, policy needs ${new Date(required + MINUTE).toISOString()} (${opts.policy.retentionDays} days from the seal)` };
+    return {
+      ...report,
+      status: 'retention-short',
+      detail: `retained until ${report.retainUntil}, policy needs ${new Date(required + MINUTE).toISOString()} (${opts.policy.retentionDays} days from the seal)`,
+    };
   }
   return report;
 }
@@ -435,13 +592,18 @@ function checkLinks(org: string, entries: ChainEntry[]): ChainBreak[] {
     }
     if (m.sequence !== seq) chainBreaks.push({ sequence: seq, key, reason: `the entry says sequence ${m.sequence}` });
     if (seq === 1) {
-      if (m.previous !== null) chainBreaks.push({ sequence: seq, key, reason: 'the first entry names a previous entry' });
+      if (m.previous !== null)
+        chainBreaks.push({ sequence: seq, key, reason: 'the first entry names a previous entry' });
       continue;
     }
     const before = bySeq.get(seq - 1);
     const expectedKey = manifestChainKey(org, seq - 1);
     if (!m.previous || m.previous.key !== expectedKey) {
-      chainBreaks.push({ sequence: seq, key, reason: `previous should be ${expectedKey}, the entry names ${m.previous?.key ?? 'none'}` });
+      chainBreaks.push({
+        sequence: seq,
+        key,
+        reason: `previous should be ${expectedKey}, the entry names ${m.previous?.key ?? 'none'}`,
+      });
     } else if (before?.current && before.current.sha256 !== m.previous.sha256) {
       const original = before.versions.find((r) => r.sha256 === m.previous!.sha256);
       chainBreaks.push({
@@ -466,7 +628,16 @@ async function readSigningKeys(
   if (opts.pinnedKey) {
     const keyId = keyIdOf(createPublicKey(opts.pinnedKey.pem));
     keys.set(keyId, opts.pinnedKey.pem);
-    return { keys, problems, publicKey: { source: 'pinned', keyIds: [keyId], file: opts.pinnedKey.file, note: `signatures checked against the pinned key ${keyId}, not against keys stored in the bucket` } };
+    return {
+      keys,
+      problems,
+      publicKey: {
+        source: 'pinned',
+        keyIds: [keyId],
+        file: opts.pinnedKey.file,
+        note: `signatures checked against the pinned key ${keyId}, not against keys stored in the bucket`,
+      },
+    };
   }
   for (const [key, versions] of manifestVersions) {
     if (!key.startsWith(keysPrefix)) continue;
@@ -481,11 +652,19 @@ async function readSigningKeys(
       actualId = undefined;
     }
     if (actualId !== keyId) {
-      problems.push({ kind: 'signing-key', key, message: `signing key object ${key} does not hold the key its name says (${actualId ?? 'unreadable'})` });
+      problems.push({
+        kind: 'signing-key',
+        key,
+        message: `signing key object ${key} does not hold the key its name says (${actualId ?? 'unreadable'})`,
+      });
       continue;
     }
     if (versions.length > 1) {
-      problems.push({ kind: 'signing-key', key, message: `signing key object ${key} has ${versions.length} versions or delete markers; the original version is used` });
+      problems.push({
+        kind: 'signing-key',
+        key,
+        message: `signing key object ${key} has ${versions.length} versions or delete markers; the original version is used`,
+      });
     }
     keys.set(keyId, pem);
   }

@@ -59,7 +59,12 @@ export class AuditClient {
   ) {}
 
   stats(): ClientStats {
-    return { requests: this.requests, rateLimited: this.rateLimited, tokenRefreshes: this.tokens.refreshes, budgetWaitMs: this.budget.waitedMs };
+    return {
+      requests: this.requests,
+      rateLimited: this.rateLimited,
+      tokenRefreshes: this.tokens.refreshes,
+      budgetWaitMs: this.budget.waitedMs,
+    };
   }
 
   /** POST /api/v2/audits/query: the answer's `id` is the transaction id of the next calls. */
@@ -77,15 +82,28 @@ export class AuditClient {
    * One page of results. The cursor goes back exactly as received; the last page has none.
    * A page too large for a direct answer comes as a 302 with a downloadUrl, which is followed.
    */
-  async resultsPage(transactionId: string, opts: { cursor?: string; pageSize?: number; expandUser?: boolean } = {}): Promise<ResultsPage> {
+  async resultsPage(
+    transactionId: string,
+    opts: { cursor?: string; pageSize?: number; expandUser?: boolean } = {},
+  ): Promise<ResultsPage> {
     const pageSize = opts.pageSize ?? MAX_PAGE_SIZE;
-    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw new ConfigError(`pageSize must be 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
+    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE)
+      throw new ConfigError(`pageSize must be 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
     const params = new URLSearchParams({ pageSize: String(pageSize), allowRedirect: 'true' });
     if (opts.cursor) params.set('cursor', opts.cursor);
     if (opts.expandUser) params.set('expand', 'user');
-    const res = await this.call('GET', `/api/v2/audits/query/${encodeURIComponent(transactionId)}/results?${params}`, undefined, [302]);
+    const res = await this.call(
+      'GET',
+      `/api/v2/audits/query/${encodeURIComponent(transactionId)}/results?${params}`,
+      undefined,
+      [302],
+    );
     if (res.status === 302) {
-      const large = jsonBody('audit results redirect', res, (v): v is { downloadUrl?: string; cursor?: string } => typeof v === 'object' && v !== null);
+      const large = jsonBody(
+        'audit results redirect',
+        res,
+        (v): v is { downloadUrl?: string; cursor?: string } => typeof v === 'object' && v !== null,
+      );
       const url = large.downloadUrl ?? headerValue(res.headers, 'location');
       if (!url) throw new InvalidDataError('audit results: a 302 answer without downloadUrl');
       // The download URL is pre-signed: no bearer token goes to it.
@@ -103,15 +121,30 @@ export class AuditClient {
   /** Every audit made by the same action as `auditId`, the audit itself included. */
   async related(auditId: string): Promise<AuditLogMessage[]> {
     const res = await this.call('POST', '/api/v2/audits/query/realtime/related', JSON.stringify({ auditId }));
-    return jsonBody('related audits', res, (v): v is { entities: AuditLogMessage[] } => isObject(v) && Array.isArray(v.entities)).entities;
+    return jsonBody(
+      'related audits',
+      res,
+      (v): v is { entities: AuditLogMessage[] } => isObject(v) && Array.isArray(v.entities),
+    ).entities;
   }
 
-  async serviceMapping(): Promise<{ services: Array<{ name: string; entities?: Array<{ name: string; actions?: string[] }> }> }> {
+  async serviceMapping(): Promise<{
+    services: Array<{ name: string; entities?: Array<{ name: string; actions?: string[] }> }>;
+  }> {
     const res = await this.call('GET', '/api/v2/audits/query/servicemapping');
-    return jsonBody('audit service mapping', res, (v): v is { services: [] } => isObject(v) && Array.isArray(v.services));
+    return jsonBody(
+      'audit service mapping',
+      res,
+      (v): v is { services: [] } => isObject(v) && Array.isArray(v.services),
+    );
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body?: string, okStatuses: number[] = []): Promise<HttpResponse> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: string,
+    okStatuses: number[] = [],
+  ): Promise<HttpResponse> {
     const what = `${method} ${path.split('?')[0]}`;
     for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.token();
@@ -141,8 +174,18 @@ export function createAuditClient(config: Config, opts: { requestsPerMinute: num
   if (!config.genesys.clientId || !config.genesys.clientSecret) {
     throw new ConfigError('GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET: required to reach a Genesys Cloud org');
   }
-  const dispatcher = new Agent({ connections: 16, headersTimeout: 60_000, bodyTimeout: 120_000, keepAliveTimeout: 30_000 });
-  const tokens = new TokenProvider({ loginBase, clientId: config.genesys.clientId, clientSecret: config.genesys.clientSecret, dispatcher });
+  const dispatcher = new Agent({
+    connections: 16,
+    headersTimeout: 60_000,
+    bodyTimeout: 120_000,
+    keepAliveTimeout: 30_000,
+  });
+  const tokens = new TokenProvider({
+    loginBase,
+    clientId: config.genesys.clientId,
+    clientSecret: config.genesys.clientSecret,
+    dispatcher,
+  });
   return new AuditClient(apiBase, tokens, new RequestBudget(opts.requestsPerMinute), dispatcher);
 }
 
@@ -151,7 +194,9 @@ export function isTerminalState(state: QueryState): boolean {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStatus = (v: unknown): v is QueryStatus => isObject(v) && typeof v.id === 'string' && typeof v.state === 'string';
+const isStatus = (v: unknown): v is QueryStatus =>
+  isObject(v) && typeof v.id === 'string' && typeof v.state === 'string';
 const isResultsPage = (v: unknown): v is ResultsPage =>
-  isObject(v) && Array.isArray(v.entities) && (v.cursor === undefined || v.cursor === null || typeof v.cursor === 'string');
-
+  isObject(v) &&
+  Array.isArray(v.entities) &&
+  (v.cursor === undefined || v.cursor === null || typeof v.cursor === 'string');

@@ -1,5 +1,12 @@
 import { Dispatcher, errors as undiciErrors, request } from 'undici';
-import { AuthError, BadRequestError, GcauditError, InvalidDataError, RateLimitedError, TransientError } from '../errors';
+import {
+  AuthError,
+  BadRequestError,
+  GcauditError,
+  InvalidDataError,
+  RateLimitedError,
+  TransientError,
+} from '../errors';
 
 export interface HttpResponse {
   status: number;
@@ -14,7 +21,13 @@ export async function send(
   opts: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
 ): Promise<HttpResponse> {
   try {
-    const res = await request(url, { dispatcher, method: opts.method, headers: opts.headers, body: opts.body, maxRedirections: 0 } as never);
+    const res = await request(url, {
+      dispatcher,
+      method: opts.method,
+      headers: opts.headers,
+      body: opts.body,
+      maxRedirections: 0,
+    } as never);
     const text = await res.body.text();
     return { status: res.statusCode, headers: res.headers, text };
   } catch (err) {
@@ -47,12 +60,14 @@ export function apiError(what: string, res: HttpResponse): GcauditError {
   const detail = [body.code, body.message].filter(Boolean).join(': ') || `HTTP ${res.status}`;
   const correlation = headerValue(res.headers, 'inin-correlation-id');
   const ref = correlation ? ` (ININ-Correlation-ID ${correlation})` : '';
-  if (res.status === 429) return new RateLimitedError(`${what}: rate limited by Genesys, ${detail}${ref}`, retryAfterMs(res.headers));
+  if (res.status === 429)
+    return new RateLimitedError(`${what}: rate limited by Genesys, ${detail}${ref}`, retryAfterMs(res.headers));
   if (res.status === 401) return new AuthError(`${what}: Genesys refused the access token (${detail})${ref}`);
   if (res.status === 403) {
     return new AuthError(`${what}: the OAuth client lacks a permission it needs (audits:audit:view): ${detail}${ref}`);
   }
-  if (res.status >= 500 || res.status === 408) return new TransientError(`${what}: Genesys answered ${res.status}, ${detail}${ref}`);
+  if (res.status >= 500 || res.status === 408)
+    return new TransientError(`${what}: Genesys answered ${res.status}, ${detail}${ref}`);
   return new BadRequestError(`${what}: Genesys answered ${res.status}, ${detail}${ref}`, res.status, body.code);
 }
 

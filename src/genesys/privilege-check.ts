@@ -35,12 +35,20 @@ interface Grant {
  * refusal is expected and reported, not an error). Anything beyond audits:audit:view is excess:
  * a leaked secret of this client would carry it.
  */
-export async function checkPrivileges(opts: { apiBase: string; clientId: string; tokens: TokenProvider; dispatcher: Dispatcher }): Promise<PrivilegeReport> {
+export async function checkPrivileges(opts: {
+  apiBase: string;
+  clientId: string;
+  tokens: TokenProvider;
+  dispatcher: Dispatcher;
+}): Promise<PrivilegeReport> {
   const unanswered: PrivilegeReport['unanswered'] = [];
   const ask = async <T>(path: string): Promise<T | null> => {
     try {
       const token = await opts.tokens.token();
-      const res = await send(opts.dispatcher, `${opts.apiBase}${path}`, { method: 'GET', headers: { authorization: `Bearer ${token}` } });
+      const res = await send(opts.dispatcher, `${opts.apiBase}${path}`, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}` },
+      });
       if (res.status === 200) {
         const body = parseJson<T>(res.text);
         if (body !== undefined) return body;
@@ -56,7 +64,11 @@ export async function checkPrivileges(opts: { apiBase: string; clientId: string;
       });
       return null;
     } catch (err) {
-      unanswered.push({ call: `GET ${path}`, status: null, reason: err instanceof GcauditError ? err.message : 'request failed' });
+      unanswered.push({
+        call: `GET ${path}`,
+        status: null,
+        reason: err instanceof GcauditError ? err.message : 'request failed',
+      });
       return null;
     }
   };
@@ -73,21 +85,35 @@ export async function checkPrivileges(opts: { apiBase: string; clientId: string;
   const subject = await ask<{ grants?: Grant[] }>('/api/v2/authorization/subjects/me');
   for (const g of subject?.grants ?? []) {
     const role = addRole(g.role?.id, g.role?.name);
-    for (const p of g.role?.policies ?? []) for (const a of p.actions ?? []) role.permissions.add(`${p.domain ?? '*'}:${p.entityName ?? '*'}:${a}`);
+    for (const p of g.role?.policies ?? [])
+      for (const a of p.actions ?? []) role.permissions.add(`${p.domain ?? '*'}:${p.entityName ?? '*'}:${a}`);
   }
-  const client = await ask<{ roleIds?: string[]; roleDivisions?: Array<{ roleId?: string }>; scope?: string[] }>(`/api/v2/oauth/clients/${encodeURIComponent(opts.clientId)}`);
-  const roleIds = new Set([...(client?.roleIds ?? []), ...(client?.roleDivisions ?? []).map((r) => r.roleId).filter((r): r is string => !!r), ...[...roles.values()].map((r) => r.id).filter(Boolean)]);
+  const client = await ask<{ roleIds?: string[]; roleDivisions?: Array<{ roleId?: string }>; scope?: string[] }>(
+    `/api/v2/oauth/clients/${encodeURIComponent(opts.clientId)}`,
+  );
+  const roleIds = new Set([
+    ...(client?.roleIds ?? []),
+    ...(client?.roleDivisions ?? []).map((r) => r.roleId).filter((r): r is string => !!r),
+    ...[...roles.values()].map((r) => r.id).filter(Boolean),
+  ]);
   // Each role once, for its full policy (the subject's grants may omit conditions); refused is fine.
   for (const id of roleIds) {
-    const role = await ask<{ id?: string; name?: string; permissionPolicies?: Array<{ domain?: string; entityName?: string; actionSet?: string[] }> }>(`/api/v2/authorization/roles/${encodeURIComponent(id)}`);
+    const role = await ask<{
+      id?: string;
+      name?: string;
+      permissionPolicies?: Array<{ domain?: string; entityName?: string; actionSet?: string[] }>;
+    }>(`/api/v2/authorization/roles/${encodeURIComponent(id)}`);
     if (!role) break;
     const r = addRole(role.id ?? id, role.name);
-    for (const p of role.permissionPolicies ?? []) for (const a of p.actionSet ?? []) r.permissions.add(`${p.domain ?? '*'}:${p.entityName ?? '*'}:${a}`);
+    for (const p of role.permissionPolicies ?? [])
+      for (const a of p.actionSet ?? []) r.permissions.add(`${p.domain ?? '*'}:${p.entityName ?? '*'}:${a}`);
   }
 
   const permissions = [...new Set([...roles.values()].flatMap((r) => [...r.permissions]))].sort();
   const excess = permissions.filter((p) => p !== NEEDED_PERMISSION);
-  const adminRoles = [...roles.values()].filter((r) => /admin/i.test(r.name) || r.permissions.has('*:*:*')).map((r) => r.name);
+  const adminRoles = [...roles.values()]
+    .filter((r) => /admin/i.test(r.name) || r.permissions.has('*:*:*'))
+    .map((r) => r.name);
   const scope = client?.scope ?? tokenInfo?.authorizedScope ?? null;
   const known = subject !== null || (client !== null && roles.size > 0);
   return {
@@ -99,7 +125,9 @@ export async function checkPrivileges(opts: { apiBase: string; clientId: string;
     adminRoles,
     scope,
     unanswered,
-    leastPrivilege: known ? excess.length === 0 && adminRoles.length === 0 && permissions.includes(NEEDED_PERMISSION) : null,
+    leastPrivilege: known
+      ? excess.length === 0 && adminRoles.length === 0 && permissions.includes(NEEDED_PERMISSION)
+      : null,
   };
 }
 
@@ -114,7 +142,9 @@ export function describePrivileges(r: PrivilegeReport): string[] {
   const refused = r.unanswered.filter((u) => u.status === 403).map((u) => u.call.replace(/^GET /, ''));
   const note = refused.length ? ` (not allowed to read ${refused.join(', ')}, as it should be)` : '';
   if (r.leastPrivilege) {
-    return [`Genesys OAuth client ${r.clientId}: least privilege, roles ${r.roles.map((x) => x.name).join(', ')} with only ${NEEDED_PERMISSION}${note}`];
+    return [
+      `Genesys OAuth client ${r.clientId}: least privilege, roles ${r.roles.map((x) => x.name).join(', ')} with only ${NEEDED_PERMISSION}${note}`,
+    ];
   }
   const bar = 'WARNING: ' + '='.repeat(78);
   return [
@@ -123,7 +153,9 @@ export function describePrivileges(r: PrivilegeReport): string[] {
     ...(r.adminRoles.length ? [`WARNING:   admin roles: ${r.adminRoles.join(', ')}`] : []),
     `WARNING:   roles: ${r.roles.map((x) => x.name).join(', ')}`,
     `WARNING:   permissions beyond ${NEEDED_PERMISSION}: ${r.excess.slice(0, 12).join(', ')}${r.excess.length > 12 ? `, and ${r.excess.length - 12} more` : ''}`,
-    ...(r.permissions.includes(NEEDED_PERMISSION) ? [] : [`WARNING:   and it lacks ${NEEDED_PERMISSION}, which collection needs`]),
+    ...(r.permissions.includes(NEEDED_PERMISSION)
+      ? []
+      : [`WARNING:   and it lacks ${NEEDED_PERMISSION}, which collection needs`]),
     `WARNING: anyone with this client's secret has that access; give it a role with only ${NEEDED_PERMISSION}`,
     bar,
   ];
@@ -138,12 +170,19 @@ export async function reportPrivileges(config: Config, write: (line: string) => 
   const dispatcher = new Agent({ connections: 2, headersTimeout: 15_000, bodyTimeout: 15_000 });
   try {
     const { apiBase, loginBase } = genesysEndpoints(config.genesys);
-    const tokens = new TokenProvider({ loginBase, clientId: config.genesys.clientId, clientSecret: config.genesys.clientSecret, dispatcher });
+    const tokens = new TokenProvider({
+      loginBase,
+      clientId: config.genesys.clientId,
+      clientSecret: config.genesys.clientSecret,
+      dispatcher,
+    });
     const report = await checkPrivileges({ apiBase, clientId: config.genesys.clientId, tokens, dispatcher });
     for (const line of describePrivileges(report)) write(line);
     return report;
   } catch (err) {
-    write(`WARNING: could not check what Genesys OAuth client ${config.genesys.clientId} may do: ${err instanceof GcauditError ? err.message : 'unexpected error'}`);
+    write(
+      `WARNING: could not check what Genesys OAuth client ${config.genesys.clientId} may do: ${err instanceof GcauditError ? err.message : 'unexpected error'}`,
+    );
     return null;
   } finally {
     await dispatcher.close();

@@ -55,11 +55,17 @@ export const GENESYS_COUNTRIES: readonly string[] = [...new Set(Object.values(RE
  * The countries whose national phone formats are masked: MASK_PHONE_COUNTRIES, else the region's
  * country, else (the sandbox org, no region) every region's country.
  */
-export function phoneCountries(mask: { phoneCountries?: readonly string[] }, region: string | undefined): readonly string[] {
+export function phoneCountries(
+  mask: { phoneCountries?: readonly string[] },
+  region: string | undefined,
+): readonly string[] {
   if (mask.phoneCountries !== undefined) return mask.phoneCountries;
   if (region === undefined) return GENESYS_COUNTRIES;
   const country = REGION_COUNTRIES[region.replace(/-/g, '_')];
-  if (country === undefined) throw new ConfigError(`GENESYS_REGION: unknown region "${region}"; expected one of ${Object.keys(REGION_COUNTRIES).join(', ')}`);
+  if (country === undefined)
+    throw new ConfigError(
+      `GENESYS_REGION: unknown region "${region}"; expected one of ${Object.keys(REGION_COUNTRIES).join(', ')}`,
+    );
   return [country];
 }
 
@@ -75,7 +81,9 @@ export function genesysEndpoints(genesys: Config['genesys']): GenesysEndpoints {
   if (genesys.region) {
     const domain = REGION_DOMAINS[genesys.region.replace(/-/g, '_')];
     if (!domain) {
-      throw new ConfigError(`GENESYS_REGION: unknown region "${genesys.region}"; expected one of ${Object.keys(REGION_DOMAINS).join(', ')}`);
+      throw new ConfigError(
+        `GENESYS_REGION: unknown region "${genesys.region}"; expected one of ${Object.keys(REGION_DOMAINS).join(', ')}`,
+      );
     }
     apiBase ??= `https://api.${domain}`;
     loginBase ??= `https://login.${domain}`;

@@ -63,7 +63,8 @@ export class TokenProvider {
       body: 'grant_type=client_credentials',
     });
     const body = parseJson<TokenAnswer>(res.text) ?? {};
-    if (res.status === 429) throw new RateLimitedError('OAuth token request rate limited by Genesys', retryAfterMs(res.headers));
+    if (res.status === 429)
+      throw new RateLimitedError('OAuth token request rate limited by Genesys', retryAfterMs(res.headers));
     if (res.status >= 500) throw new TransientError(`OAuth token request: Genesys answered ${res.status}`);
     if (res.status !== 200 || !body.access_token) {
       const reason = body.error_description ?? body.description ?? body.error ?? `HTTP ${res.status}`;

@@ -54,7 +54,7 @@ export function listingStart(cp: IngestCheckpoint, prefix: string, graceMinutes:
   if (cp.lastKey === null) return undefined;
   const hour = rawKeyHour(prefix, cp.lastKey);
   if (hour === undefined) return cp.lastKey;
-  const iso = new Date((hour * HOUR_MS) - graceMinutes * 60_000).toISOString();
+  const iso = new Date(hour * HOUR_MS - graceMinutes * 60_000).toISOString();
   // Keys inside the folder sort after the folder name without its slash.
   return `${prefix}${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}`;
 }
@@ -67,7 +67,12 @@ export function alreadyProcessed(cp: IngestCheckpoint, prefix: string, key: stri
 }
 
 /** The checkpoint after processing `keys`; `recent` keeps only keys inside the grace window. */
-export function advanceCheckpoint(cp: IngestCheckpoint, keys: readonly string[], prefix: string, graceMinutes: number): IngestCheckpoint {
+export function advanceCheckpoint(
+  cp: IngestCheckpoint,
+  keys: readonly string[],
+  prefix: string,
+  graceMinutes: number,
+): IngestCheckpoint {
   let lastKey = cp.lastKey;
   for (const k of keys) if (lastKey === null || k > lastKey) lastKey = k;
   const entries = new Set(cp.recent);

@@ -20,7 +20,8 @@ export function isGzip(bytes: Uint8Array): boolean {
 /** The object's content: gunzipped when gzip, bounded in size; a broken gzip is InvalidDataError. */
 export function decodeRawObject(bytes: Buffer, maxBytes = MAX_DECODED_BYTES): Buffer {
   if (!isGzip(bytes)) {
-    if (bytes.length > maxBytes) throw new InvalidDataError(`raw object: ${bytes.length} bytes, over the limit of ${maxBytes}`);
+    if (bytes.length > maxBytes)
+      throw new InvalidDataError(`raw object: ${bytes.length} bytes, over the limit of ${maxBytes}`);
     return bytes;
   }
   try {

@@ -32,7 +32,14 @@ export interface RehydrationRequest {
 }
 
 export type LineVerdict =
-  | { kind: 'event'; body: Record<string, unknown>; eventId: string; eventTime: string; entityType: string; entityId: string }
+  | {
+      kind: 'event';
+      body: Record<string, unknown>;
+      eventId: string;
+      eventTime: string;
+      entityType: string;
+      entityId: string;
+    }
   | { kind: 'rehydrate'; request: RehydrationRequest }
   | { kind: 'quarantine'; reason: string; record: unknown };
 
@@ -50,7 +57,14 @@ export function classifyLine(line: string): LineVerdict {
   return classifyEnvelope(envelope);
 }
 
-const CUT_PATHS = ['detail-type', 'time', 'detail.topicName', 'detail.timestamp', 'detail.eventBody.id', 'detail.eventBody.eventTime'] as const;
+const CUT_PATHS = [
+  'detail-type',
+  'time',
+  'detail.topicName',
+  'detail.timestamp',
+  'detail.eventBody.id',
+  'detail.eventBody.eventTime',
+] as const;
 
 /**
  * The audit id is read only at detail.eventBody.id (never the envelope's own top-level `id`,
@@ -62,7 +76,9 @@ function classifyCutLine(line: string): LineVerdict {
   if (s['detail-type'] !== undefined && s['detail-type'] !== AUDIT_DETAIL_TYPE) return notJson;
   if (s['detail.eventBody.id'] === undefined) return notJson;
   const topic = s['detail.topicName'] === undefined ? null : TOPIC.exec(s['detail.topicName']);
-  const arrival = [s['detail.timestamp'], s.time].map((t) => (t === undefined ? undefined : toUtcIso(t))).find((t) => t !== undefined);
+  const arrival = [s['detail.timestamp'], s.time]
+    .map((t) => (t === undefined ? undefined : toUtcIso(t)))
+    .find((t) => t !== undefined);
   return rehydrateOrQuarantine(
     s['detail.eventBody.id'],
     s['detail.eventBody.eventTime'],
@@ -76,10 +92,18 @@ function classifyCutLine(line: string): LineVerdict {
 }
 
 export function classifyEnvelope(envelope: unknown): LineVerdict {
-  const bad = (reason: string): LineVerdict => ({ kind: 'quarantine', reason: `EventBridge envelope: ${reason}`, record: envelope });
+  const bad = (reason: string): LineVerdict => ({
+    kind: 'quarantine',
+    reason: `EventBridge envelope: ${reason}`,
+    record: envelope,
+  });
   if (!isPlainObject(envelope)) return bad('expected a JSON object');
   if (envelope['detail-type'] !== AUDIT_DETAIL_TYPE) {
-    return bad(typeof envelope['detail-type'] === 'string' ? 'detail-type is not the audit topic' : 'field detail-type: expected a string');
+    return bad(
+      typeof envelope['detail-type'] === 'string'
+        ? 'detail-type is not the audit topic'
+        : 'field detail-type: expected a string',
+    );
   }
   const detail = envelope.detail;
   if (!isPlainObject(detail)) return bad('field detail: expected an object');
@@ -96,17 +120,38 @@ export function classifyEnvelope(envelope: unknown): LineVerdict {
       body = JSON.parse(text);
     } catch {
       const salvaged = salvageTopLevelStrings(text, ['id', 'eventTime']);
-      return rehydrateOrQuarantine(salvaged.id, salvaged.eventTime, arrival, entityType, entityId, 'unparsable', undefined, envelope);
+      return rehydrateOrQuarantine(
+        salvaged.id,
+        salvaged.eventTime,
+        arrival,
+        entityType,
+        entityId,
+        'unparsable',
+        undefined,
+        envelope,
+      );
     }
   }
   if (!isPlainObject(body)) return bad('field detail.eventBody: expected an object or its JSON text');
   const id = typeof body.id === 'string' ? body.id : undefined;
   const time = typeof body.eventTime === 'string' ? body.eventTime : undefined;
-  if (detail.truncated === true) return rehydrateOrQuarantine(id, time, arrival, entityType, entityId, 'truncated', undefined, envelope);
+  if (detail.truncated === true)
+    return rehydrateOrQuarantine(id, time, arrival, entityType, entityId, 'truncated', undefined, envelope);
   const missing = REQUIRED_TOPIC_FIELDS.filter((f) => !hasField(body as Record<string, unknown>, f));
-  if (missing.length > 0) return rehydrateOrQuarantine(id, time, arrival, entityType, entityId, 'missing-fields', missing.join(', '), envelope);
+  if (missing.length > 0)
+    return rehydrateOrQuarantine(
+      id,
+      time,
+      arrival,
+      entityType,
+      entityId,
+      'missing-fields',
+      missing.join(', '),
+      envelope,
+    );
   const eventTime = toUtcIso(time!);
-  if (eventTime === undefined) return rehydrateOrQuarantine(id, undefined, arrival, entityType, entityId, 'invalid', 'eventTime', envelope);
+  if (eventTime === undefined)
+    return rehydrateOrQuarantine(id, undefined, arrival, entityType, entityId, 'invalid', 'eventTime', envelope);
   return { kind: 'event', body, eventId: id!, eventTime, entityType, entityId };
 }
 
@@ -144,9 +189,20 @@ function rehydrateOrQuarantine(
   const eventTime = bodyTime ?? arrival;
   if (eventId === undefined || eventTime === undefined) {
     const what = eventId === undefined ? 'no audit id (a UUID) to fetch it by' : 'no time to look for it at';
-    return { kind: 'quarantine', reason: `EventBridge envelope: eventBody ${reason}${detail ? ` (${detail})` : ''} and ${what}`, record: envelope };
+    return {
+      kind: 'quarantine',
+      reason: `EventBridge envelope: eventBody ${reason}${detail ? ` (${detail})` : ''} and ${what}`,
+      record: envelope,
+    };
   }
-  const request: RehydrationRequest = { eventId, eventTime, eventTimeKnown: bodyTime !== undefined, entityType, entityId, reason };
+  const request: RehydrationRequest = {
+    eventId,
+    eventTime,
+    eventTimeKnown: bodyTime !== undefined,
+    entityType,
+    entityId,
+    reason,
+  };
   if (detail !== undefined) request.detail = detail;
   return { kind: 'rehydrate', request };
 }

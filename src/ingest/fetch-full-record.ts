@@ -27,7 +27,12 @@ export interface FetchHooks {
   heartbeat(): void;
 }
 
-export async function fetchFullRecord(api: AuditClient, req: RehydrationRequest, nowMs: number, hooks: FetchHooks): Promise<FetchResult> {
+export async function fetchFullRecord(
+  api: AuditClient,
+  req: RehydrationRequest,
+  nowMs: number,
+  hooks: FetchHooks,
+): Promise<FetchResult> {
   const before = api.stats().requests;
   const count = () => api.stats().requests - before;
   const at = Date.parse(req.eventTime);

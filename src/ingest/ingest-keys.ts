@@ -12,14 +12,16 @@ export function rawObjectHash(rawKey: string, etag: string): string {
 }
 
 /** The stream's rows of one raw object for one day (an object can hold events of two days). */
-export const liveStreamPartKey = (org: string, day: string, hash: string) => `${partitionPrefix(org, 'audit_events_live', day)}${hash}.parquet`;
+export const liveStreamPartKey = (org: string, day: string, hash: string) =>
+  `${partitionPrefix(org, 'audit_events_live', day)}${hash}.parquet`;
 
 /** The rehydrated full record of one event. */
 export const liveRehydratedPartKey = (org: string, day: string, eventId: string) =>
   `${partitionPrefix(org, 'audit_events_live', day)}rehydrated-${eventId}.parquet`;
 
 /** What happened to one raw object (by its delivery day, from the key, or 'unknown'). */
-export const ingestOutcomeKey = (org: string, rawDay: string, hash: string) => `${org}/ingest/outcomes/${rawDay}/${hash}.json`;
+export const ingestOutcomeKey = (org: string, rawDay: string, hash: string) =>
+  `${org}/ingest/outcomes/${rawDay}/${hash}.json`;
 export const ingestOutcomesPrefix = (org: string) => `${org}/ingest/outcomes/`;
 
 /** Audit ids one raw object delivered for one event day: what reconciliation compares with the API. */
@@ -28,14 +30,16 @@ export const streamIdsKey = (org: string, day: string, hash: string) => `${strea
 
 /** The end of one event's rehydration: rehydrated or unresolved. */
 export const rehydrationsPrefix = (org: string, day: string) => `${org}/ingest/rehydrations/${day}/`;
-export const rehydrationKey = (org: string, day: string, eventId: string) => `${rehydrationsPrefix(org, day)}${eventId}.json`;
+export const rehydrationKey = (org: string, day: string, eventId: string) =>
+  `${rehydrationsPrefix(org, day)}${eventId}.json`;
 
 /** Rehydration requests of one raw object when too many to return to the workflow. */
 export const rehydrationRequestsKey = (org: string, hash: string) => `${org}/ingest/rehydration-requests/${hash}.json`;
 
 /** A raw object (or some of its lines) that could not be ingested, masked. */
 export const streamQuarantineKey = (org: string, hash: string) => quarantineKey(org, 'stream', hash);
-export const streamEventQuarantineKey = (org: string, eventId: string) => quarantineKey(org, 'stream-rehydrate', eventId);
+export const streamEventQuarantineKey = (org: string, eventId: string) =>
+  quarantineKey(org, 'stream-rehydrate', eventId);
 
 /** Delivery day of a Firehose key (raw/YYYY/MM/DD/HH/...), or 'unknown'. */
 export function rawKeyDay(prefix: string, key: string): string {

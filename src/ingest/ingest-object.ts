@@ -19,7 +19,15 @@ import { EventLineFile } from '../lake/event-line-file';
 import { TransformContext, transformBatch } from '../transform/pipeline';
 import { decodeRawObject, lines } from './decode';
 import { classifyLine, RehydrationRequest } from './envelope';
-import { ingestOutcomeKey, liveStreamPartKey, rawKeyDay, rawObjectHash, rehydrationRequestsKey, streamIdsKey, streamQuarantineKey } from './ingest-keys';
+import {
+  ingestOutcomeKey,
+  liveStreamPartKey,
+  rawKeyDay,
+  rawObjectHash,
+  rehydrationRequestsKey,
+  streamIdsKey,
+  streamQuarantineKey,
+} from './ingest-keys';
 import { writeLivePart } from './live-part';
 import { putLockedJson, readJson } from './locked-json';
 import { maskedForQuarantine } from './quarantine';
@@ -85,7 +93,11 @@ export function emptyOutcome(o: Pick<IngestOutcome, 'rawKey' | 'etag' | 'hash' |
   };
 }
 
-export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput, heartbeat: () => void = () => undefined): Promise<IngestOutcome> {
+export async function ingestRawObject(
+  deps: IngestDeps,
+  input: IngestObjectInput,
+  heartbeat: () => void = () => undefined,
+): Promise<IngestOutcome> {
   const { config, s3, transform } = deps;
   const bucket = config.s3.bucket;
   const res = await getObject(s3, bucket, input.key);
@@ -101,7 +113,8 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
   const quarantine = (line: number, reason: string, record: unknown) => {
     outcome.quarantinedLines++;
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-    if (quarantined.length < MAX_QUARANTINE_SAMPLES) quarantined.push({ line, reason, record: maskedForQuarantine(transform.masker, record, transform.persons) });
+    if (quarantined.length < MAX_QUARANTINE_SAMPLES)
+      quarantined.push({ line, reason, record: maskedForQuarantine(transform.masker, record, transform.persons) });
   };
 
   let content: Buffer | undefined;
@@ -117,13 +130,28 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
   }
 
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-ingest-'));
-  const db = content ? await openDuckDb({ threads: 1, memoryLimit: '256MB', tempDirectory: path.join(work, 'spill') }) : undefined;
+  const db = content
+    ? await openDuckDb({ threads: 1, memoryLimit: '256MB', tempDirectory: path.join(work, 'spill') })
+    : undefined;
   try {
-    const days = new Map<string, { file: EventLineFile; complete: Set<string>; rehydrate: Map<string, string>; pending: Array<{ line: number; body: unknown; request: RehydrationRequest }> }>();
+    const days = new Map<
+      string,
+      {
+        file: EventLineFile;
+        complete: Set<string>;
+        rehydrate: Map<string, string>;
+        pending: Array<{ line: number; body: unknown; request: RehydrationRequest }>;
+      }
+    >();
     const dayOf = (day: string) => {
       let d = days.get(day);
       if (!d) {
-        d = { file: new EventLineFile(path.join(work, `${day}.ndjson`)), complete: new Set(), rehydrate: new Map(), pending: [] };
+        d = {
+          file: new EventLineFile(path.join(work, `${day}.ndjson`)),
+          complete: new Set(),
+          rehydrate: new Map(),
+          pending: [],
+        };
         days.set(day, d);
       }
       return d;
@@ -137,7 +165,11 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
     const flush = async (d: ReturnType<typeof dayOf>) => {
       const batch = d.pending;
       d.pending = [];
-      const result = transformBatch(batch.map((b) => b.body), 'stream', transform);
+      const result = transformBatch(
+        batch.map((b) => b.body),
+        'stream',
+        transform,
+      );
       await d.file.append(result.lines);
       outcome.events += result.events.length;
       const bad = new Set(result.invalid.map((i) => i.index));
@@ -169,7 +201,14 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
         d.pending.push({
           line: n,
           body: v.body,
-          request: { eventId: v.eventId, eventTime: v.eventTime, eventTimeKnown: true, entityType: v.entityType, entityId: v.entityId, reason: 'invalid' },
+          request: {
+            eventId: v.eventId,
+            eventTime: v.eventTime,
+            eventTimeKnown: true,
+            entityType: v.entityType,
+            entityId: v.entityId,
+            reason: 'invalid',
+          },
         });
         if (d.pending.length >= BATCH) await flush(d);
       }
@@ -189,8 +228,16 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
         outcome.parts.push({ key: part.key, day, rows: part.rows, events: part.events });
       }
       const complete = [...d.complete].filter((id) => !d.rehydrate.has(id)).sort();
-      const rehydrate = [...d.rehydrate].map(([eventId, reason]) => ({ eventId, reason })).sort((a, b) => a.eventId.localeCompare(b.eventId));
-      await putLockedJson(s3, config, streamIdsKey(input.org, day, hash), { rawKey: input.key, etag, day, complete, rehydrate });
+      const rehydrate = [...d.rehydrate]
+        .map(([eventId, reason]) => ({ eventId, reason }))
+        .sort((a, b) => a.eventId.localeCompare(b.eventId));
+      await putLockedJson(s3, config, streamIdsKey(input.org, day, hash), {
+        rawKey: input.key,
+        etag,
+        day,
+        complete,
+        rehydrate,
+      });
       heartbeat();
     }
 
@@ -203,7 +250,9 @@ export async function ingestRawObject(deps: IngestDeps, input: IngestObjectInput
       outcome.requests = all;
     }
 
-    outcome.reasons = [...reasons].map(([reason, count]) => (count > 1 ? `${reason} (${count} lines)` : reason)).slice(0, 20);
+    outcome.reasons = [...reasons]
+      .map(([reason, count]) => (count > 1 ? `${reason} (${count} lines)` : reason))
+      .slice(0, 20);
     if (outcome.quarantinedLines > 0) {
       const validLines = n - outcome.quarantinedLines;
       outcome.status = content === undefined || validLines <= 0 ? 'quarantined' : 'partial';

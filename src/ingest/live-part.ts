@@ -35,7 +35,13 @@ export async function writeLivePart(
   await writeParquet(c, { relation, outPath: file });
   const stats = await parquetStats(c, file);
   try {
-    const put = await putLockedObject(s3, { bucket: config.s3.bucket, key: opts.key, body: await readFile(file), contentType: 'application/vnd.apache.parquet', lake: config.lake });
+    const put = await putLockedObject(s3, {
+      bucket: config.s3.bucket,
+      key: opts.key,
+      body: await readFile(file),
+      contentType: 'application/vnd.apache.parquet',
+      lake: config.lake,
+    });
     return { key: opts.key, rows: stats.rows, events: stats.events, sha256: put.sha256, existed: put.existed };
   } catch (err) {
     // The part of this object (or event) is already in the lake from an earlier run whose input

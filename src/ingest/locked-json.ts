@@ -8,9 +8,20 @@ import { putLockedObject } from '../s3/locked-object';
  * A small JSON record in the lake, locked and create-only. A record already there stands (a
  * repeated run whose record differs, say by a count, does not replace the first).
  */
-export async function putLockedJson(s3: S3Client, config: Pick<Config, 's3' | 'lake'>, key: string, value: unknown): Promise<{ existed: boolean }> {
+export async function putLockedJson(
+  s3: S3Client,
+  config: Pick<Config, 's3' | 'lake'>,
+  key: string,
+  value: unknown,
+): Promise<{ existed: boolean }> {
   try {
-    const put = await putLockedObject(s3, { bucket: config.s3.bucket, key, body: Buffer.from(JSON.stringify(value)), contentType: 'application/json', lake: config.lake });
+    const put = await putLockedObject(s3, {
+      bucket: config.s3.bucket,
+      key,
+      body: Buffer.from(JSON.stringify(value)),
+      contentType: 'application/json',
+      lake: config.lake,
+    });
     return { existed: put.existed };
   } catch (err) {
     if (!(err instanceof ImmutabilityError)) throw err;

@@ -13,7 +13,9 @@ export function maskedForQuarantine(masker: Masker, record: unknown, persons?: P
   if (typeof record === 'string') {
     // Masked before it is cut: a cut could leave half an email that the masker no longer knows.
     const masked = masker.maskString(record);
-    return masked.length > MAX_TEXT ? { text: masked.slice(0, MAX_TEXT), cutAt: MAX_TEXT, length: masked.length } : masked;
+    return masked.length > MAX_TEXT
+      ? { text: masked.slice(0, MAX_TEXT), cutAt: MAX_TEXT, length: masked.length }
+      : masked;
   }
   try {
     const masked = masker.maskValue(persons === undefined ? record : persons.applyRaw(record));

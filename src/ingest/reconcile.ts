@@ -49,7 +49,13 @@ interface StreamIds {
 }
 
 /** The day's reconciliation, or null when the stream delivered nothing for it (no stream configured). */
-export async function reconcileDay(s3: S3Client, bucket: string, org: string, day: string, apiIds: Iterable<string>): Promise<Reconciliation | null> {
+export async function reconcileDay(
+  s3: S3Client,
+  bucket: string,
+  org: string,
+  day: string,
+  apiIds: Iterable<string>,
+): Promise<Reconciliation | null> {
   const objects = await listKeys(s3, bucket, streamIdsPrefix(org, day));
   if (objects.length === 0) return null;
   const seen = new Set<string>();

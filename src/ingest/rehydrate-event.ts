@@ -64,8 +64,18 @@ export async function storeRehydrated(
     const file = new EventLineFile(path.join(work, 'events.ndjson'));
     await file.append(batch.lines);
     await file.close();
-    const part = await writeLivePart(s3, config, db.connection, { lineFiles: [file.path], key: liveRehydratedPartKey(org, day, req.eventId), workDir: work });
-    const done: RehydrationRecord = { eventId: req.eventId, status: 'rehydrated', reason: req.reason, via, liveKey: part.key };
+    const part = await writeLivePart(s3, config, db.connection, {
+      lineFiles: [file.path],
+      key: liveRehydratedPartKey(org, day, req.eventId),
+      workDir: work,
+    });
+    const done: RehydrationRecord = {
+      eventId: req.eventId,
+      status: 'rehydrated',
+      reason: req.reason,
+      via,
+      liveKey: part.key,
+    };
     await putLockedJson(s3, config, rehydrationKey(org, requestDay(req), req.eventId), done);
     return { liveKey: part.key, rows: part.rows };
   } finally {
@@ -92,7 +102,13 @@ export const UNRESOLVED_CHECK: Check = {
 };
 
 /** An event that could not be rehydrated: a finding in audit_findings and the rehydration record. */
-export async function storeUnresolved(deps: Pick<StoreDeps, 'config' | 's3'>, org: string, req: RehydrationRequest, attempts: number, why: string): Promise<{ findingKey: string | null }> {
+export async function storeUnresolved(
+  deps: Pick<StoreDeps, 'config' | 's3'>,
+  org: string,
+  req: RehydrationRequest,
+  attempts: number,
+  why: string,
+): Promise<{ findingKey: string | null }> {
   const { config, s3 } = deps;
   const { start, end } = dayInterval(requestDay(req));
   const stored = await storeFindings(

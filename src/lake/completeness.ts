@@ -63,15 +63,28 @@ const NONE = '(none)';
  */
 export async function attestCompleteness(
   db: DuckDBConnection,
-  opts: { day: string; staged: string[]; sealedParts: string[]; liveParts: string[]; stream: StreamSide | null; quarantined: number },
+  opts: {
+    day: string;
+    staged: string[];
+    sealedParts: string[];
+    liveParts: string[];
+    stream: StreamSide | null;
+    quarantined: number;
+  },
 ): Promise<CompletenessAttestation> {
   const dayStart = `TIMESTAMP ${sqlString(`${opts.day} 00:00:00`)}`;
   const inDay = `event_time >= ${dayStart} AND event_time < ${dayStart} + INTERVAL 1 DAY`;
   const ids = (relation: string | null) =>
-    relation ? `(SELECT DISTINCT event_id, coalesce(service_name, '${NONE}') AS service FROM ${relation} WHERE ${inDay} AND change_index = 0)` : `(SELECT NULL::VARCHAR AS event_id, NULL::VARCHAR AS service WHERE false)`;
+    relation
+      ? `(SELECT DISTINCT event_id, coalesce(service_name, '${NONE}') AS service FROM ${relation} WHERE ${inDay} AND change_index = 0)`
+      : `(SELECT NULL::VARCHAR AS event_id, NULL::VARCHAR AS service WHERE false)`;
   await db.run(`CREATE OR REPLACE TEMP TABLE att_api AS ${ids(opts.staged.length ? lakeRowsFrom(opts.staged) : null)}`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE att_lake AS ${ids(opts.sealedParts.length ? parquetRelation(opts.sealedParts) : null)}`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE att_stream AS ${ids(opts.liveParts.length ? parquetRelation(opts.liveParts) : null)}`);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE att_lake AS ${ids(opts.sealedParts.length ? parquetRelation(opts.sealedParts) : null)}`,
+  );
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE att_stream AS ${ids(opts.liveParts.length ? parquetRelation(opts.liveParts) : null)}`,
+  );
   const rows = async (sql: string) => (await db.runAndReadAll(sql)).getRows();
 
   const withStream = opts.stream !== null || opts.liveParts.length > 0;
@@ -89,18 +102,25 @@ export async function attestCompleteness(
     totals.lake += Number(l);
     if (totals.stream !== null) totals.stream += Number(s);
   }
-  const missing = (await rows(`SELECT event_id FROM att_api EXCEPT SELECT event_id FROM att_lake ORDER BY 1`)).map((r) => String(r[0]));
+  const missing = (await rows(`SELECT event_id FROM att_api EXCEPT SELECT event_id FROM att_lake ORDER BY 1`)).map(
+    (r) => String(r[0]),
+  );
 
   const reasons: string[] = [];
   const notes: string[] = [];
   if (missing.length) reasons.push(`${missing.length} events the audit query API returned are not in the sealed lake`);
-  if (opts.quarantined) reasons.push(`${opts.quarantined} API records could not be transformed and are in quarantine, not in the table`);
+  if (opts.quarantined)
+    reasons.push(`${opts.quarantined} API records could not be transformed and are in quarantine, not in the table`);
   const s = opts.stream;
   if (s) {
-    if (s.streamOnly) reasons.push(`${s.streamOnly} events the stream delivered are not in the audit query API's answer for the day`);
+    if (s.streamOnly)
+      reasons.push(`${s.streamOnly} events the stream delivered are not in the audit query API's answer for the day`);
     if (s.unresolved) reasons.push(`${s.unresolved} stream events could not be rehydrated from the API`);
     if (s.pendingRehydration) reasons.push(`${s.pendingRehydration} stream events are still being rehydrated`);
-    if (s.neverDelivered) notes.push(`the stream did not deliver ${s.neverDelivered} events the API has (they are in the lake from the API)`);
+    if (s.neverDelivered)
+      notes.push(
+        `the stream did not deliver ${s.neverDelivered} events the API has (they are in the lake from the API)`,
+      );
   } else {
     notes.push('no stream for the day: the audit query API is the only source');
   }

@@ -71,7 +71,13 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-seal-'));
   const db = await openDuckDb({ threads: 1, memoryLimit: MERGE_MEMORY_LIMIT, tempDirectory: path.join(work, 'spill') });
   try {
-    const staged = await download(s3, bucket, await listKeys(s3, bucket, req.stagingPrefix), path.join(work, 'staged'), '.ndjson');
+    const staged = await download(
+      s3,
+      bucket,
+      await listKeys(s3, bucket, req.stagingPrefix),
+      path.join(work, 'staged'),
+      '.ndjson',
+    );
     const existing = await download(
       s3,
       bucket,
@@ -102,16 +108,33 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
         lake: config.lake,
       });
       const { file: _file, ...stats } = part;
-      objects.push({ table: 'audit_events', key, versionId: put.versionId, sha256: put.sha256, bytes: put.bytes, ...stats });
+      objects.push({
+        table: 'audit_events',
+        key,
+        versionId: put.versionId,
+        sha256: put.sha256,
+        bytes: put.bytes,
+        ...stats,
+      });
     }
 
     const dayParts = [...merged.parts.map((p) => p.file), ...existing];
     let reconciliation: Record<string, unknown> | null = null;
     if (req.reconcile) {
-      const ids = await c.runAndReadAll(dayParts.length ? `SELECT DISTINCT event_id FROM ${parquetRelation(dayParts)}` : 'SELECT NULL WHERE false');
+      const ids = await c.runAndReadAll(
+        dayParts.length ? `SELECT DISTINCT event_id FROM ${parquetRelation(dayParts)}` : 'SELECT NULL WHERE false',
+      );
       reconciliation = (await req.reconcile(ids.getRows().map((r) => String(r[0])))) as Record<string, unknown> | null;
     }
-    const liveParts = await download(s3, bucket, (await listKeys(s3, bucket, partitionPrefix(req.org, 'audit_events_live', req.day))).filter((k) => k.endsWith('.parquet')), path.join(work, 'live'), '.parquet');
+    const liveParts = await download(
+      s3,
+      bucket,
+      (await listKeys(s3, bucket, partitionPrefix(req.org, 'audit_events_live', req.day))).filter((k) =>
+        k.endsWith('.parquet'),
+      ),
+      path.join(work, 'live'),
+      '.parquet',
+    );
     const completeness = await attestCompleteness(c, {
       day: req.day,
       staged,
@@ -129,7 +152,11 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
       version,
       sealedAt: req.sealedAt,
       objects,
-      dayTotals: { events: before.events + newEvents, rows: before.rows + newRows, objects: before.objects + objects.length },
+      dayTotals: {
+        events: before.events + newEvents,
+        rows: before.rows + newRows,
+        objects: before.objects + objects.length,
+      },
       query: req.query,
       masking: { hmacKeyId: req.hmacKeyId, extraAllowlist: req.extraAllowlist },
       reconciliation,
@@ -165,8 +192,13 @@ function summary(
   };
 }
 
-
-async function download(s3: S3Client, bucket: string, keys: string[], dir: string, extension: string): Promise<string[]> {
+async function download(
+  s3: S3Client,
+  bucket: string,
+  keys: string[],
+  dir: string,
+  extension: string,
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const [i, key] of keys.entries()) {

@@ -16,7 +16,9 @@ const ALLOCATOR_FLUSH_THRESHOLD = '16MB';
  * Opens DuckDB the one way this project uses it: extension autoloading and installing off
  * (no downloads at run time; parquet and json are built in).
  */
-export async function openDuckDb(opts: DuckDbOptions = {}): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection; close(): void }> {
+export async function openDuckDb(
+  opts: DuckDbOptions = {},
+): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection; close(): void }> {
   const settings: Record<string, string> = {
     autoload_known_extensions: 'false',
     autoinstall_known_extensions: 'false',

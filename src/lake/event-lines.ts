@@ -53,7 +53,8 @@ const READ_COLUMNS = [
 ].join(', ');
 
 /** A property change's values: the single value as is, several as a JSON array, none as null. */
-const valueText = (values: string) => `CASE len(${values}) WHEN 0 THEN NULL WHEN 1 THEN ${values}[1] ELSE CAST(to_json(${values}) AS VARCHAR) END`;
+const valueText = (values: string) =>
+  `CASE len(${values}) WHEN 0 THEN NULL WHEN 1 THEN ${values}[1] ELSE CAST(to_json(${values}) AS VARCHAR) END`;
 
 /** Each lake column from an event line and its change `c` (null for an event without changes). */
 const ROW_FROM_LINE: Record<keyof LakeRow, string> = {

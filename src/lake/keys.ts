@@ -21,7 +21,8 @@ export function partitionPrefix(org: string, table: LakeTable, day: string): str
 
 /** Base parts of a sealed day (version 1) and supplements of later versions hold only new events. */
 export function eventPartKey(org: string, day: string, version: number, part: number): string {
-  const name = version === 1 ? `part-${pad(part, 5)}.parquet` : `supplement-v${pad(version, 4)}-${pad(part, 5)}.parquet`;
+  const name =
+    version === 1 ? `part-${pad(part, 5)}.parquet` : `supplement-v${pad(version, 4)}-${pad(part, 5)}.parquet`;
   return `${partitionPrefix(org, 'audit_events', day)}${name}`;
 }
 
@@ -31,7 +32,8 @@ export const manifestChainPrefix = (org: string) => `${manifestsRoot(org)}chain/
 export const manifestChainKey = (org: string, seq: number) => `${manifestChainPrefix(org)}${pad(seq, 9)}.json`;
 export const dayPointersRoot = (org: string) => `${manifestsRoot(org)}days/`;
 export const dayPointerPrefix = (org: string, day: string) => `${dayPointersRoot(org)}${day}/`;
-export const dayPointerKey = (org: string, day: string, version: number) => `${dayPointerPrefix(org, day)}v${pad(version, 4)}.json`;
+export const dayPointerKey = (org: string, day: string, version: number) =>
+  `${dayPointerPrefix(org, day)}v${pad(version, 4)}.json`;
 export const signingKeysPrefix = (org: string) => `${manifestsRoot(org)}keys/`;
 export const signingKeyKey = (org: string, keyId: string) => `${signingKeysPrefix(org)}${keyId}.pem`;
 

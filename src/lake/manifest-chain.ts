@@ -3,7 +3,14 @@ import { listKeys } from '../s3/list-objects';
 import { Config } from '../config/config';
 import { ImmutabilityError, InvalidDataError } from '../errors';
 import { putLockedObject } from '../s3/locked-object';
-import { chainSeq, dayPointerKey, dayPointerPrefix, manifestChainKey, manifestChainPrefix, signingKeyKey } from './keys';
+import {
+  chainSeq,
+  dayPointerKey,
+  dayPointerPrefix,
+  manifestChainKey,
+  manifestChainPrefix,
+  signingKeyKey,
+} from './keys';
 import { Manifest, ManifestBody, manifestBytes, sha256OfBytes, signManifest } from './manifest';
 import { ManifestSigner } from './signing';
 
@@ -39,7 +46,9 @@ export class ManifestChain {
 
   /** Every chain entry key, in sequence order. */
   async listChainKeys(): Promise<string[]> {
-    return (await listKeys(this.deps.s3, this.deps.bucket, manifestChainPrefix(this.deps.org))).filter((k) => chainSeq(k) !== undefined).sort();
+    return (await listKeys(this.deps.s3, this.deps.bucket, manifestChainPrefix(this.deps.org)))
+      .filter((k) => chainSeq(k) !== undefined)
+      .sort();
   }
 
   async tail(): Promise<ChainLink | null> {
@@ -54,7 +63,11 @@ export class ManifestChain {
    * Appends a signed manifest after the current tail. `alreadyAt` (from the caller's heartbeat)
    * names a sequence this same seal was written to before a crash: then nothing is appended twice.
    */
-  async append(body: ManifestBody, signer: ManifestSigner, alreadyAt?: number): Promise<ChainLink & { manifest: Manifest }> {
+  async append(
+    body: ManifestBody,
+    signer: ManifestSigner,
+    alreadyAt?: number,
+  ): Promise<ChainLink & { manifest: Manifest }> {
     await this.publishSigningKey(signer);
     if (alreadyAt !== undefined) {
       const key = manifestChainKey(this.deps.org, alreadyAt);
@@ -67,11 +80,21 @@ export class ManifestChain {
     for (let attempt = 0; attempt < 20; attempt++) {
       const tail = await this.tail();
       const sequence = (tail?.sequence ?? 0) + 1;
-      const manifest = signManifest(body, { sequence, previous: tail ? { key: tail.key, sha256: tail.sha256 } : null }, signer);
+      const manifest = signManifest(
+        body,
+        { sequence, previous: tail ? { key: tail.key, sha256: tail.sha256 } : null },
+        signer,
+      );
       const bytes = manifestBytes(manifest);
       const key = manifestChainKey(this.deps.org, sequence);
       try {
-        const put = await putLockedObject(this.deps.s3, { bucket: this.deps.bucket, key, body: bytes, contentType: 'application/json', lake: this.deps.lake });
+        const put = await putLockedObject(this.deps.s3, {
+          bucket: this.deps.bucket,
+          key,
+          body: bytes,
+          contentType: 'application/json',
+          lake: this.deps.lake,
+        });
         return { sequence, key, sha256: put.sha256, manifest };
       } catch (err) {
         if (!(err instanceof ImmutabilityError)) throw err;
@@ -79,7 +102,9 @@ export class ManifestChain {
         await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
       }
     }
-    throw new ImmutabilityError(`could not append to the manifest chain of ${this.deps.org}: too many concurrent seals`);
+    throw new ImmutabilityError(
+      `could not append to the manifest chain of ${this.deps.org}: too many concurrent seals`,
+    );
   }
 
   async writeDayPointer(pointer: DayPointer): Promise<void> {

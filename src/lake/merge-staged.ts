@@ -45,7 +45,9 @@ export async function mergeStaged(
 
   await db.run(
     `CREATE OR REPLACE TEMP TABLE existing AS ${
-      opts.existing.length ? `SELECT DISTINCT event_id FROM ${parquetRelation(opts.existing)}` : 'SELECT NULL::VARCHAR AS event_id WHERE false'
+      opts.existing.length
+        ? `SELECT DISTINCT event_id FROM ${parquetRelation(opts.existing)}`
+        : 'SELECT NULL::VARCHAR AS event_id WHERE false'
     }`,
   );
   const files: string[] = [];
@@ -69,7 +71,10 @@ export async function mergeStaged(
      WHERE ${inDay} AND hash(event_id, change_index) IN (
        SELECT hash(event_id, change_index) FROM ${written} WHERE ${inDay} GROUP BY 1 HAVING count(*) > 1)`,
   );
-  const repeated = await scalar(db, 'SELECT count(*) FROM (SELECT event_id, change_index FROM repeated_rows GROUP BY ALL HAVING count(*) > 1)');
+  const repeated = await scalar(
+    db,
+    'SELECT count(*) FROM (SELECT event_id, change_index FROM repeated_rows GROUP BY ALL HAVING count(*) > 1)',
+  );
   await db.run(
     `CREATE OR REPLACE TEMP TABLE dropped AS
      SELECT filename, file_row_number FROM ${written} WHERE NOT (${inDay})
@@ -77,7 +82,9 @@ export async function mergeStaged(
      (SELECT filename, file_row_number FROM repeated_rows
       QUALIFY row_number() OVER (PARTITION BY event_id, change_index ORDER BY filename, file_row_number) > 1)`,
   );
-  const withDrops = (await db.runAndReadAll('SELECT DISTINCT filename FROM dropped')).getRows().map((r) => String(r[0]));
+  const withDrops = (await db.runAndReadAll('SELECT DISTINCT filename FROM dropped'))
+    .getRows()
+    .map((r) => String(r[0]));
   for (const file of withDrops) {
     const kept = `${file}.kept`;
     await db.run(

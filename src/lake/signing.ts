@@ -10,7 +10,10 @@ export interface ManifestSigner {
 
 /** Key id: the first 16 hex digits of the SHA-256 of the public key (SPKI DER). */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Ed25519 signer for manifests, like CloudTrail's digest signatures (there: RSA). */
@@ -19,7 +22,9 @@ export function createSigner(privateKeyPem: Secret): ManifestSigner {
   try {
     privateKey = createPrivateKey(privateKeyPem.reveal());
   } catch {
-    throw new ConfigError('MANIFEST_SIGNING_KEY: expected an Ed25519 private key in PEM (PKCS#8); it could not be read');
+    throw new ConfigError(
+      'MANIFEST_SIGNING_KEY: expected an Ed25519 private key in PEM (PKCS#8); it could not be read',
+    );
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new ConfigError(`MANIFEST_SIGNING_KEY: expected an Ed25519 key, got ${privateKey.asymmetricKeyType}`);

@@ -20,10 +20,42 @@ export interface OcsfClass {
 }
 
 export const OCSF_CLASSES = {
-  accountChange: { uid: 3001, name: 'Account Change', key: 'account_change', categoryUid: 3, categoryName: 'Identity & Access Management', source: 'gcaudit-acct-change', securityLakeEventClass: 'ACCOUNT_CHANGE' },
-  authentication: { uid: 3002, name: 'Authentication', key: 'authentication', categoryUid: 3, categoryName: 'Identity & Access Management', source: 'gcaudit-auth', securityLakeEventClass: 'AUTHENTICATION' },
-  entityManagement: { uid: 3004, name: 'Entity Management', key: 'entity_management', categoryUid: 3, categoryName: 'Identity & Access Management', source: 'gcaudit-entity-mgmt', securityLakeEventClass: 'ENTITY_MANAGEMENT_AUDIT' },
-  apiActivity: { uid: 6003, name: 'API Activity', key: 'api_activity', categoryUid: 6, categoryName: 'Application Activity', source: 'gcaudit-api-activity', securityLakeEventClass: 'API_ACTIVITY' },
+  accountChange: {
+    uid: 3001,
+    name: 'Account Change',
+    key: 'account_change',
+    categoryUid: 3,
+    categoryName: 'Identity & Access Management',
+    source: 'gcaudit-acct-change',
+    securityLakeEventClass: 'ACCOUNT_CHANGE',
+  },
+  authentication: {
+    uid: 3002,
+    name: 'Authentication',
+    key: 'authentication',
+    categoryUid: 3,
+    categoryName: 'Identity & Access Management',
+    source: 'gcaudit-auth',
+    securityLakeEventClass: 'AUTHENTICATION',
+  },
+  entityManagement: {
+    uid: 3004,
+    name: 'Entity Management',
+    key: 'entity_management',
+    categoryUid: 3,
+    categoryName: 'Identity & Access Management',
+    source: 'gcaudit-entity-mgmt',
+    securityLakeEventClass: 'ENTITY_MANAGEMENT_AUDIT',
+  },
+  apiActivity: {
+    uid: 6003,
+    name: 'API Activity',
+    key: 'api_activity',
+    categoryUid: 6,
+    categoryName: 'Application Activity',
+    source: 'gcaudit-api-activity',
+    securityLakeEventClass: 'API_ACTIVITY',
+  },
 } as const satisfies Record<string, OcsfClass>;
 
 export type OcsfClassName = keyof typeof OCSF_CLASSES;

@@ -31,7 +31,14 @@ export interface OcsfDayResult {
   events: number;
   /** Events per class, over every version. */
   perClass: Record<OcsfClassName, number>;
-  objects: Array<{ key: string; className: OcsfClassName; version: number; events: number; sha256?: string; written: boolean }>;
+  objects: Array<{
+    key: string;
+    className: OcsfClassName;
+    version: number;
+    events: number;
+    sha256?: string;
+    written: boolean;
+  }>;
 }
 
 export interface OcsfExportDeps {
@@ -40,12 +47,25 @@ export interface OcsfExportDeps {
 }
 
 /** Writes the OCSF objects of one sealed day; objects already there (a retry, a repeated run) are left as they are unless `force`. */
-export async function exportOcsfDay(deps: OcsfExportDeps, input: { org: string; day: string; force?: boolean }): Promise<OcsfDayResult> {
+export async function exportOcsfDay(
+  deps: OcsfExportDeps,
+  input: { org: string; day: string; force?: boolean },
+): Promise<OcsfDayResult> {
   const { s3, config } = deps;
   const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: input.org, lake: config.lake });
   const manifests = await chain.dayManifests(input.day);
-  const perClass = { accountChange: 0, authentication: 0, entityManagement: 0, apiActivity: 0 } satisfies Record<OcsfClassName, number>;
-  const result: OcsfDayResult = { org: input.org, day: input.day, versions: manifests.length, events: 0, perClass, objects: [] };
+  const perClass = { accountChange: 0, authentication: 0, entityManagement: 0, apiActivity: 0 } satisfies Record<
+    OcsfClassName,
+    number
+  >;
+  const result: OcsfDayResult = {
+    org: input.org,
+    day: input.day,
+    versions: manifests.length,
+    events: 0,
+    perClass,
+    objects: [],
+  };
   const ctx: MapContext = { org: input.org, genesysRegion: config.genesys.region };
   const { region, accountId, bucket } = config.ocsf;
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-ocsf-'));
@@ -58,7 +78,12 @@ export async function exportOcsfDay(deps: OcsfExportDeps, input: { org: string; 
         className,
         key: ocsfObjectKey(OCSF_CLASSES[className], region, accountId, input.org, input.day, m.version),
       }));
-      const files = await download(s3, config.s3.bucket, parts.map((p) => p.key), path.join(work, `v${m.version}`));
+      const files = await download(
+        s3,
+        config.s3.bucket,
+        parts.map((p) => p.key),
+        path.join(work, `v${m.version}`),
+      );
       const events = await readLakeEvents(db.connection, files);
       const lines = new Map<OcsfClassName, string[]>();
       for (const e of events) {
@@ -73,14 +98,34 @@ export async function exportOcsfDay(deps: OcsfExportDeps, input: { org: string; 
         const classLines = lines.get(t.className);
         if (!classLines) continue;
         if (!input.force && (await objectExists(s3, bucket, t.key))) {
-          result.objects.push({ key: t.key, className: t.className, version: m.version, events: classLines.length, written: false });
+          result.objects.push({
+            key: t.key,
+            className: t.className,
+            version: m.version,
+            events: classLines.length,
+            written: false,
+          });
           continue;
         }
         const file = path.join(work, `v${m.version}-${t.className}.parquet`);
         await writeOcsfParquet(db.connection, t.className, classLines, file);
         const body = await readFile(file);
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: t.key, Body: body, ContentType: 'application/vnd.apache.parquet' }));
-        result.objects.push({ key: t.key, className: t.className, version: m.version, events: classLines.length, sha256: sha256OfBytes(body), written: true });
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: t.key,
+            Body: body,
+            ContentType: 'application/vnd.apache.parquet',
+          }),
+        );
+        result.objects.push({
+          key: t.key,
+          className: t.className,
+          version: m.version,
+          events: classLines.length,
+          sha256: sha256OfBytes(body),
+          written: true,
+        });
       }
     }
     return result;
@@ -109,7 +154,12 @@ export async function readLakeEvents(db: DuckDBConnection, files: string[]): Pro
 }
 
 /** One class's events (JSON lines) as Parquet with the class's fixed schema, ordered by time and event id (same events, same bytes). */
-export async function writeOcsfParquet(db: DuckDBConnection, className: OcsfClassName, lines: string[], outPath: string): Promise<void> {
+export async function writeOcsfParquet(
+  db: DuckDBConnection,
+  className: OcsfClassName,
+  lines: string[],
+  outPath: string,
+): Promise<void> {
   const json = `${outPath}.ndjson`;
   await writeFile(json, `${lines.join('\n')}\n`);
   const columns = ocsfColumns(className);

@@ -51,25 +51,56 @@ const ACCOUNT_ACTIVITY: Record<string, number> = {
   Deactivate: 5,
   Delete: 6,
 };
-const ACCOUNT_NAMES: Record<number, string> = { 1: 'Create', 2: 'Enable', 3: 'Password Change', 4: 'Password Reset', 5: 'Disable', 6: 'Delete' };
+const ACCOUNT_NAMES: Record<number, string> = {
+  1: 'Create',
+  2: 'Enable',
+  3: 'Password Change',
+  4: 'Password Reset',
+  5: 'Disable',
+  6: 'Delete',
+};
 /** Entity types that are user accounts (Directory and SCIM users; AuthUser only for its credential actions). */
 const ACCOUNT_ENTITY_TYPES = new Set(['User']);
 
 /** Entity Management (3004) and API Activity (6003) share create/read/update/delete. */
-const CRUD_ACTIVITY: Record<string, number> = { Create: 1, View: 2, Read: 2, ReadAll: 2, Update: 3, Delete: 4, DeleteAll: 4 };
+const CRUD_ACTIVITY: Record<string, number> = {
+  Create: 1,
+  View: 2,
+  Read: 2,
+  ReadAll: 2,
+  Update: 3,
+  Delete: 4,
+  DeleteAll: 4,
+};
 const CRUD_NAMES: Record<number, string> = { 1: 'Create', 2: 'Read', 3: 'Update', 4: 'Delete' };
 /** Actions on data rather than on a configuration object: they go to API Activity. */
-const DATA_ACTIONS = new Set(['Download', 'Export', 'Upload', 'Execute', 'Write', 'Fax', 'Transcode', 'DownloadCapture', 'EnableCapture', 'Append', 'Receive']);
+const DATA_ACTIONS = new Set([
+  'Download',
+  'Export',
+  'Upload',
+  'Execute',
+  'Write',
+  'Fax',
+  'Transcode',
+  'DownloadCapture',
+  'EnableCapture',
+  'Append',
+  'Receive',
+]);
 const API_READS = new Set(['View', 'Read', 'ReadAll', 'Download', 'Export', 'DownloadCapture']);
 
 const SEVERITY = { id: 1, name: 'Informational' } as const;
 
 /** The class an event lands in: the first rule that holds (docs/OCSF.md, "Which class"). */
-export function ocsfClassOf(e: Pick<OcsfSourceEvent, 'action' | 'entityType' | 'entityId' | 'entityName' | 'userId' | 'userName' | 'serviceName'>): OcsfClassName {
+export function ocsfClassOf(
+  e: Pick<OcsfSourceEvent, 'action' | 'entityType' | 'entityId' | 'entityName' | 'userId' | 'userName' | 'serviceName'>,
+): OcsfClassName {
   const action = e.action ?? '';
   const hasEntity = !!(e.entityId || e.entityName);
-  if (e.entityType === 'AuthUser' && action in AUTH_ACTIVITY && (e.userId || e.userName || hasEntity)) return 'authentication';
-  if (hasEntity && (ACCOUNT_ENTITY_TYPES.has(e.entityType ?? '') || action === 'ChangePassword')) return 'accountChange';
+  if (e.entityType === 'AuthUser' && action in AUTH_ACTIVITY && (e.userId || e.userName || hasEntity))
+    return 'authentication';
+  if (hasEntity && (ACCOUNT_ENTITY_TYPES.has(e.entityType ?? '') || action === 'ChangePassword'))
+    return 'accountChange';
   if (hasEntity && e.entityType && !DATA_ACTIONS.has(action)) return 'entityManagement';
   return 'apiActivity';
 }
@@ -91,7 +122,10 @@ export function mapEvent(e: OcsfSourceEvent, ctx: MapContext): MappedEvent {
   const { message, rest } = splitExtra(e.extra);
   if (rest) unmapped.extra = rest;
 
-  const ips = (e.remoteIp ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const ips = (e.remoteIp ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   // Entity Management has no src_endpoint in OCSF 1.1; the other classes take the first address.
   if (ips.length > 1 || (ips.length > 0 && className === 'entityManagement')) unmapped.remote_ip = e.remoteIp!;
 
@@ -124,15 +158,26 @@ export function mapEvent(e: OcsfSourceEvent, ctx: MapContext): MappedEvent {
       activityId = CRUD_ACTIVITY[action] ?? 99;
       activityName = CRUD_NAMES[activityId] ?? action;
       const entity = { uid: e.entityId ?? undefined, name: e.entityName ?? undefined, type: e.entityType ?? undefined };
-      specific.entity = { ...entity, data: changesJson ? JSON.stringify(e.changes.map((c) => ({ property: c.property, value: c.oldValue }))) : undefined };
-      if (changesJson) specific.entity_result = { ...entity, data: JSON.stringify(e.changes.map((c) => ({ property: c.property, value: c.newValue }))) };
+      specific.entity = {
+        ...entity,
+        data: changesJson
+          ? JSON.stringify(e.changes.map((c) => ({ property: c.property, value: c.oldValue })))
+          : undefined,
+      };
+      if (changesJson)
+        specific.entity_result = {
+          ...entity,
+          data: JSON.stringify(e.changes.map((c) => ({ property: c.property, value: c.newValue }))),
+        };
       break;
     }
     case 'apiActivity': {
       activityId = API_READS.has(action) ? 2 : (CRUD_ACTIVITY[action] ?? 99);
       activityName = CRUD_NAMES[activityId] ?? (action || 'Other');
       if (e.entityId || e.entityName || e.entityType) {
-        specific.resources = [{ uid: e.entityId ?? undefined, name: e.entityName ?? undefined, type: e.entityType ?? undefined }];
+        specific.resources = [
+          { uid: e.entityId ?? undefined, name: e.entityName ?? undefined, type: e.entityType ?? undefined },
+        ];
       }
       put('property_changes', changesJson);
       break;
@@ -165,10 +210,18 @@ export function mapEvent(e: OcsfSourceEvent, ctx: MapContext): MappedEvent {
       log_provider: 'gcaudit',
       original_time: e.eventTime,
       profiles: [...OCSF_PROFILES],
-      product: { name: 'Genesys Cloud', vendor_name: 'Genesys', feature: e.serviceName ? { name: e.serviceName } : undefined },
+      product: {
+        name: 'Genesys Cloud',
+        vendor_name: 'Genesys',
+        feature: e.serviceName ? { name: e.serviceName } : undefined,
+      },
     },
     actor: actor(e),
-    api: { operation: action || 'Unknown', service: e.serviceName ? { name: e.serviceName } : undefined, request: e.transactionId ? { uid: e.transactionId } : undefined },
+    api: {
+      operation: action || 'Unknown',
+      service: e.serviceName ? { name: e.serviceName } : undefined,
+      request: e.transactionId ? { uid: e.transactionId } : undefined,
+    },
     cloud: { provider: 'Genesys Cloud', region: ctx.genesysRegion, account: { uid: ctx.org } },
     ...specific,
     unmapped,

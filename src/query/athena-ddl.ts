@@ -20,7 +20,13 @@ export interface NamedQuery {
   sql: string;
 }
 
-export function athenaDdl(opts: { database: string; bucket: string; org: string; extraColumns: readonly ExtraColumn[]; namedQueries: NamedQuery[] }): AthenaDdl {
+export function athenaDdl(opts: {
+  database: string;
+  bucket: string;
+  org: string;
+  extraColumns: readonly ExtraColumn[];
+  namedQueries: NamedQuery[];
+}): AthenaDdl {
   const { database } = opts;
   const table = (t: LakeTableDefinition) => ({
     what: `table ${t.name}`,
@@ -31,7 +37,9 @@ PARTITIONED BY (${t.partitionKeys.map((p) => `\`${p.name}\` ${p.type}`).join(', 
 STORED AS PARQUET
 LOCATION '${t.location}'
 TBLPROPERTIES (
-${Object.entries(t.properties).map(([k, v]) => `  '${k}' = '${v}'`).join(',\n')}
+${Object.entries(t.properties)
+  .map(([k, v]) => `  '${k}' = '${v}'`)
+  .join(',\n')}
 )`,
   });
   const tables = lakeTableDefinitions({ bucket: opts.bucket, org: opts.org, extraColumns: opts.extraColumns });
@@ -59,7 +67,9 @@ function trinoIdentifier(name: string): string {
 export function addColumnsStatements(database: string, columns: readonly ExtraColumn[]): string[] {
   if (columns.length === 0) return [];
   const list = columns.map((c) => `\`${c.name}\` string`).join(', ');
-  return (['audit_events', 'audit_events_live'] as const).map((t) => `ALTER TABLE \`${database}\`.\`${t}\` ADD COLUMNS (${list})`);
+  return (['audit_events', 'audit_events_live'] as const).map(
+    (t) => `ALTER TABLE \`${database}\`.\`${t}\` ADD COLUMNS (${list})`,
+  );
 }
 
 /** The whole DDL as one script, for `gcaudit athena ddl`. */

@@ -90,7 +90,9 @@ export class AthenaQueryEngine implements QueryEngine {
     let delay = this.opts.firstPollMs ?? 200;
     const timeout = this.opts.timeoutMs ?? 600_000;
     for (;;) {
-      const res = await this.call('GetQueryExecution', () => this.opts.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })));
+      const res = await this.call('GetQueryExecution', () =>
+        this.opts.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+      );
       const execution = res.QueryExecution ?? {};
       const state = execution.Status?.State;
       if (state === 'SUCCEEDED') return execution;
@@ -99,12 +101,15 @@ export class AthenaQueryEngine implements QueryEngine {
         const category = execution.Status?.AthenaError?.ErrorCategory;
         const message = `Athena query ${id} ${state === 'FAILED' ? 'failed' : 'was cancelled'}: ${reason}`;
         // Category 2 is a user error (bad SQL, missing table): retrying cannot help.
-        if (state === 'CANCELLED' || category === 2) throw new BadRequestError(message, 400, execution.Status?.AthenaError?.ErrorType?.toString());
+        if (state === 'CANCELLED' || category === 2)
+          throw new BadRequestError(message, 400, execution.Status?.AthenaError?.ErrorType?.toString());
         throw new TransientError(message);
       }
       if (Date.now() - started > timeout) {
         await this.opts.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
-        throw new TransientError(`Athena query ${id} did not finish within ${Math.round(timeout / 1000)} s; it was stopped`);
+        throw new TransientError(
+          `Athena query ${id} did not finish within ${Math.round(timeout / 1000)} s; it was stopped`,
+        );
       }
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, this.opts.maxPollMs ?? 5_000);
@@ -120,7 +125,11 @@ export class AthenaQueryEngine implements QueryEngine {
       const page = await this.call('GetQueryResults', () =>
         this.opts.client.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 })),
       );
-      if (first) columns = (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({ name: c.Name ?? '', type: c.Type ?? 'varchar' }));
+      if (first)
+        columns = (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({
+          name: c.Name ?? '',
+          type: c.Type ?? 'varchar',
+        }));
       const data = page.ResultSet?.Rows ?? [];
       // The first row of the first page of a SELECT repeats the column names.
       for (const [i, row] of data.entries()) {
@@ -141,8 +150,10 @@ export class AthenaQueryEngine implements QueryEngine {
       const status = err.$metadata.httpStatusCode ?? 0;
       const message = `Athena ${what}: ${err.name}: ${err.message}`;
       if (err.name === 'InvalidRequestException') throw new BadRequestError(message, status || 400, err.name);
-      if (err.name === 'AccessDeniedException' || err.name === 'UnrecognizedClientException') throw new ConfigError(`${message} (check the AWS credentials and the workgroup ${this.opts.workgroup})`);
-      if (err.name === 'ResourceNotFoundException') throw new ConfigError(`${message} (does the workgroup or database exist? run "gcaudit athena apply")`);
+      if (err.name === 'AccessDeniedException' || err.name === 'UnrecognizedClientException')
+        throw new ConfigError(`${message} (check the AWS credentials and the workgroup ${this.opts.workgroup})`);
+      if (err.name === 'ResourceNotFoundException')
+        throw new ConfigError(`${message} (does the workgroup or database exist? run "gcaudit athena apply")`);
       throw new TransientError(message, { cause: err });
     }
   }

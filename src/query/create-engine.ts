@@ -11,10 +11,20 @@ import { readSchemaState } from './schema-state';
 export const cacheDir = (config: Config) => path.join(config.dataDir, 'cache', 'lake');
 
 /** The configured engine (QUERY_ENGINE), or the one asked for. */
-export function createQueryEngine(config: Config, s3: S3Client, name: EngineName = config.query.engine, org = config.org): QueryEngine {
+export function createQueryEngine(
+  config: Config,
+  s3: S3Client,
+  name: EngineName = config.query.engine,
+  org = config.org,
+): QueryEngine {
   if (name === 'athena') {
     const a = config.query.athena;
-    return new AthenaQueryEngine({ client: createAthenaClient(config), database: a.database, workgroup: a.workgroup, outputLocation: a.outputLocation });
+    return new AthenaQueryEngine({
+      client: createAthenaClient(config),
+      database: a.database,
+      workgroup: a.workgroup,
+      outputLocation: a.outputLocation,
+    });
   }
   return new DuckDbQueryEngine({
     source: new S3PartitionCache({ s3, bucket: config.s3.bucket, org, cacheDir: cacheDir(config) }),

@@ -34,14 +34,23 @@ export class DuckDbQueryEngine implements QueryEngine {
     const files = new Map<LakeTable, LakeFile[]>();
     for (const table of tables) files.set(table, await this.opts.source.files(table, options.days));
     const extra = (await this.opts.extraColumns?.()) ?? [];
-    const db = await openDuckDb({ threads: this.opts.threads, memoryLimit: this.opts.memoryLimit, tempDirectory: this.opts.tempDirectory });
+    const db = await openDuckDb({
+      threads: this.opts.threads,
+      memoryLimit: this.opts.memoryLimit,
+      tempDirectory: this.opts.tempDirectory,
+    });
     try {
       await defineLakeViews(db.connection, files, extra);
       const result = readDuckDbResult(await db.connection.runAndReadAll(sql));
       const read = [...files.values()].flat();
       return {
         ...result,
-        stats: { engine: 'duckdb', ms: Date.now() - started, filesRead: read.length, bytesScanned: read.reduce((n, f) => n + f.bytes, 0) },
+        stats: {
+          engine: 'duckdb',
+          ms: Date.now() - started,
+          filesRead: read.length,
+          bytesScanned: read.reduce((n, f) => n + f.bytes, 0),
+        },
       };
     } finally {
       db.close();
@@ -52,23 +61,42 @@ export class DuckDbQueryEngine implements QueryEngine {
 }
 
 /** Defines audit_events, audit_events_live, audit_events_all and audit_findings over the given files. */
-export async function defineLakeViews(c: DuckDBConnection, files: Map<LakeTable, LakeFile[]>, extra: readonly ExtraColumn[]): Promise<void> {
-  const lakeCols = LAKE_COLUMNS.map((col) => ({ name: col.name as string, type: col.name === 'event_time' ? 'TIMESTAMP_MS' : col.duckdb }));
+export async function defineLakeViews(
+  c: DuckDBConnection,
+  files: Map<LakeTable, LakeFile[]>,
+  extra: readonly ExtraColumn[],
+): Promise<void> {
+  const lakeCols = LAKE_COLUMNS.map((col) => ({
+    name: col.name as string,
+    type: col.name === 'event_time' ? 'TIMESTAMP_MS' : col.duckdb,
+  }));
   const extraCols = extra.map((col) => ({ name: col.name, type: 'VARCHAR' }));
   for (const table of ['audit_events', 'audit_events_live'] as const) {
-    await c.run(`CREATE OR REPLACE VIEW ${table} AS ${await tableSelect(c, files.get(table) ?? [], [...lakeCols, ...extraCols])}`);
+    await c.run(
+      `CREATE OR REPLACE VIEW ${table} AS ${await tableSelect(c, files.get(table) ?? [], [...lakeCols, ...extraCols])}`,
+    );
   }
   await c.run(
     `CREATE OR REPLACE VIEW audit_events_all AS ${allEventsViewSql('duckdb', extra, { liveIsEmpty: (files.get('audit_events_live') ?? []).length === 0 })}`,
   );
-  await c.run(`CREATE OR REPLACE VIEW audit_findings AS ${await tableSelect(c, files.get('audit_findings') ?? [], FINDINGS_COLUMNS.map((f) => ({ name: f.name, type: f.duckdb })))}`);
+  await c.run(
+    `CREATE OR REPLACE VIEW audit_findings AS ${await tableSelect(
+      c,
+      files.get('audit_findings') ?? [],
+      FINDINGS_COLUMNS.map((f) => ({ name: f.name, type: f.duckdb })),
+    )}`,
+  );
 }
 
 /**
  * The declared columns first (a column no file has yet reads as NULL), then any other column the
  * files carry (written by a newer version), then the partition columns as text.
  */
-export async function tableSelect(c: DuckDBConnection, files: LakeFile[], declared: Array<{ name: string; type: string }>): Promise<string> {
+export async function tableSelect(
+  c: DuckDBConnection,
+  files: LakeFile[],
+  declared: Array<{ name: string; type: string }>,
+): Promise<string> {
   const partitions = PARTITION_COLUMNS.map((p) => `CAST(NULL AS VARCHAR) AS ${p}`);
   if (files.length === 0) {
     return `SELECT ${[...declared.map((d) => `CAST(NULL AS ${d.type}) AS ${d.name}`), ...partitions].join(', ')} WHERE false`;
@@ -79,9 +107,17 @@ export async function tableSelect(c: DuckDBConnection, files: LakeFile[], declar
   );
   const declaredNames = new Set(declared.map((d) => d.name));
   const select = [
-    ...declared.map((d) => (present.has(d.name) ? `CAST(${quoteIdent(d.name)} AS ${d.type}) AS ${d.name}` : `CAST(NULL AS ${d.type}) AS ${d.name}`)),
-    ...[...present].filter((n) => !declaredNames.has(n) && !(PARTITION_COLUMNS as readonly string[]).includes(n)).map(quoteIdent),
-    ...PARTITION_COLUMNS.map((p) => (present.has(p) ? `CAST(${p} AS VARCHAR) AS ${p}` : `CAST(NULL AS VARCHAR) AS ${p}`)),
+    ...declared.map((d) =>
+      present.has(d.name)
+        ? `CAST(${quoteIdent(d.name)} AS ${d.type}) AS ${d.name}`
+        : `CAST(NULL AS ${d.type}) AS ${d.name}`,
+    ),
+    ...[...present]
+      .filter((n) => !declaredNames.has(n) && !(PARTITION_COLUMNS as readonly string[]).includes(n))
+      .map(quoteIdent),
+    ...PARTITION_COLUMNS.map((p) =>
+      present.has(p) ? `CAST(${p} AS VARCHAR) AS ${p}` : `CAST(NULL AS VARCHAR) AS ${p}`,
+    ),
   ];
   return `SELECT ${select.join(', ')} FROM ${relation}`;
 }

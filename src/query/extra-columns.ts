@@ -29,7 +29,11 @@ export function extractSql(col: ExtraColumn, dialect: Dialect, extra = 'extra'):
   if (!FIELD_RE.test(col.field)) throw new Error(`unsupported field name ${JSON.stringify(col.field)}`);
   const path = `'$.${col.field}'`;
   if (dialect === 'athena') {
-    return col.kind === 'scalar' ? `json_extract_scalar(${extra}, ${path})` : `json_format(json_extract(${extra}, ${path}))`;
+    return col.kind === 'scalar'
+      ? `json_extract_scalar(${extra}, ${path})`
+      : `json_format(json_extract(${extra}, ${path}))`;
   }
-  return col.kind === 'scalar' ? `json_extract_string(${extra}, ${path})` : `CAST(json_extract(${extra}, ${path}) AS VARCHAR)`;
+  return col.kind === 'scalar'
+    ? `json_extract_string(${extra}, ${path})`
+    : `CAST(json_extract(${extra}, ${path}) AS VARCHAR)`;
 }

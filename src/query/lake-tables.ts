@@ -25,10 +25,17 @@ export interface LakeTableDefinition {
 
 /** The columns of the two event tables (sealed and live): the writer's columns, then the recrawled ones. */
 export function eventTableColumns(extraColumns: readonly ExtraColumn[]): TableColumn[] {
-  return [...LAKE_COLUMNS.map((c) => ({ name: c.name as string, type: c.athena })), ...extraColumns.map((c) => ({ name: c.name, type: 'string' }))];
+  return [
+    ...LAKE_COLUMNS.map((c) => ({ name: c.name as string, type: c.athena })),
+    ...extraColumns.map((c) => ({ name: c.name, type: 'string' })),
+  ];
 }
 
-export function lakeTableDefinitions(opts: { bucket: string; org: string; extraColumns: readonly ExtraColumn[] }): LakeTableDefinition[] {
+export function lakeTableDefinitions(opts: {
+  bucket: string;
+  org: string;
+  extraColumns: readonly ExtraColumn[];
+}): LakeTableDefinition[] {
   const table = (name: LakeTable, columns: TableColumn[]): LakeTableDefinition => {
     const location = `s3://${opts.bucket}/${tablePrefix(opts.org, name)}`;
     return {
@@ -54,5 +61,12 @@ export function lakeTableDefinitions(opts: { bucket: string; org: string; extraC
     };
   };
   const events = eventTableColumns(opts.extraColumns);
-  return [table('audit_events', events), table('audit_events_live', events), table('audit_findings', FINDINGS_COLUMNS.map((c) => ({ name: c.name, type: c.athena })))];
+  return [
+    table('audit_events', events),
+    table('audit_events_live', events),
+    table(
+      'audit_findings',
+      FINDINGS_COLUMNS.map((c) => ({ name: c.name, type: c.athena })),
+    ),
+  ];
 }

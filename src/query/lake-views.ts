@@ -10,11 +10,17 @@ export const PARTITION_COLUMNS = ['year', 'month', 'day'] as const;
  * sealed; live duplicates of one (event, change) keep their first row. Same text on both engines
  * apart from the JSON functions of recrawled columns.
  */
-export function allEventsViewSql(dialect: Dialect, extraColumns: readonly ExtraColumn[], opts: { liveIsEmpty?: boolean } = {}): string {
+export function allEventsViewSql(
+  dialect: Dialect,
+  extraColumns: readonly ExtraColumn[],
+  opts: { liveIsEmpty?: boolean } = {},
+): string {
   const cols = (alias: string) =>
     [
       ...LAKE_COLUMNS.map((c) => `${alias}.${c.name}`),
-      ...extraColumns.map((c) => `coalesce(${alias}.${c.name}, ${extractSql(c, dialect, `${alias}.extra`)}) AS ${c.name}`),
+      ...extraColumns.map(
+        (c) => `coalesce(${alias}.${c.name}, ${extractSql(c, dialect, `${alias}.extra`)}) AS ${c.name}`,
+      ),
       ...PARTITION_COLUMNS.map((p) => `${alias}.${p}`),
     ].join(', ');
   const sealed = `SELECT ${cols('s')} FROM audit_events s`;

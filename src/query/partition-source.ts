@@ -27,7 +27,9 @@ export class S3PartitionCache implements PartitionSource {
   constructor(private readonly opts: { s3: S3Client; bucket: string; org: string; cacheDir: string }) {}
 
   async files(table: LakeTable, days?: { from: string; to: string }): Promise<LakeFile[]> {
-    const prefixes = days ? daysBetween(days.from, days.to).map((d) => partitionPrefix(this.opts.org, table, d)) : [tablePrefix(this.opts.org, table)];
+    const prefixes = days
+      ? daysBetween(days.from, days.to).map((d) => partitionPrefix(this.opts.org, table, d))
+      : [tablePrefix(this.opts.org, table)];
     const out: LakeFile[] = [];
     for (const prefix of prefixes) {
       for (const obj of await listObjects(this.opts.s3, this.opts.bucket, prefix)) {
@@ -56,7 +58,9 @@ export class LocalLakeDirectory implements PartitionSource {
   constructor(private readonly opts: { root: string; org: string }) {}
 
   async files(table: LakeTable, days?: { from: string; to: string }): Promise<LakeFile[]> {
-    const prefixes = days ? daysBetween(days.from, days.to).map((d) => partitionPrefix(this.opts.org, table, d)) : [tablePrefix(this.opts.org, table)];
+    const prefixes = days
+      ? daysBetween(days.from, days.to).map((d) => partitionPrefix(this.opts.org, table, d))
+      : [tablePrefix(this.opts.org, table)];
     const out: LakeFile[] = [];
     for (const prefix of prefixes) {
       const dir = path.join(this.opts.root, ...prefix.split('/').filter(Boolean));

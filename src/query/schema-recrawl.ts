@@ -37,7 +37,11 @@ export async function recrawlSchema(
     { days },
   );
   const seen = rowObjects(result).map((r) => ({ field: r.field!, rows: Number(r.row_count), json: r.is_json === '1' }));
-  const taken = new Set<string>([...LAKE_COLUMNS.map((c) => c.name as string), ...PARTITION_COLUMNS, ...previous.columns.map((c) => c.name)]);
+  const taken = new Set<string>([
+    ...LAKE_COLUMNS.map((c) => c.name as string),
+    ...PARTITION_COLUMNS,
+    ...previous.columns.map((c) => c.name),
+  ]);
   const knownFields = new Set(previous.columns.map((c) => c.field));
   const added: ExtraColumn[] = [];
   const skipped: RecrawlReport['skipped'] = [];

@@ -19,7 +19,8 @@ export interface SchemaState {
 }
 
 export const schemaStatePrefix = (org: string) => `${org}/schema/`;
-export const schemaStateKey = (org: string, version: number) => `${schemaStatePrefix(org)}columns-v${pad(version, 4)}.json`;
+export const schemaStateKey = (org: string, version: number) =>
+  `${schemaStatePrefix(org)}columns-v${pad(version, 4)}.json`;
 
 const EMPTY: SchemaState = { version: 0, createdAt: '', columns: [], added: [] };
 

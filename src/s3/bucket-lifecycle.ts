@@ -25,19 +25,36 @@ export async function enableVersioning(s3: S3Client, bucket: string): Promise<vo
 }
 
 /** The bucket's default Object Lock retention, applied to every new object version. */
-export async function putDefaultRetention(s3: S3Client, bucket: string, retention: { mode: ObjectLockRetentionMode; days: number }): Promise<void> {
+export async function putDefaultRetention(
+  s3: S3Client,
+  bucket: string,
+  retention: { mode: ObjectLockRetentionMode; days: number },
+): Promise<void> {
   await s3.send(
     new PutObjectLockConfigurationCommand({
       Bucket: bucket,
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: retention.mode, Days: retention.days } } },
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: retention.mode, Days: retention.days } },
+      },
     }),
   );
 }
 
 /** Replaces the lifecycle rules with these ids by `rules`, keeping every other rule of the bucket (S3 only takes the whole list). */
-export async function replaceLifecycleRules(s3: S3Client, bucket: string, ids: readonly string[], rules: LifecycleRule[]): Promise<void> {
+export async function replaceLifecycleRules(
+  s3: S3Client,
+  bucket: string,
+  ids: readonly string[],
+  rules: LifecycleRule[],
+): Promise<void> {
   const kept = (await readLifecycle(s3, bucket)).filter((r) => !ids.includes(r.ID ?? ''));
-  await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: [...kept, ...rules] } }));
+  await s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket,
+      LifecycleConfiguration: { Rules: [...kept, ...rules] },
+    }),
+  );
 }
 
 /** Reads the bucket's configuration back, as S3 states it. */
@@ -51,7 +68,13 @@ export async function describeRetention(s3: S3Client, bucket: string): Promise<B
   } catch (err) {
     if (!(err instanceof S3ServiceException) || err.name !== 'ObjectLockConfigurationNotFoundError') throw err;
   }
-  return { bucket, versioning: base.versioning, objectLock: base.objectLock, defaultRetention, lifecycle: await readLifecycle(s3, bucket) };
+  return {
+    bucket,
+    versioning: base.versioning,
+    objectLock: base.objectLock,
+    defaultRetention,
+    lifecycle: await readLifecycle(s3, bucket),
+  };
 }
 
 export async function readLifecycle(s3: S3Client, bucket: string): Promise<LifecycleRule[]> {

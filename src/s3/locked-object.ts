@@ -50,7 +50,14 @@ export async function putLockedObject(s3: S3Client, put: LockedPut): Promise<Loc
         SSEKMSKeyId: put.lake.sse === 'aws:kms' ? put.lake.kmsKeyId : undefined,
       }),
     );
-    return { key: put.key, versionId: res.VersionId, sha256, bytes: put.body.length, retainUntil: retainUntil.toISOString(), existed: false };
+    return {
+      key: put.key,
+      versionId: res.VersionId,
+      sha256,
+      bytes: put.body.length,
+      retainUntil: retainUntil.toISOString(),
+      existed: false,
+    };
   } catch (err) {
     if (!(err instanceof S3ServiceException) || err.$metadata.httpStatusCode !== 412) throw err;
     const head = await s3.send(new HeadObjectCommand({ Bucket: put.bucket, Key: put.key }));

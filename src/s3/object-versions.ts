@@ -13,7 +13,10 @@ import {
  * paginator for this call: its next page needs two markers, which the SDK's paginator factory
  * cannot carry). The only hand-written listing loop; everything else uses the SDK's paginators.
  */
-export async function* paginateListObjectVersions(config: { client: S3Client }, input: ListObjectVersionsCommandInput): AsyncGenerator<ListObjectVersionsCommandOutput> {
+export async function* paginateListObjectVersions(
+  config: { client: S3Client },
+  input: ListObjectVersionsCommandInput,
+): AsyncGenerator<ListObjectVersionsCommandOutput> {
   let markers: Pick<ListObjectVersionsCommandInput, 'KeyMarker' | 'VersionIdMarker'> = {};
   do {
     const page = await config.client.send(new ListObjectVersionsCommand({ ...input, ...markers }));
@@ -37,12 +40,19 @@ export interface ObjectVersion {
  * the evidence here: a "modified" object is a newer version on the same key, a "deleted" one a
  * delete marker over versions that Object Lock keeps.
  */
-export async function listVersions(s3: S3Client, bucket: string, prefix: string): Promise<Map<string, ObjectVersion[]>> {
+export async function listVersions(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+): Promise<Map<string, ObjectVersion[]>> {
   const byKey = new Map<string, ObjectVersion[]>();
   let order = 0;
   const seen = new Map<ObjectVersion, number>();
   for await (const page of paginateListObjectVersions({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
-    const add = (v: { Key?: string; VersionId?: string; IsLatest?: boolean; LastModified?: Date; Size?: number }, deleteMarker: boolean) => {
+    const add = (
+      v: { Key?: string; VersionId?: string; IsLatest?: boolean; LastModified?: Date; Size?: number },
+      deleteMarker: boolean,
+    ) => {
       if (!v.Key) return;
       const entry: ObjectVersion = {
         key: v.Key,
@@ -62,7 +72,13 @@ export async function listVersions(s3: S3Client, bucket: string, prefix: string)
   }
   // S3 lists a key's versions newest first; the latest flag wins over equal timestamps.
   for (const list of byKey.values()) {
-    list.sort((a, b) => (a.isLatest !== b.isLatest ? (a.isLatest ? 1 : -1) : a.lastModified - b.lastModified || seen.get(b)! - seen.get(a)!));
+    list.sort((a, b) =>
+      a.isLatest !== b.isLatest
+        ? a.isLatest
+          ? 1
+          : -1
+        : a.lastModified - b.lastModified || seen.get(b)! - seen.get(a)!,
+    );
   }
   return byKey;
 }
@@ -71,19 +87,36 @@ export async function listVersions(s3: S3Client, bucket: string, prefix: string)
  * Deletes every version and delete marker under a prefix, a page at a time. `bypassGovernance`
  * removes versions under a GOVERNANCE lock (the caller's role must allow it); COMPLIANCE locks hold.
  */
-export async function deleteAllVersions(s3: S3Client, bucket: string, prefix: string, opts: { bypassGovernance?: boolean } = {}): Promise<void> {
+export async function deleteAllVersions(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  opts: { bypassGovernance?: boolean } = {},
+): Promise<void> {
   for await (const page of paginateListObjectVersions({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key!,
+      VersionId: v.VersionId,
+    }));
     if (objects.length === 0) continue;
-    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, BypassGovernanceRetention: opts.bypassGovernance }));
+    await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: objects, Quiet: true },
+        BypassGovernanceRetention: opts.bypassGovernance,
+      }),
+    );
   }
 }
 
 /** The latest entry of a key (a delete marker when the key is deleted). */
-export const latestOf = (versions: ObjectVersion[]): ObjectVersion | undefined => versions.find((v) => v.isLatest) ?? versions.at(-1);
+export const latestOf = (versions: ObjectVersion[]): ObjectVersion | undefined =>
+  versions.find((v) => v.isLatest) ?? versions.at(-1);
 
 export async function readVersion(s3: S3Client, bucket: string, key: string, versionId?: string): Promise<Buffer> {
-  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }));
+  const res = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }),
+  );
   return Buffer.from(await res.Body!.transformToByteArray());
 }
 
@@ -98,7 +131,9 @@ export interface ObjectHead {
 }
 
 export async function headVersion(s3: S3Client, bucket: string, key: string, versionId?: string): Promise<ObjectHead> {
-  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }));
+  const head = await s3.send(
+    new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }),
+  );
   return {
     lockMode: head.ObjectLockMode,
     retainUntil: head.ObjectLockRetainUntilDate?.toISOString(),

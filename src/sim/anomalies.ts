@@ -36,25 +36,57 @@ export interface Anomaly {
 }
 
 /** The authorized change window (UTC). Admin role grants inside it are expected. */
-export const CHANGE_WINDOW = { description: 'Saturdays 01:00-03:00 UTC', weekdays: [6], startUtc: '01:00', endUtc: '03:00' } as const;
+export const CHANGE_WINDOW = {
+  description: 'Saturdays 01:00-03:00 UTC',
+  weekdays: [6],
+  startUtc: '01:00',
+  endUtc: '03:00',
+} as const;
 /** Business hours (UTC); admin work outside them (and outside the change window) is flagged. */
-export const BUSINESS_HOURS = { description: 'Monday-Friday 07:00-19:00 UTC', weekdays: [1, 2, 3, 4, 5], startUtc: '07:00', endUtc: '19:00' } as const;
+export const BUSINESS_HOURS = {
+  description: 'Monday-Friday 07:00-19:00 UTC',
+  weekdays: [1, 2, 3, 4, 5],
+  startUtc: '07:00',
+  endUtc: '19:00',
+} as const;
 /** Permissions whose addition to a role is an escalation. */
-export const HIGH_RISK_PERMISSIONS = ['*:*:*', 'authorization:*:*', 'authorization:grant:add', 'oauth:client:add', 'directory:user:delete', 'recording:recording:delete'];
-export const LOW_RISK_PERMISSIONS = ['routing:queue:view', 'analytics:conversationDetail:view', 'quality:evaluation:view', 'directory:user:view', 'architect:flow:view', 'wfm:schedule:view'];
+export const HIGH_RISK_PERMISSIONS = [
+  '*:*:*',
+  'authorization:*:*',
+  'authorization:grant:add',
+  'oauth:client:add',
+  'directory:user:delete',
+  'recording:recording:delete',
+];
+export const LOW_RISK_PERMISSIONS = [
+  'routing:queue:view',
+  'analytics:conversationDetail:view',
+  'quality:evaluation:view',
+  'directory:user:view',
+  'architect:flow:view',
+  'wfm:schedule:view',
+];
 /** Properties of AuthOrganization whose change weakens or alters org security. */
-export const SECURITY_SETTINGS = ['ipAddressAllowlist', 'sessionIdleTimeoutMinutes', 'mfaRequired', 'passwordMinLength', 'ssoOnly'];
+export const SECURITY_SETTINGS = [
+  'ipAddressAllowlist',
+  'sessionIdleTimeoutMinutes',
+  'mfaRequired',
+  'passwordMinLength',
+  'ssoOnly',
+];
 
 /** What each kind means, as a check would test it. Thresholds leave normal days well below. */
 export const RULES: Record<AnomalyKind, string> = {
   admin_role_outside_window: `PeoplePermissions/Role/MemberAdd of a role whose name contains "admin" (case-insensitive), eventDate outside the change window (${CHANGE_WINDOW.description}); newValues of property "members" hold the grantee's user id`,
   oauth_client_burst: 'more than 3 OAuthClient/Create by one user within 1 hour',
-  mass_user_deletion: 'at least 10 Directory/User/Delete by one USER-level user within 1 hour (SYSTEM-level SCIM deletions excluded)',
+  mass_user_deletion:
+    'at least 10 Directory/User/Delete by one USER-level user within 1 hour (SYSTEM-level SCIM deletions excluded)',
   role_permission_escalation: `Role/Update whose property "permissionPolicies" newValues add one of ${HIGH_RISK_PERMISSIONS.join(', ')}`,
   oauth_client_secret_or_scope_change: 'OAuthClient/Update with a property change of "secret" or "scopes"',
   integration_credential_change: 'any Integrations/Credential Create, Update or Delete',
   recording_export_spike: 'at least 20 Recording/Export or Recording/Download by one user within 1 hour',
-  recording_deletion_spike: 'at least 20 Recording/Delete by one USER-level user within 1 hour (SYSTEM-level retention deletions excluded)',
+  recording_deletion_spike:
+    'at least 20 Recording/Delete by one USER-level user within 1 hour (SYSTEM-level retention deletions excluded)',
   auth_failure_spike: 'at least 10 AuthUser/AuthenticationFailed for the same entity id within 15 minutes',
   org_security_setting_change: `AuthOrganization/Update changing one of ${SECURITY_SETTINGS.join(', ')}`,
   after_hours_admin: `USER-level PeoplePermissions event with an action other than View, Authenticate, AuthenticationFailed, SingleLogout, outside business hours (${BUSINESS_HOURS.description}) and outside the change window`,
@@ -101,9 +133,16 @@ type Planter = (b: DayBuilder) => Omit<Planted, 'kind'>;
 
 const MIN = 60_000;
 
-function series(b: DayBuilder, start: number, count: number, spanMs: number, make: (t: number, i: number) => Draft): Draft[] {
+function series(
+  b: DayBuilder,
+  start: number,
+  count: number,
+  spanMs: number,
+  make: (t: number, i: number) => Draft,
+): Draft[] {
   const out: Draft[] = [];
-  for (let i = 0; i < count; i++) out.push(b.add(make(start + Math.floor((spanMs * i) / count) + b.rng.int(20_000), i)));
+  for (let i = 0; i < count; i++)
+    out.push(b.add(make(start + Math.floor((spanMs * i) / count) + b.rng.int(20_000), i)));
   return out;
 }
 
@@ -118,19 +157,38 @@ const PLANTERS: Record<AnomalyKind, Planter> = {
     const grantee = pickUser(b);
     const role = b.rng.pick(b.org.adminRoles());
     const d = b.add({
-      t: b.between(10, 10.5), actor, service: 'PeoplePermissions', entityType: 'Role', action: 'MemberAdd',
+      t: b.between(10, 10.5),
+      actor,
+      service: 'PeoplePermissions',
+      entityType: 'Role',
+      action: 'MemberAdd',
       entity: { id: role.id, name: role.name },
       propertyChanges: [{ property: 'members', oldValues: [], newValues: [grantee.id] }],
-      params: { userName: grantee.name }, phrase: ' for {userName}',
+      params: { userName: grantee.name },
+      phrase: ' for {userName}',
     });
-    return { drafts: [d], userId: actor.id, details: { roleId: role.id, roleName: role.name, granteeUserId: grantee.id, changeWindow: CHANGE_WINDOW.description } };
+    return {
+      drafts: [d],
+      userId: actor.id,
+      details: {
+        roleId: role.id,
+        roleName: role.name,
+        granteeUserId: grantee.id,
+        changeWindow: CHANGE_WINDOW.description,
+      },
+    };
   },
   oauth_client_burst(b) {
     const actor = b.rng.pick(b.org.admins);
     const drafts = series(b, b.between(11, 11.25), 6, 8 * MIN, (t, i) => {
       const name = `automation-client-${i + 1}`;
       return {
-        t, actor, service: 'PeoplePermissions', entityType: 'OAuthClient', action: 'Create', client: 'none',
+        t,
+        actor,
+        service: 'PeoplePermissions',
+        entityType: 'OAuthClient',
+        action: 'Create',
+        client: 'none',
         entity: { id: b.rng.uuid(), name },
         propertyChanges: [
           { property: 'name', oldValues: [], newValues: [name] },
@@ -145,7 +203,11 @@ const PLANTERS: Record<AnomalyKind, Planter> = {
     const start = b.rng.range(0, 90);
     const victims = b.org.users.filter((u) => !u.admin).slice(start, start + 15);
     const drafts = series(b, b.between(13, 13.25), victims.length, 20 * MIN, (t, i) => ({
-      t, actor, service: 'Directory', entityType: 'User', action: 'Delete',
+      t,
+      actor,
+      service: 'Directory',
+      entityType: 'User',
+      action: 'Delete',
       entity: { id: victims[i].id, name: victims[i].name },
       propertyChanges: [{ property: 'email', oldValues: [b.pii.email(victims[i].person!, 'lower')], newValues: [] }],
     }));
@@ -157,48 +219,93 @@ const PLANTERS: Record<AnomalyKind, Planter> = {
     const base = [LOW_RISK_PERMISSIONS[0], LOW_RISK_PERMISSIONS[1]];
     const added = [HIGH_RISK_PERMISSIONS[2], HIGH_RISK_PERMISSIONS[4]];
     const d = b.add({
-      t: b.between(14, 14.5), actor, service: 'PeoplePermissions', entityType: 'Role', action: 'Update',
+      t: b.between(14, 14.5),
+      actor,
+      service: 'PeoplePermissions',
+      entityType: 'Role',
+      action: 'Update',
       entity: { id: role.id, name: role.name },
       propertyChanges: [{ property: 'permissionPolicies', oldValues: base, newValues: [...base, ...added] }],
     });
-    return { drafts: [d], userId: actor.id, details: { roleId: role.id, roleName: role.name, addedPermissions: added } };
+    return {
+      drafts: [d],
+      userId: actor.id,
+      details: { roleId: role.id, roleName: role.name, addedPermissions: added },
+    };
   },
   oauth_client_secret_or_scope_change(b) {
     const actor = b.rng.pick(b.org.admins);
     const client = b.rng.pick(b.org.oauthClients);
     const t = b.between(15, 15.25);
     const secret = b.add({
-      t, actor, service: 'PeoplePermissions', entityType: 'OAuthClient', action: 'Update', entity: client,
+      t,
+      actor,
+      service: 'PeoplePermissions',
+      entityType: 'OAuthClient',
+      action: 'Update',
+      entity: client,
       propertyChanges: [{ property: 'secret', oldValues: ['********'], newValues: ['********'] }],
     });
     const scopes = b.add({
-      t: t + 4 * MIN, actor, service: 'PeoplePermissions', entityType: 'OAuthClient', action: 'Update', entity: client,
-      propertyChanges: [{ property: 'scopes', oldValues: ['analytics:readonly'], newValues: ['analytics:readonly', 'admin', 'users'] }],
+      t: t + 4 * MIN,
+      actor,
+      service: 'PeoplePermissions',
+      entityType: 'OAuthClient',
+      action: 'Update',
+      entity: client,
+      propertyChanges: [
+        { property: 'scopes', oldValues: ['analytics:readonly'], newValues: ['analytics:readonly', 'admin', 'users'] },
+      ],
     });
-    return { drafts: [secret, scopes], userId: actor.id, details: { clientId: client.id, clientName: client.name, properties: ['secret', 'scopes'] } };
+    return {
+      drafts: [secret, scopes],
+      userId: actor.id,
+      details: { clientId: client.id, clientName: client.name, properties: ['secret', 'scopes'] },
+    };
   },
   integration_credential_change(b) {
     const actor = b.rng.pick(b.org.admins);
     const d = b.add({
-      t: b.between(9, 9.5), actor, service: 'Integrations', entityType: 'Credential', action: 'Update',
+      t: b.between(9, 9.5),
+      actor,
+      service: 'Integrations',
+      entityType: 'Credential',
+      action: 'Update',
       entity: { id: b.rng.uuid(), name: 'Salesforce API credentials' },
-      propertyChanges: [{ property: 'credentialFields', oldValues: ['clientId', 'clientSecret'], newValues: ['clientId', 'clientSecret', 'loginUrl'] }],
+      propertyChanges: [
+        {
+          property: 'credentialFields',
+          oldValues: ['clientId', 'clientSecret'],
+          newValues: ['clientId', 'clientSecret', 'loginUrl'],
+        },
+      ],
     });
     return { drafts: [d], userId: actor.id, details: { credentialName: 'Salesforce API credentials' } };
   },
   recording_export_spike(b) {
     const actor = pickUser(b);
     const drafts = series(b, b.between(16, 16.25), 30, 40 * MIN, (t) => ({
-      t, actor, service: 'Quality', entityType: 'Recording', action: 'Export', client: 'none',
-      entity: { id: b.rng.uuid() }, context: { conversationId: b.rng.uuid(), exportFormat: 'WAV' },
+      t,
+      actor,
+      service: 'Quality',
+      entityType: 'Recording',
+      action: 'Export',
+      client: 'none',
+      entity: { id: b.rng.uuid() },
+      context: { conversationId: b.rng.uuid(), exportFormat: 'WAV' },
     }));
     return { drafts, userId: actor.id, details: { count: drafts.length, windowMinutes: 40 } };
   },
   recording_deletion_spike(b) {
     const actor = pickUser(b);
     const drafts = series(b, b.between(12, 12.25), 25, 30 * MIN, (t) => ({
-      t, actor, service: 'Quality', entityType: 'Recording', action: 'Delete',
-      entity: { id: b.rng.uuid() }, context: { conversationId: b.rng.uuid() },
+      t,
+      actor,
+      service: 'Quality',
+      entityType: 'Recording',
+      action: 'Delete',
+      entity: { id: b.rng.uuid() },
+      context: { conversationId: b.rng.uuid() },
     }));
     return { drafts, userId: actor.id, details: { count: drafts.length, windowMinutes: 30 } };
   },
@@ -207,22 +314,42 @@ const PLANTERS: Record<AnomalyKind, Planter> = {
     const ip = '192.0.2.250';
     const login = b.pii.email(target.person!, 'upper');
     const drafts = series(b, b.between(8, 8.25), 25, 10 * MIN, (t) => ({
-      t, actor: target, service: 'PeoplePermissions', entityType: 'AuthUser', action: 'AuthenticationFailed', status: 'FAILURE', client: 'none',
-      entity: { id: target.id, name: login }, remoteIp: [ip], context: { reason: 'invalid_credentials' },
+      t,
+      actor: target,
+      service: 'PeoplePermissions',
+      entityType: 'AuthUser',
+      action: 'AuthenticationFailed',
+      status: 'FAILURE',
+      client: 'none',
+      entity: { id: target.id, name: login },
+      remoteIp: [ip],
+      context: { reason: 'invalid_credentials' },
     }));
-    return { drafts, userId: target.id, details: { targetUserId: target.id, remoteIp: ip, count: drafts.length, windowMinutes: 10 } };
+    return {
+      drafts,
+      userId: target.id,
+      details: { targetUserId: target.id, remoteIp: ip, count: drafts.length, windowMinutes: 10 },
+    };
   },
   org_security_setting_change(b) {
     const actor = b.rng.pick(b.org.admins);
     const d = b.add({
-      t: b.between(15.5, 16), actor, service: 'PeoplePermissions', entityType: 'AuthOrganization', action: 'Update',
+      t: b.between(15.5, 16),
+      actor,
+      service: 'PeoplePermissions',
+      entityType: 'AuthOrganization',
+      action: 'Update',
       entity: { id: b.org.id, name: b.org.name },
       propertyChanges: [
         { property: 'ipAddressAllowlist', oldValues: ['203.0.113.0/24'], newValues: ['0.0.0.0/0'] },
         { property: 'sessionIdleTimeoutMinutes', oldValues: ['15'], newValues: ['480'] },
       ],
     });
-    return { drafts: [d], userId: actor.id, details: { properties: ['ipAddressAllowlist', 'sessionIdleTimeoutMinutes'] } };
+    return {
+      drafts: [d],
+      userId: actor.id,
+      details: { properties: ['ipAddressAllowlist', 'sessionIdleTimeoutMinutes'] },
+    };
   },
   after_hours_admin(b) {
     const actor = b.rng.pick(b.org.admins);
@@ -232,27 +359,59 @@ const PLANTERS: Record<AnomalyKind, Planter> = {
     const t = b.between(22.5, 22.75);
     const drafts = [
       b.add({
-        t, actor, service: 'PeoplePermissions', entityType: 'Role', action: 'Update', entity: role,
-        propertyChanges: [{ property: 'permissionPolicies', oldValues: [LOW_RISK_PERMISSIONS[2]], newValues: [LOW_RISK_PERMISSIONS[2], LOW_RISK_PERMISSIONS[3]] }],
+        t,
+        actor,
+        service: 'PeoplePermissions',
+        entityType: 'Role',
+        action: 'Update',
+        entity: role,
+        propertyChanges: [
+          {
+            property: 'permissionPolicies',
+            oldValues: [LOW_RISK_PERMISSIONS[2]],
+            newValues: [LOW_RISK_PERMISSIONS[2], LOW_RISK_PERMISSIONS[3]],
+          },
+        ],
       }),
       b.add({
-        t: t + 7 * MIN, actor, service: 'PeoplePermissions', entityType: 'Role', action: 'MemberAdd', entity: role,
+        t: t + 7 * MIN,
+        actor,
+        service: 'PeoplePermissions',
+        entityType: 'Role',
+        action: 'MemberAdd',
+        entity: role,
         propertyChanges: [{ property: 'members', oldValues: [], newValues: [grantee.id] }],
       }),
       b.add({
-        t: t + 19 * MIN, actor, service: 'PeoplePermissions', entityType: 'OAuthClient', action: 'Update', entity: client,
-        propertyChanges: [{ property: 'description', oldValues: ['Integration client'], newValues: ['Integration client (temp)'] }],
+        t: t + 19 * MIN,
+        actor,
+        service: 'PeoplePermissions',
+        entityType: 'OAuthClient',
+        action: 'Update',
+        entity: client,
+        propertyChanges: [
+          { property: 'description', oldValues: ['Integration client'], newValues: ['Integration client (temp)'] },
+        ],
       }),
     ];
     return { drafts, userId: actor.id, details: { businessHours: BUSINESS_HOURS.description, count: drafts.length } };
   },
   new_admin_user(b) {
     const actor = b.rng.pick(b.org.admins);
-    const person = { first: 'temp', last: 'admin', email: `temp.admin${b.dayNum}@example.net`, phone: { country: 'US', cc: '1', national: '(415) 555-0142', groups: '415 555 0142', digits: '', nanp: true } };
+    const person = {
+      first: 'temp',
+      last: 'admin',
+      email: `temp.admin${b.dayNum}@example.net`,
+      phone: { country: 'US', cc: '1', national: '(415) 555-0142', groups: '415 555 0142', digits: '', nanp: true },
+    };
     const id = b.rng.uuid();
     const role = b.org.adminRoles()[0];
     const d = b.add({
-      t: b.between(10.75, 11), actor, service: 'Directory', entityType: 'User', action: 'Create',
+      t: b.between(10.75, 11),
+      actor,
+      service: 'Directory',
+      entityType: 'User',
+      action: 'Create',
       entity: { id, name: 'Temp Admin' },
       propertyChanges: [
         { property: 'email', oldValues: [], newValues: [b.pii.email(person, 'lower')] },

@@ -6,7 +6,14 @@ import { SimEvent, eventJson } from './event';
 import { FaultDice, Faults } from './faults';
 import { Interval, parseInterval } from './interval';
 
-export const FILTER_PROPERTIES = ['UserId', 'TrusteeOrganizationId', 'ClientId', 'Action', 'EntityType', 'EntityId'] as const;
+export const FILTER_PROPERTIES = [
+  'UserId',
+  'TrusteeOrganizationId',
+  'ClientId',
+  'Action',
+  'EntityType',
+  'EntityId',
+] as const;
 type FilterProperty = (typeof FILTER_PROPERTIES)[number];
 export interface QueryFilter {
   property: FilterProperty;
@@ -50,7 +57,8 @@ export interface EngineOptions {
   maxResponseBytes: number;
 }
 
-export type ResultsAnswer = { status: 200; json: string; events: number } | { status: 302; json: string; downloadToken: string };
+export type ResultsAnswer =
+  { status: 200; json: string; events: number } | { status: 302; json: string; downloadToken: string };
 
 const REQUEST_FIELDS: Record<string, string[]> = {
   AuditQueryRequest: ['interval', 'serviceName', 'filters', 'sort'],
@@ -61,7 +69,8 @@ const REQUEST_FIELDS: Record<string, string[]> = {
 function asObject(body: unknown, type: string): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest(MALFORMED);
   for (const key of Object.keys(body)) {
-    if (!REQUEST_FIELDS[type].includes(key)) throw badRequest(`Value [${key}] is not a valid property for object [${type}]`, 'invalid.property');
+    if (!REQUEST_FIELDS[type].includes(key))
+      throw badRequest(`Value [${key}] is not a valid property for object [${type}]`, 'invalid.property');
   }
   return body as Record<string, unknown>;
 }
@@ -71,9 +80,16 @@ function parseSort(value: unknown): QuerySort[] | undefined {
   if (!Array.isArray(value)) throw badRequest(MALFORMED);
   return value.map((s: unknown) => {
     const o = s as Record<string, unknown> | null;
-    if (!o || o.name !== 'Timestamp') throw badRequest(`Value [${String(o?.name)}] is not valid for field type [AuditQuerySort.name]. Allowable values are: Timestamp`, 'invalid.value');
+    if (!o || o.name !== 'Timestamp')
+      throw badRequest(
+        `Value [${String(o?.name)}] is not valid for field type [AuditQuerySort.name]. Allowable values are: Timestamp`,
+        'invalid.value',
+      );
     if (o.sortOrder !== 'ascending' && o.sortOrder !== 'descending') {
-      throw badRequest(`Value [${String(o.sortOrder)}] is not valid for field type [AuditQuerySort.sortOrder]. Allowable values are: ascending, descending`, 'invalid.value');
+      throw badRequest(
+        `Value [${String(o.sortOrder)}] is not valid for field type [AuditQuerySort.sortOrder]. Allowable values are: ascending, descending`,
+        'invalid.value',
+      );
     }
     return { name: 'Timestamp', sortOrder: o.sortOrder };
   });
@@ -81,20 +97,30 @@ function parseSort(value: unknown): QuerySort[] | undefined {
 
 function parseSpec(o: Record<string, unknown>): QuerySpec {
   const interval = parseInterval(o.interval);
-  if (o.serviceName !== undefined && o.serviceName !== null && typeof o.serviceName !== 'string') throw badRequest(MALFORMED);
+  if (o.serviceName !== undefined && o.serviceName !== null && typeof o.serviceName !== 'string')
+    throw badRequest(MALFORMED);
   let filters: QueryFilter[] | undefined;
   if (o.filters !== undefined && o.filters !== null) {
     if (!Array.isArray(o.filters)) throw badRequest(MALFORMED);
     filters = o.filters.map((f: unknown) => {
       const x = f as Record<string, unknown> | null;
       if (!x || !FILTER_PROPERTIES.includes(x.property as FilterProperty)) {
-        throw badRequest(`Value [${String(x?.property)}] is not valid for field type [AuditQueryFilter.property]. Allowable values are: ${FILTER_PROPERTIES.join(', ')}`, 'invalid.value');
+        throw badRequest(
+          `Value [${String(x?.property)}] is not valid for field type [AuditQueryFilter.property]. Allowable values are: ${FILTER_PROPERTIES.join(', ')}`,
+          'invalid.value',
+        );
       }
       if (typeof x.value !== 'string') throw badRequest('filters.value: may not be null', 'constraint.validation');
       return { property: x.property as FilterProperty, value: x.value };
     });
   }
-  return { interval, intervalText: o.interval as string, serviceName: (o.serviceName as string | undefined) || undefined, filters, sort: parseSort(o.sort) };
+  return {
+    interval,
+    intervalText: o.interval as string,
+    serviceName: (o.serviceName as string | undefined) || undefined,
+    filters,
+    sort: parseSort(o.sort),
+  };
 }
 
 function matches(e: SimEvent, f: QueryFilter): boolean {
@@ -120,7 +146,10 @@ function parsePageSize(raw: string | null, fallback: number): number {
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 500) {
-    throw badRequest(`Value [${raw}] is not valid for parameter [pageSize]. Allowable values are: 1-500`, 'invalid.query.param.value');
+    throw badRequest(
+      `Value [${raw}] is not valid for parameter [pageSize]. Allowable values are: 1-500`,
+      'invalid.query.param.value',
+    );
   }
   return n;
 }
@@ -195,7 +224,12 @@ export class AuditQueryService {
   }
 
   private statusBody(q: AsyncQuery, state: QueryState): Record<string, unknown> {
-    const body: Record<string, unknown> = { id: q.id, state, startDate: new Date(q.submittedAt).toISOString(), interval: q.spec.intervalText };
+    const body: Record<string, unknown> = {
+      id: q.id,
+      state,
+      startDate: new Date(q.submittedAt).toISOString(),
+      interval: q.spec.intervalText,
+    };
     if (q.spec.serviceName) body.serviceName = q.spec.serviceName;
     if (q.spec.filters) body.filters = q.spec.filters;
     if (q.spec.sort) body.sort = q.spec.sort;
@@ -207,9 +241,16 @@ export class AuditQueryService {
     if (!q) throw notFound();
     const state = this.state(q);
     if (state === 'Failed') throw new ApiError(409, 'request.conflict', 'The audit query failed; submit it again.');
-    if (state !== 'Succeeded') throw new ApiError(409, 'request.conflict', `The audit query is ${state}; poll its status until it is Succeeded.`);
+    if (state !== 'Succeeded')
+      throw new ApiError(
+        409,
+        'request.conflict',
+        `The audit query is ${state}; poll its status until it is Succeeded.`,
+      );
     const pageSize = parsePageSize(params.get('pageSize'), 25);
-    const expand = [...params.getAll('expand'), ...params.getAll('expand[]')].flatMap((v) => v.split(',')).includes('user');
+    const expand = [...params.getAll('expand'), ...params.getAll('expand[]')]
+      .flatMap((v) => v.split(','))
+      .includes('user');
     const allowRedirect = params.get('allowRedirect') === 'true';
     q.results ??= this.select(q.spec, q.submittedAt);
 
@@ -247,7 +288,10 @@ export class AuditQueryService {
       return { status: 302, json: JSON.stringify(large), downloadToken: token };
     }
     if (bytes > this.options.maxResponseBytes) {
-      throw badRequest('The response is over the size limit. Reduce pageSize or expand list to reduce response size if applicable', 'response.entity.too.large');
+      throw badRequest(
+        'The response is over the size limit. Reduce pageSize or expand list to reduce response size if applicable',
+        'response.entity.too.large',
+      );
     }
     return { status: 200, json: `${head}${parts.join(',')}]}`, events: page.length };
   }
@@ -263,7 +307,10 @@ export class AuditQueryService {
     const [id, offset] = text.split('|');
     const n = Number(offset);
     if (id !== queryId || !Number.isInteger(n) || n < 0) {
-      throw badRequest(`Value [${cursor}] is not valid for parameter [cursor]. Allowable values are: a cursor from the previous page`, 'invalid.query.param.value');
+      throw badRequest(
+        `Value [${cursor}] is not valid for parameter [cursor]. Allowable values are: a cursor from the previous page`,
+        'invalid.query.param.value',
+      );
     }
     return n;
   }
@@ -278,12 +325,22 @@ export class AuditQueryService {
     const spec = parseSpec(o);
     const { now, oldest } = this.realtimeWindow();
     if (spec.interval.start < oldest - 60_000) {
-      throw badRequest(`Realtime audit queries cover only the last ${this.options.realtimeDays} days; the interval must start after ${new Date(oldest).toISOString()}`);
+      throw badRequest(
+        `Realtime audit queries cover only the last ${this.options.realtimeDays} days; the interval must start after ${new Date(oldest).toISOString()}`,
+      );
     }
     const pageNumber = o.pageNumber === undefined ? 1 : Number(o.pageNumber);
     const pageSize = o.pageSize === undefined ? 25 : Number(o.pageSize);
-    if (!Number.isInteger(pageNumber) || pageNumber < 1) throw badRequest(`Value [${String(o.pageNumber)}] is not valid for field type [pageNumber]. Allowable values are: 1 or more`, 'invalid.value');
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) throw badRequest(`Value [${String(o.pageSize)}] is not valid for field type [pageSize]. Allowable values are: 1-500`, 'invalid.value');
+    if (!Number.isInteger(pageNumber) || pageNumber < 1)
+      throw badRequest(
+        `Value [${String(o.pageNumber)}] is not valid for field type [pageNumber]. Allowable values are: 1 or more`,
+        'invalid.value',
+      );
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
+      throw badRequest(
+        `Value [${String(o.pageSize)}] is not valid for field type [pageSize]. Allowable values are: 1-500`,
+        'invalid.value',
+      );
     const all = this.select(spec, now);
     const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
     const json = `{"entities":[${page.map((e) => eventJson(e, expand)).join(',')}],"pageSize":${pageSize},"pageNumber":${pageNumber},"total":${all.length},"pageCount":${Math.ceil(all.length / pageSize)}}`;
@@ -292,15 +349,19 @@ export class AuditQueryService {
 
   related(body: unknown, expand: boolean): { json: string; events: number } {
     const o = asObject(body, 'AuditRealtimeRelatedRequest');
-    if (typeof o.auditId !== 'string' || o.auditId === '') throw badRequest('auditId: may not be null', 'constraint.validation');
+    if (typeof o.auditId !== 'string' || o.auditId === '')
+      throw badRequest('auditId: may not be null', 'constraint.validation');
     const sort = parseSort(o.sort);
     const { now, oldest } = this.realtimeWindow();
     const lateShare = this.faults().lateEventShare;
-    const visible = (e: SimEvent) => e.time >= oldest && e.time <= now && !(lateShare > 0 && e.lateRoll < lateShare && e.time + e.lateDelayMs > now);
+    const visible = (e: SimEvent) =>
+      e.time >= oldest && e.time <= now && !(lateShare > 0 && e.lateRoll < lateShare && e.time + e.lateDelayMs > now);
     const found = this.store.find(o.auditId, dayNumber(oldest), dayNumber(now));
     let group: SimEvent[] = [];
     if (found && visible(found)) {
-      group = found.transactionId ? (this.store.get(found.day).byTransaction.get(found.transactionId) ?? [found]).filter(visible) : [found];
+      group = found.transactionId
+        ? (this.store.get(found.day).byTransaction.get(found.transactionId) ?? [found]).filter(visible)
+        : [found];
     }
     if (descending(sort)) group = [...group].reverse();
     return { json: `{"entities":[${group.map((e) => eventJson(e, expand)).join(',')}]}`, events: group.length };

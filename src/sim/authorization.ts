@@ -45,8 +45,18 @@ export class AuthorizationDirectory {
     private readonly clientId: string,
     private roles: ClientRoles,
   ) {
-    this.reader = { id: stableUuid(seed, 'role-audit-reader'), name: 'Audit Log Reader', description: 'View audit logs', permissions: ['audits:audit:view'] };
-    this.admin = { id: stableUuid(seed, 'role-admin'), name: 'admin', description: 'Full administrative access', permissions: ['*:*:*'] };
+    this.reader = {
+      id: stableUuid(seed, 'role-audit-reader'),
+      name: 'Audit Log Reader',
+      description: 'View audit logs',
+      permissions: ['audits:audit:view'],
+    };
+    this.admin = {
+      id: stableUuid(seed, 'role-admin'),
+      name: 'admin',
+      description: 'Full administrative access',
+      permissions: ['*:*:*'],
+    };
     this.homeDivision = { id: stableUuid(seed, 'division-home'), name: 'Home' };
   }
 
@@ -70,7 +80,11 @@ export class AuthorizationDirectory {
 
   private require(permission: string): void {
     if (!this.allows(permission)) {
-      throw new ApiError(403, 'missing.permissions', `Unable to perform the requested action. You are missing the following permission(s): [${permission}]`);
+      throw new ApiError(
+        403,
+        'missing.permissions',
+        `Unable to perform the requested action. You are missing the following permission(s): [${permission}]`,
+      );
     }
   }
 
@@ -79,15 +93,29 @@ export class AuthorizationDirectory {
     const orgRef = { id: this.org.id, name: this.org.name, selfUri: `/api/v2/organizations/${this.org.id}` };
     switch (route) {
       case 'tokens-me':
-        return ok({ organization: orgRef, homeOrganization: orgRef, OAuthClient: { id: token.clientId, name: 'gcaudit collector', organization: orgRef } });
+        return ok({
+          organization: orgRef,
+          homeOrganization: orgRef,
+          OAuthClient: { id: token.clientId, name: 'gcaudit collector', organization: orgRef },
+        });
       case 'subjects-me':
         return ok({
           id: token.clientId,
           name: 'gcaudit collector',
           grants: this.granted().map((r) => ({
             subjectId: token.clientId,
-            division: { id: this.homeDivision.id, name: this.homeDivision.name, selfUri: `/api/v2/authorization/divisions/${this.homeDivision.id}` },
-            role: { id: r.id, name: r.name, description: r.description, policies: policies(r).map((p) => ({ domain: p.domain, entityName: p.entityName, actions: p.actionSet })), default: false },
+            division: {
+              id: this.homeDivision.id,
+              name: this.homeDivision.name,
+              selfUri: `/api/v2/authorization/divisions/${this.homeDivision.id}`,
+            },
+            role: {
+              id: r.id,
+              name: r.name,
+              description: r.description,
+              policies: policies(r).map((p) => ({ domain: p.domain, entityName: p.entityName, actions: p.actionSet })),
+              default: false,
+            },
             grantMadeAt: '2026-01-05T09:00:00.000Z',
           })),
           version: 3,
@@ -132,9 +160,17 @@ export class AuthorizationDirectory {
   }
 }
 
-function policies(role: Role): Array<{ domain: string; entityName: string; policyName: string; actionSet: string[]; allowConditions: boolean }> {
+function policies(
+  role: Role,
+): Array<{ domain: string; entityName: string; policyName: string; actionSet: string[]; allowConditions: boolean }> {
   return role.permissions.map((p) => {
     const [domain, entityName, action] = p.split(':');
-    return { domain, entityName, policyName: `${domain}_${entityName}_${action}`.replace(/\*/g, 'all'), actionSet: [action], allowConditions: false };
+    return {
+      domain,
+      entityName,
+      policyName: `${domain}_${entityName}_${action}`.replace(/\*/g, 'all'),
+      actionSet: [action],
+      allowConditions: false,
+    };
   });
 }

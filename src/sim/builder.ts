@@ -30,10 +30,24 @@ export interface Draft {
 }
 
 const PAST: Record<string, string> = {
-  Create: 'created', Update: 'updated', Delete: 'deleted', View: 'viewed', Download: 'downloaded', Upload: 'uploaded',
-  MemberAdd: 'had a member added', MemberRemove: 'had a member removed', Authenticate: 'authenticated',
-  AuthenticationFailed: 'failed to authenticate', Export: 'exported', Publish: 'published', Approve: 'approved',
-  Reject: 'rejected', Enable: 'enabled', Disable: 'disabled', Assign: 'assigned', Unassign: 'unassigned',
+  Create: 'created',
+  Update: 'updated',
+  Delete: 'deleted',
+  View: 'viewed',
+  Download: 'downloaded',
+  Upload: 'uploaded',
+  MemberAdd: 'had a member added',
+  MemberRemove: 'had a member removed',
+  Authenticate: 'authenticated',
+  AuthenticationFailed: 'failed to authenticate',
+  Export: 'exported',
+  Publish: 'published',
+  Approve: 'approved',
+  Reject: 'rejected',
+  Enable: 'enabled',
+  Disable: 'disabled',
+  Assign: 'assigned',
+  Unassign: 'unassigned',
 };
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
@@ -109,16 +123,23 @@ export class DayBuilder {
     if (actor.nameIsEmail) this.pii.recordEmail(actor.name);
     else if (actor.person) this.pii.recordName(actor.name);
     // Names of people as entity names, message params and property values.
-    const values = [d.entity.name, ...Object.values(d.params ?? {}), ...(d.propertyChanges ?? []).flatMap((c) => [...(c.oldValues ?? []), ...(c.newValues ?? [])])];
+    const values = [
+      d.entity.name,
+      ...Object.values(d.params ?? {}),
+      ...(d.propertyChanges ?? []).flatMap((c) => [...(c.oldValues ?? []), ...(c.newValues ?? [])]),
+    ];
     for (const v of values) if (v !== undefined && org.personNames.has(v)) this.pii.recordName(v);
     const verb = PAST[d.action] ?? d.action.toLowerCase();
     const entityName = d.entity.name ?? d.entity.id;
-    const params: Record<string, string> = d.params ? { entityType: d.entityType, entityName, ...d.params } : { entityType: d.entityType, entityName };
+    const params: Record<string, string> = d.params
+      ? { entityType: d.entityType, entityName, ...d.params }
+      : { entityType: d.entityType, entityName };
     const template = `{entityType} "{entityName}" ${verb}${d.phrase ?? ''}`;
     const phrase = d.phrase ? d.phrase.replace(/\{(\w+)\}/g, (m, k: string) => params[k] ?? m) : '';
     const message = `${d.entityType} "${entityName}" ${verb}${phrase}`;
     let client: { id: string; selfUri?: string };
-    if (d.client === undefined || d.client === 'ui') client = { id: org.uiClientId, selfUri: `/api/v2/oauth/clients/${org.uiClientId}` };
+    if (d.client === undefined || d.client === 'ui')
+      client = { id: org.uiClientId, selfUri: `/api/v2/oauth/clients/${org.uiClientId}` };
     else if (d.client === 'none') client = { id: '' };
     else client = { id: d.client, selfUri: `/api/v2/oauth/clients/${d.client}` };
     if (actor.level === 'SYSTEM' && d.client === undefined) client = { id: '' };

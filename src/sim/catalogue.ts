@@ -133,6 +133,9 @@ export function backgroundChoices(): { choices: BackgroundChoice[]; weights: num
 /** The servicemapping answer: `{services: [{name, entities: [{name, actions}]}]}`. */
 export function serviceMapping(): { services: Array<{ name: string; entities: CatalogueEntity[] }> } {
   return {
-    services: CATALOGUE.map((s) => ({ name: s.name, entities: s.entities.map((e) => ({ name: e.name, actions: [...e.actions] })) })),
+    services: CATALOGUE.map((s) => ({
+      name: s.name,
+      entities: s.entities.map((e) => ({ name: e.name, actions: [...e.actions] })),
+    })),
   };
 }

@@ -6,7 +6,14 @@ import type { Simulator } from './simulator';
  * downloads). No authentication: this is a local sandbox's control plane, never part of the
  * Genesys API the collector talks to. The download route stands in for a presigned S3 URL.
  */
-export async function control(sim: Simulator, download: (token: string) => string | undefined, method: string, path: string, params: URLSearchParams, body: unknown): Promise<{ status: number; body: unknown; raw?: string }> {
+export async function control(
+  sim: Simulator,
+  download: (token: string) => string | undefined,
+  method: string,
+  path: string,
+  params: URLSearchParams,
+  body: unknown,
+): Promise<{ status: number; body: unknown; raw?: string }> {
   const b = (body ?? {}) as Record<string, unknown>;
   if (method === 'GET' && path.startsWith('/_sim/download/')) {
     const json = download(path.slice('/_sim/download/'.length));
@@ -22,7 +29,10 @@ export async function control(sim: Simulator, download: (token: string) => strin
       return { status: 200, body: sim.truth(day) };
     }
     case 'GET /_sim/anomaly-days':
-      return { status: 200, body: sim.anomalyDays({ from: params.get('from') ?? undefined, to: params.get('to') ?? undefined }) };
+      return {
+        status: 200,
+        body: sim.anomalyDays({ from: params.get('from') ?? undefined, to: params.get('to') ?? undefined }),
+      };
     case 'GET /_sim/clock':
       return { status: 200, body: { now: sim.clock.now().toISOString(), frozen: sim.clock.frozen } };
     case 'POST /_sim/clock': {
@@ -46,9 +56,11 @@ export async function control(sim: Simulator, download: (token: string) => strin
     case 'GET /_sim/stats':
       return { status: 200, body: sim.stats() };
     case 'POST /_sim/firehose/flush': {
-      if (!sim.firehose) throw new ApiError(409, 'request.conflict', 'The simulator was started without a Firehose destination');
+      if (!sim.firehose)
+        throw new ApiError(409, 'request.conflict', 'The simulator was started without a Firehose destination');
       const range = typeof b.day === 'string' ? { day: b.day } : { from: b.from as string, to: b.to as string };
-      if (!('day' in range) && (range.from === undefined || range.to === undefined)) throw badRequest('expected {day} or {from, to}');
+      if (!('day' in range) && (range.from === undefined || range.to === undefined))
+        throw badRequest('expected {day} or {from, to}');
       return { status: 200, body: await sim.firehose.flush(range) };
     }
   }

@@ -25,7 +25,14 @@ export class ApiError extends Error {
   }
 
   body(contextId: string): ErrorBody {
-    const body: ErrorBody = { message: this.message, code: this.code, status: this.status, contextId, details: [], errors: [] };
+    const body: ErrorBody = {
+      message: this.message,
+      code: this.code,
+      status: this.status,
+      contextId,
+      details: [],
+      errors: [],
+    };
     if (this.messageParams) body.messageParams = this.messageParams;
     return body;
   }
@@ -35,7 +42,8 @@ export const badRequest = (message: string, code = 'bad.request') => new ApiErro
 export const notFound = () => new ApiError(404, 'not.found', 'The requested resource was not found.');
 
 export const MALFORMED = 'The request could not be understood by the server due to malformed syntax.';
-export const INTERVAL_TOO_LONG = 'You must specify a search interval as part of your query that does not exceed 31 days';
+export const INTERVAL_TOO_LONG =
+  'You must specify a search interval as part of your query that does not exceed 31 days';
 export const INVALID_DATE = 'Dates must be specified as ISO-8601 strings. For example: yyyy-MM-ddTHH:mm:ss.SSSZ';
 
 export function tooManyRequests(retryAfterSeconds: number): ApiError {
@@ -51,11 +59,23 @@ export function tooManyRequests(retryAfterSeconds: number): ApiError {
 export function serverError(status: 500 | 502 | 503 | 504): ApiError {
   switch (status) {
     case 500:
-      return new ApiError(500, 'internal.server.error', 'The server encountered an unexpected condition which prevented it from fulfilling the request.');
+      return new ApiError(
+        500,
+        'internal.server.error',
+        'The server encountered an unexpected condition which prevented it from fulfilling the request.',
+      );
     case 502:
-      return new ApiError(502, 'bad.gateway', 'Bad Gateway - The server received an invalid response from an upstream server.');
+      return new ApiError(
+        502,
+        'bad.gateway',
+        'Bad Gateway - The server received an invalid response from an upstream server.',
+      );
     case 503:
-      return new ApiError(503, 'service.unavailable', 'Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).');
+      return new ApiError(
+        503,
+        'service.unavailable',
+        'Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).',
+      );
     case 504:
       return new ApiError(504, 'request.timeout', 'The request timed out.');
   }

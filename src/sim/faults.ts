@@ -38,7 +38,14 @@ export const DEFAULT_FAULTS: Readonly<Faults> = {
   duplicateAcrossPagesShare: 0,
 };
 
-const SHARES: Array<keyof Faults> = ['rate429Share', 'serverErrorShare', 'resetMidBodyShare', 'failedQueryShare', 'lateEventShare', 'duplicateAcrossPagesShare'];
+const SHARES: Array<keyof Faults> = [
+  'rate429Share',
+  'serverErrorShare',
+  'resetMidBodyShare',
+  'failedQueryShare',
+  'lateEventShare',
+  'duplicateAcrossPagesShare',
+];
 
 /** Validates a partial update; throws RangeError naming the bad knob. */
 export function mergeFaults(current: Faults, update: Partial<Record<keyof Faults, unknown>>): Faults {
@@ -46,7 +53,8 @@ export function mergeFaults(current: Faults, update: Partial<Record<keyof Faults
   for (const [key, value] of Object.entries(update)) {
     if (!(key in DEFAULT_FAULTS)) throw new RangeError(`unknown fault knob: ${key}`);
     const k = key as keyof Faults;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RangeError(`${key}: expected a number >= 0`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new RangeError(`${key}: expected a number >= 0`);
     if (SHARES.includes(k) && value > 1) throw new RangeError(`${key}: expected a share between 0 and 1`);
     if (k === 'tokenLifetimeSeconds' && value < 1) throw new RangeError(`${key}: expected at least 1 second`);
     next[k] = value;

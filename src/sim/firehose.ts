@@ -109,14 +109,20 @@ export class FirehoseWriter {
    * Delivers what has not been delivered yet: a whole day (by eventDate) or every event that
    * arrived in [from, to). Events arriving after the simulated "now" wait for a later flush.
    */
-  flush(range: { day: string } | { from: Date | string | number; to: Date | string | number }, shares?: Partial<StreamShares>): Promise<FlushResult> {
+  flush(
+    range: { day: string } | { from: Date | string | number; to: Date | string | number },
+    shares?: Partial<StreamShares>,
+  ): Promise<FlushResult> {
     // Serialized: a clock flush and an on-demand flush never decide the same event twice.
     const run = this.running.then(() => this.doFlush(range, shares));
     this.running = run.catch(() => undefined);
     return run;
   }
 
-  private async doFlush(range: { day: string } | { from: Date | string | number; to: Date | string | number }, sharesOverride?: Partial<StreamShares>): Promise<FlushResult> {
+  private async doFlush(
+    range: { day: string } | { from: Date | string | number; to: Date | string | number },
+    sharesOverride?: Partial<StreamShares>,
+  ): Promise<FlushResult> {
     const shares = { ...this.shares, ...sharesOverride };
     const now = this.clock.nowMs();
     let candidates: SimEvent[] = [];
@@ -197,14 +203,21 @@ export class FirehoseWriter {
       delete body.entity;
     } else if (fate === 'truncated') {
       detail.truncated = true;
-      body.propertyChanges = cutToFit(body.propertyChanges ?? [], JSON.stringify({ ...env, detail: { ...detail, eventBody: { ...body, propertyChanges: [] } } }).length, e.oversized);
+      body.propertyChanges = cutToFit(
+        body.propertyChanges ?? [],
+        JSON.stringify({ ...env, detail: { ...detail, eventBody: { ...body, propertyChanges: [] } } }).length,
+        e.oversized,
+      );
     }
     const line = JSON.stringify(env);
-    if (line.length > EVENTBRIDGE_LIMIT_BYTES) throw new Error(`internal: stream record for ${e.id} is ${line.length} bytes`);
+    if (line.length > EVENTBRIDGE_LIMIT_BYTES)
+      throw new Error(`internal: stream record for ${e.id} is ${line.length} bytes`);
     return line;
   }
 
-  private *batches(records: Array<{ at: number; line: string }>): Generator<{ key: string; lines: string[]; days: Set<number> }> {
+  private *batches(
+    records: Array<{ at: number; line: string }>,
+  ): Generator<{ key: string; lines: string[]; days: Set<number> }> {
     let i = 0;
     while (i < records.length) {
       const bucket = Math.floor(records[i].at / this.bufferMs);
@@ -223,7 +236,13 @@ export class FirehoseWriter {
       const iso = delivered.toISOString();
       const stamp = `${iso.slice(0, 10)}-${iso.slice(11, 13)}-${iso.slice(14, 16)}-${iso.slice(17, 19)}`;
       const path = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}`;
-      const uuid = stableUuid(this.seed, 'firehose-object', records[first].at, records[first].line.length, lines.length);
+      const uuid = stableUuid(
+        this.seed,
+        'firehose-object',
+        records[first].at,
+        records[first].line.length,
+        lines.length,
+      );
       // The truth is by eventDate day; an object can hold events of two days around midnight.
       yield { key: `${this.prefix}${path}/${this.streamName}-1-${stamp}-${uuid}.gz`, lines, days };
     }
@@ -253,7 +272,9 @@ export class FirehoseWriter {
       const from = this.lastFlushTo!;
       if (to <= from) return;
       this.lastFlushTo = to;
-      this.flush({ from, to }).catch((err: unknown) => process.stderr.write(`gcaudit sim: firehose delivery failed: ${(err as Error).message}\n`));
+      this.flush({ from, to }).catch((err: unknown) =>
+        process.stderr.write(`gcaudit sim: firehose delivery failed: ${(err as Error).message}\n`),
+      );
     }, intervalMs);
     this.timer.unref();
   }
@@ -292,4 +313,3 @@ function cutToFit(changes: PropertyChange[], baseSize: number, oversized: boolea
   }
   return out;
 }
-

@@ -32,10 +32,21 @@ export interface DayData {
 }
 
 // Share of activity per UTC hour: a working day with a quiet night.
-const HOUR_WEIGHTS = [0.2, 0.15, 0.15, 0.15, 0.2, 0.3, 0.6, 1.2, 2, 2.4, 2.4, 2.2, 1.8, 2.2, 2.4, 2.3, 2, 1.6, 1, 0.7, 0.5, 0.4, 0.3, 0.25];
+const HOUR_WEIGHTS = [
+  0.2, 0.15, 0.15, 0.15, 0.2, 0.3, 0.6, 1.2, 2, 2.4, 2.4, 2.2, 1.8, 2.2, 2.4, 2.3, 2, 1.6, 1, 0.7, 0.5, 0.4, 0.3, 0.25,
+];
 const HOURS = HOUR_WEIGHTS.map((_, h) => h);
 
-const GENERIC_PROPERTIES = ['name', 'description', 'enabled', 'state', 'version', 'divisionId', 'timeoutSeconds', 'priority'];
+const GENERIC_PROPERTIES = [
+  'name',
+  'description',
+  'enabled',
+  'state',
+  'version',
+  'divisionId',
+  'timeoutSeconds',
+  'priority',
+];
 
 /** Generates one day from (seed, day) alone: any day, in any order, always the same. */
 export class DayGenerator {
@@ -100,7 +111,12 @@ export class DayGenerator {
     const c: BackgroundChoice = rng.weightedCumulative(this.bg.choices, this.bgCumulative);
     const actor = this.actor(rng);
     const d: Draft = {
-      t, actor, service: c.service, entityType: c.entityType, action: c.action, entity: rng.pick(org.pool(c.entityType)),
+      t,
+      actor,
+      service: c.service,
+      entityType: c.entityType,
+      action: c.action,
+      entity: rng.pick(org.pool(c.entityType)),
       client: rng.chance(0.7) ? 'ui' : rng.chance(0.8) ? rng.pick(org.oauthClients).id : 'none',
     };
     if (c.entityType === 'User' || c.entityType === 'UserPresence' || c.entityType === 'AgentRoutingInfo') {
@@ -108,32 +124,62 @@ export class DayGenerator {
       d.entity = { id: subject.id, name: subject.name };
       if (c.service === 'Directory' && c.action === 'Update') {
         d.propertyChanges = rng.chance(0.5)
-          ? [{ property: 'email', oldValues: [b.pii.email(subject.person!, 'lower')], newValues: [b.pii.email(rng.pick(org.users).person!)] }]
-          : [{ property: 'phoneNumbers', oldValues: [b.pii.phone(subject.person!)], newValues: [b.pii.phone(rng.pick(org.users).person!)] }];
+          ? [
+              {
+                property: 'email',
+                oldValues: [b.pii.email(subject.person!, 'lower')],
+                newValues: [b.pii.email(rng.pick(org.users).person!)],
+              },
+            ]
+          : [
+              {
+                property: 'phoneNumbers',
+                oldValues: [b.pii.phone(subject.person!)],
+                newValues: [b.pii.phone(rng.pick(org.users).person!)],
+              },
+            ];
       } else {
         d.propertyChanges = this.genericChanges(rng, c.action, d.entity.name!);
       }
     } else if (c.entityType === 'Contact' && c.service === 'ExternalContacts') {
       const p = rng.pick(org.users).person!;
-      d.entity = { id: rng.uuid(), name: `${p.first[0].toUpperCase()}${p.first.slice(1)} ${p.last[0].toUpperCase()}${p.last.slice(1)}` };
-      d.propertyChanges = c.action === 'View' || c.action === 'Delete' ? [] : [
-        { property: 'workEmail', oldValues: [], newValues: [b.pii.email(p)] },
-        { property: 'cellPhone', oldValues: [], newValues: [b.pii.phone(p)] },
-      ];
+      d.entity = {
+        id: rng.uuid(),
+        name: `${p.first[0].toUpperCase()}${p.first.slice(1)} ${p.last[0].toUpperCase()}${p.last.slice(1)}`,
+      };
+      d.propertyChanges =
+        c.action === 'View' || c.action === 'Delete'
+          ? []
+          : [
+              { property: 'workEmail', oldValues: [], newValues: [b.pii.email(p)] },
+              { property: 'cellPhone', oldValues: [], newValues: [b.pii.phone(p)] },
+            ];
     } else {
       d.propertyChanges = this.genericChanges(rng, c.action, d.entity.name!);
     }
     if (c.action === 'MemberAdd' || c.action === 'MemberRemove') {
       const member = rng.pick(org.users).id;
-      d.propertyChanges = [{ property: 'members', oldValues: c.action === 'MemberRemove' ? [member] : [], newValues: c.action === 'MemberAdd' ? [member] : [] }];
+      d.propertyChanges = [
+        {
+          property: 'members',
+          oldValues: c.action === 'MemberRemove' ? [member] : [],
+          newValues: c.action === 'MemberAdd' ? [member] : [],
+        },
+      ];
     }
     // Some actions write several audits (e.g. a queue update and its membership changes).
     if (c.action === 'Update' && rng.chance(0.08)) {
       d.related = [];
       for (let i = rng.range(1, 3); i > 0; i--) {
         d.related.push({
-          t: t + rng.int(300), actor, service: c.service, entityType: c.entityType, action: 'Update',
-          entity: rng.pick(org.pool(c.entityType)), client: d.client, propertyChanges: this.genericChanges(rng, 'Update', ''),
+          t: t + rng.int(300),
+          actor,
+          service: c.service,
+          entityType: c.entityType,
+          action: 'Update',
+          entity: rng.pick(org.pool(c.entityType)),
+          client: d.client,
+          propertyChanges: this.genericChanges(rng, 'Update', ''),
         });
       }
     }
@@ -167,17 +213,38 @@ export class DayGenerator {
       const v = person();
       // propertyChanges values
       b.add({
-        t: office(), actor: person(), service: 'ExternalContacts', entityType: 'Contact', action: 'Update', entity: { id: rng.uuid(), name: u.name },
-        propertyChanges: [{ property: 'cellPhone', oldValues: [pii.phone(u.person!, format)], newValues: [pii.phone(v.person!, format)] }],
+        t: office(),
+        actor: person(),
+        service: 'ExternalContacts',
+        entityType: 'Contact',
+        action: 'Update',
+        entity: { id: rng.uuid(), name: u.name },
+        propertyChanges: [
+          {
+            property: 'cellPhone',
+            oldValues: [pii.phone(u.person!, format)],
+            newValues: [pii.phone(v.person!, format)],
+          },
+        ],
       });
       // message params
       b.add({
-        t: office(), actor: person(), service: 'Callback', entityType: 'Conversation', action: 'Create', entity: { id: rng.uuid() },
-        params: { callbackNumber: pii.phone(u.person!, format) }, phrase: ' for {callbackNumber}',
+        t: office(),
+        actor: person(),
+        service: 'Callback',
+        entityType: 'Conversation',
+        action: 'Create',
+        entity: { id: rng.uuid() },
+        params: { callbackNumber: pii.phone(u.person!, format) },
+        phrase: ' for {callbackNumber}',
       });
       // entity names
       b.add({
-        t: office(), actor: person(), service: 'Telephony', entityType: 'Phone', action: 'Update',
+        t: office(),
+        actor: person(),
+        service: 'Telephony',
+        entityType: 'Phone',
+        action: 'Update',
         entity: { id: rng.uuid(), name: `Desk phone ${pii.phone(v.person!, format)}` },
         propertyChanges: [{ property: 'state', oldValues: ['inactive'], newValues: ['active'] }],
       });
@@ -185,17 +252,39 @@ export class DayGenerator {
     for (const format of EMAIL_FORMATS) {
       const u = person();
       b.add({
-        t: office(), actor: person(), service: 'Directory', entityType: 'User', action: 'Update', entity: { id: u.id, name: u.name },
-        propertyChanges: [{ property: 'email', oldValues: [pii.email(u.person!, format)], newValues: [pii.email(person().person!, format)] }],
-        params: { userEmail: pii.email(u.person!, format) }, phrase: ' (contact: {userEmail})',
+        t: office(),
+        actor: person(),
+        service: 'Directory',
+        entityType: 'User',
+        action: 'Update',
+        entity: { id: u.id, name: u.name },
+        propertyChanges: [
+          {
+            property: 'email',
+            oldValues: [pii.email(u.person!, format)],
+            newValues: [pii.email(person().person!, format)],
+          },
+        ],
+        params: { userEmail: pii.email(u.person!, format) },
+        phrase: ' (contact: {userEmail})',
       });
       b.add({
-        t: office(), actor: person(), service: 'ContentManagement', entityType: 'Document', action: 'ShareAdd', entity: rng.pick(org.pool('Document')),
-        params: { sharedWith: pii.email(person().person!, format) }, phrase: ' with {sharedWith}',
+        t: office(),
+        actor: person(),
+        service: 'ContentManagement',
+        entityType: 'Document',
+        action: 'ShareAdd',
+        entity: rng.pick(org.pool('Document')),
+        params: { sharedWith: pii.email(person().person!, format) },
+        phrase: ' with {sharedWith}',
       });
       const q = person();
       b.add({
-        t: office(), actor: person(), service: 'Routing', entityType: 'Queue', action: 'Update',
+        t: office(),
+        actor: person(),
+        service: 'Routing',
+        entityType: 'Queue',
+        action: 'Update',
         entity: { id: rng.pick(org.pool('Queue')).id, name: `Escalations ${pii.email(q.person!, format)}` },
         propertyChanges: [{ property: 'description', oldValues: [''], newValues: [pii.email(q.person!, 'embedded')] }],
       });
@@ -204,27 +293,65 @@ export class DayGenerator {
     for (const country of PHONE_COUNTRIES) {
       const phone = () => worldPhone(rng, country);
       b.add({
-        t: office(), actor: person(), service: 'ExternalContacts', entityType: 'Contact', action: 'Update', entity: { id: rng.uuid(), name: person().name },
+        t: office(),
+        actor: person(),
+        service: 'ExternalContacts',
+        entityType: 'Contact',
+        action: 'Update',
+        entity: { id: rng.uuid(), name: person().name },
         propertyChanges: [
-          { property: 'cellPhone', oldValues: [pii.phone(phone(), 'national')], newValues: [pii.phone(phone(), 'idd00')] },
-          { property: 'phoneNumbers', oldValues: [pii.phone(phone(), 'e164')], newValues: [pii.phone(phone(), 'idd011'), pii.phone(phone(), 'international')] },
+          {
+            property: 'cellPhone',
+            oldValues: [pii.phone(phone(), 'national')],
+            newValues: [pii.phone(phone(), 'idd00')],
+          },
+          {
+            property: 'phoneNumbers',
+            oldValues: [pii.phone(phone(), 'e164')],
+            newValues: [pii.phone(phone(), 'idd011'), pii.phone(phone(), 'international')],
+          },
           // North America writes them with dashes and dots too.
-          ...(phone().nanp ? [{ property: 'homePhone', oldValues: [pii.phone(phone(), 'dash')], newValues: [pii.phone(phone(), 'dot')] }] : []),
+          ...(phone().nanp
+            ? [
+                {
+                  property: 'homePhone',
+                  oldValues: [pii.phone(phone(), 'dash')],
+                  newValues: [pii.phone(phone(), 'dot')],
+                },
+              ]
+            : []),
         ],
       });
       b.add({
-        t: office(), actor: person(), service: 'Callback', entityType: 'Conversation', action: 'Create', entity: { id: rng.uuid() },
-        params: { callbackNumber: pii.phone(phone(), 'national'), alternateNumber: pii.phone(phone(), 'idd00') }, phrase: ' for {callbackNumber} (or {alternateNumber})',
+        t: office(),
+        actor: person(),
+        service: 'Callback',
+        entityType: 'Conversation',
+        action: 'Create',
+        entity: { id: rng.uuid() },
+        params: { callbackNumber: pii.phone(phone(), 'national'), alternateNumber: pii.phone(phone(), 'idd00') },
+        phrase: ' for {callbackNumber} (or {alternateNumber})',
       });
       b.add({
-        t: office(), actor: person(), service: 'Telephony', entityType: 'Phone', action: 'Update',
-        entity: { id: rng.uuid(), name: `Desk phone ${pii.phone(phone(), 'national')}, line ${pii.phone(phone(), 'idd011')}` },
+        t: office(),
+        actor: person(),
+        service: 'Telephony',
+        entityType: 'Phone',
+        action: 'Update',
+        entity: {
+          id: rng.uuid(),
+          name: `Desk phone ${pii.phone(phone(), 'national')}, line ${pii.phone(phone(), 'idd011')}`,
+        },
         propertyChanges: [{ property: 'state', oldValues: ['inactive'], newValues: ['active'] }],
       });
     }
     // A DID is a phone number: its entity name is the number itself.
     b.add({
-      t: office(), actor: rng.pick(org.admins), service: 'Telephony', entityType: 'DID', action: 'Assign',
+      t: office(),
+      actor: rng.pick(org.admins),
+      service: 'Telephony',
+      entityType: 'DID',
+      action: 'Assign',
       entity: { id: rng.uuid(), name: pii.phone(person().person!, 'e164') },
     });
   }
@@ -234,10 +361,17 @@ export class DayGenerator {
     const rows: string[] = [];
     const region = ['north', 'south', 'east', 'west'];
     for (let r = 0; r < 1800; r++) {
-      rows.push(`{"key":"store-${i}-${r}","region":"${region[r % 4]}","open":"08:00","close":"20:00","queue":"Sales","notes":"imported by nightly sync job, batch ${i} row ${r}"}`);
+      rows.push(
+        `{"key":"store-${i}-${r}","region":"${region[r % 4]}","open":"08:00","close":"20:00","queue":"Sales","notes":"imported by nightly sync job, batch ${i} row ${r}"}`,
+      );
     }
     b.add({
-      t: b.between(9, 17), actor: b.rng.pick(b.org.admins), service: 'Datatables', entityType: 'Bulk', action: 'Create', client: b.rng.pick(b.org.oauthClients).id,
+      t: b.between(9, 17),
+      actor: b.rng.pick(b.org.admins),
+      service: 'Datatables',
+      entityType: 'Bulk',
+      action: 'Create',
+      client: b.rng.pick(b.org.oauthClients).id,
       entity: { id: b.rng.uuid(), name: 'Store hours import' },
       propertyChanges: [{ property: 'rows', oldValues: [], newValues: rows }],
       oversized: true,

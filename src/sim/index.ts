@@ -121,7 +121,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
   const oauth = new OAuthServer(clientId, clientSecret, clock, () => faults.tokenLifetimeSeconds);
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? 300);
-  const authorization = new AuthorizationDirectory(seed, { id: org.id, name: org.name }, clientId, options.clientRoles ?? 'least-privilege');
+  const authorization = new AuthorizationDirectory(
+    seed,
+    { id: org.id, name: org.name },
+    clientId,
+    options.clientRoles ?? 'least-privilege',
+  );
   const stats = emptyStats();
   const firehose = options.firehose ? new FirehoseWriter(options.firehose, store, clock, org.id, seed) : undefined;
   let baseUrl = '';
@@ -161,7 +166,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     events: (day, opts) => store.get(requireDay(day)).events.map((e) => eventMessage(e, opts?.expandUser)),
     firehose,
-    stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, byRoute: { ...stats.byRoute }, duplicatesServed: engine.duplicatesServed }),
+    stats: () => ({
+      ...stats,
+      byStatus: { ...stats.byStatus },
+      byRoute: { ...stats.byRoute },
+      duplicatesServed: engine.duplicatesServed,
+    }),
     close: async () => {
       firehose?.stop();
       await firehose?.idle();
@@ -182,7 +192,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     serviceMappingJson: JSON.stringify(serviceMapping()),
     baseUrl: () => baseUrl,
     authorization,
-    control: (method, path, params, body) => control(sim, (token) => engine.download(token), method, path, params, body),
+    control: (method, path, params, body) =>
+      control(sim, (token) => engine.download(token), method, path, params, body),
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -30,7 +30,8 @@ function parseDuration(text: string): number | undefined {
  * 400 ApiError Genesys answers with for a missing, malformed, reversed or too long interval.
  */
 export function parseInterval(value: unknown, maxDays = 31): Interval {
-  if (value === undefined || value === null || value === '') throw badRequest('interval: may not be null', 'constraint.validation');
+  if (value === undefined || value === null || value === '')
+    throw badRequest('interval: may not be null', 'constraint.validation');
   if (typeof value !== 'string') throw badRequest(INVALID_DATE, 'invalid.date');
   const parts = value.split('/');
   if (parts.length !== 2) throw badRequest(INVALID_DATE, 'invalid.date');

@@ -47,10 +47,17 @@ export class OAuthServer {
     }
     const grant = form.get('grant_type');
     if (!grant) return { ok: false, status: 400, body: oauthError('invalid_request', 'grant_type is required') };
-    if (grant !== 'client_credentials') return { ok: false, status: 400, body: oauthError('unsupported_grant_type', `grant type ${grant} is not supported`) };
-    if (!id || secret === undefined) return { ok: false, status: 401, body: oauthError('invalid_client', 'client authentication is required') };
+    if (grant !== 'client_credentials')
+      return {
+        ok: false,
+        status: 400,
+        body: oauthError('unsupported_grant_type', `grant type ${grant} is not supported`),
+      };
+    if (!id || secret === undefined)
+      return { ok: false, status: 401, body: oauthError('invalid_client', 'client authentication is required') };
     if (id !== this.clientId) return { ok: false, status: 401, body: oauthError('invalid_client', 'client not found') };
-    if (!sameSecret(secret, this.clientSecret)) return { ok: false, status: 401, body: oauthError('invalid_client', 'authentication failed') };
+    if (!sameSecret(secret, this.clientSecret))
+      return { ok: false, status: 401, body: oauthError('invalid_client', 'authentication failed') };
 
     const now = this.clock.nowMs();
     for (const [t, info] of this.tokens) if (info.expiresAt <= now) this.tokens.delete(t);
@@ -64,7 +71,11 @@ export class OAuthServer {
   /** The token behind `Authorization: Bearer ...`, or the 401 Genesys answers. */
   authenticate(authorization: string | undefined): TokenInfo {
     if (!authorization || !/^bearer /i.test(authorization)) {
-      throw new ApiError(401, 'authentication.required', 'No authentication bearer token specified in authorization header.');
+      throw new ApiError(
+        401,
+        'authentication.required',
+        'No authentication bearer token specified in authorization header.',
+      );
     }
     const info = this.tokens.get(authorization.slice(7).trim());
     if (!info || info.expiresAt <= this.clock.nowMs()) {

@@ -18,13 +18,71 @@ export interface NamedEntity {
   name: string;
 }
 
-const FIRST = ['jane', 'john', 'maria', 'wei', 'aisha', 'carlos', 'olivia', 'liam', 'fatima', 'noah', 'yuki', 'emma', 'ravi', 'sofia', 'lucas', 'amara', 'ethan', 'chloe', 'mateo', 'zara', 'omar', 'hannah', 'diego', 'priya'];
-const LAST = ['doe', 'smith', 'garcia', 'chen', 'khan', 'silva', 'brown', 'murphy', 'ali', 'johnson', 'tanaka', 'wilson', 'patel', 'rossi', 'martin', 'okafor', 'clark', 'dubois', 'lopez', 'nguyen', 'haddad', 'schmidt', 'ortiz', 'sharma'];
+const FIRST = [
+  'jane',
+  'john',
+  'maria',
+  'wei',
+  'aisha',
+  'carlos',
+  'olivia',
+  'liam',
+  'fatima',
+  'noah',
+  'yuki',
+  'emma',
+  'ravi',
+  'sofia',
+  'lucas',
+  'amara',
+  'ethan',
+  'chloe',
+  'mateo',
+  'zara',
+  'omar',
+  'hannah',
+  'diego',
+  'priya',
+];
+const LAST = [
+  'doe',
+  'smith',
+  'garcia',
+  'chen',
+  'khan',
+  'silva',
+  'brown',
+  'murphy',
+  'ali',
+  'johnson',
+  'tanaka',
+  'wilson',
+  'patel',
+  'rossi',
+  'martin',
+  'okafor',
+  'clark',
+  'dubois',
+  'lopez',
+  'nguyen',
+  'haddad',
+  'schmidt',
+  'ortiz',
+  'sharma',
+];
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 
 export const ADMIN_ROLES = ['Master Admin', 'Admin', 'Telephony Admin', 'Division Admin'];
-export const OTHER_ROLES = ['Employee', 'Agent', 'Supervisor', 'Quality Evaluator', 'Reporting Analyst', 'Communicate - User', 'Architect Designer'];
+export const OTHER_ROLES = [
+  'Employee',
+  'Agent',
+  'Supervisor',
+  'Quality Evaluator',
+  'Reporting Analyst',
+  'Communicate - User',
+  'Architect Designer',
+];
 
 /**
  * The sandbox org: its users (with names, e-mails and phone numbers), known system users,
@@ -58,13 +116,30 @@ export class Org {
       const person = newPerson(rng, first, last, i);
       // Some orgs name users by their e-mail address; a few are upper-case (SSO imports).
       const nameIsEmail = i % 11 === 5;
-      const name = nameIsEmail ? (i % 2 === 0 ? person.email.toUpperCase() : person.email) : `${cap(first)} ${cap(last)}`;
-      const user: Actor = { id: stableUuid(seed, 'user', i), name, level: 'USER', homeOrgId: this.id, person, nameIsEmail, admin: i < 8 };
+      const name = nameIsEmail
+        ? i % 2 === 0
+          ? person.email.toUpperCase()
+          : person.email
+        : `${cap(first)} ${cap(last)}`;
+      const user: Actor = {
+        id: stableUuid(seed, 'user', i),
+        name,
+        level: 'USER',
+        homeOrgId: this.id,
+        person,
+        nameIsEmail,
+        admin: i < 8,
+      };
       this.personNames.add(`${cap(first)} ${cap(last)}`);
       this.users.push(user);
       if (user.admin) this.admins.push(user);
     }
-    const system = (key: string, name: string): Actor => ({ id: stableUuid(seed, 'system-user', key), name, level: 'SYSTEM', homeOrgId: this.id });
+    const system = (key: string, name: string): Actor => ({
+      id: stableUuid(seed, 'system-user', key),
+      name,
+      level: 'SYSTEM',
+      homeOrgId: this.id,
+    });
     this.systemUsers = [
       system('platform', 'Genesys Cloud System'),
       system('retention', 'Recording Retention Policy'),
@@ -77,13 +152,28 @@ export class Org {
       level: 'USER' as const,
       homeOrgId: this.trusteeOrgId,
     }));
-    this.internalUser = { id: stableUuid(seed, 'genesys-internal'), name: 'Genesys Cloud Operations', level: 'GENESYS_INTERNAL', homeOrgId: this.id };
-    this.roles = [...ADMIN_ROLES.map((n) => ({ n, admin: true })), ...OTHER_ROLES.map((n) => ({ n, admin: false }))].map(({ n, admin }) => ({
+    this.internalUser = {
+      id: stableUuid(seed, 'genesys-internal'),
+      name: 'Genesys Cloud Operations',
+      level: 'GENESYS_INTERNAL',
+      homeOrgId: this.id,
+    };
+    this.roles = [
+      ...ADMIN_ROLES.map((n) => ({ n, admin: true })),
+      ...OTHER_ROLES.map((n) => ({ n, admin: false })),
+    ].map(({ n, admin }) => ({
       id: stableUuid(seed, 'role', n),
       name: n,
       admin,
     }));
-    this.oauthClients = ['Audit Lake Collector', 'WEM Connector', 'CRM Sync', 'Data Actions', 'Reporting Export', 'Chat Widget Backend'].map((n) => ({
+    this.oauthClients = [
+      'Audit Lake Collector',
+      'WEM Connector',
+      'CRM Sync',
+      'Data Actions',
+      'Reporting Export',
+      'Chat Widget Backend',
+    ].map((n) => ({
       id: stableUuid(seed, 'oauth-client', n),
       name: n,
     }));
@@ -104,7 +194,8 @@ export class Org {
     if (!pool) {
       const size = 24;
       pool = [];
-      for (let k = 0; k < size; k++) pool.push({ id: stableUuid(this.seed, 'entity', entityType, k), name: entityName(entityType, k) });
+      for (let k = 0; k < size; k++)
+        pool.push({ id: stableUuid(this.seed, 'entity', entityType, k), name: entityName(entityType, k) });
       this.pools.set(entityType, pool);
     }
     return pool;

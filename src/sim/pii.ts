@@ -110,7 +110,12 @@ export function e164(p: WorldPhone): string {
   return formatPhone(p, 'e164');
 }
 
-const EMBEDDING = ['Contact {} for access', 'Escalate to {} after hours', 'Owner: {} (primary)', 'Shared with {} by request'];
+const EMBEDDING = [
+  'Contact {} for access',
+  'Escalate to {} after hours',
+  'Owner: {} (primary)',
+  'Shared with {} by request',
+];
 
 /** The planted e-mail value and the exact address inside it. */
 export function formatEmail(rng: Rng, email: string, format: EmailFormat): { text: string; email: string } {

@@ -22,7 +22,12 @@ export interface RouteDeps {
   /** Token info, subject grants, OAuth client and roles (authorization.ts). */
   authorization: AuthorizationDirectory;
   /** /_sim/* control and truth routes (no auth). */
-  control: (method: string, path: string, params: URLSearchParams, body: unknown) => Promise<{ status: number; body: unknown; raw?: string }>;
+  control: (
+    method: string,
+    path: string,
+    params: URLSearchParams,
+    body: unknown,
+  ) => Promise<{ status: number; body: unknown; raw?: string }>;
 }
 
 type Answer = { status: number; json: string; headers?: Record<string, string>; events?: number; route: string };
@@ -38,7 +43,8 @@ export function createSimServer(deps: RouteDeps): Server {
     handle(deps, req, res).catch((err: unknown) => {
       // A bug in the simulator: answer 500 rather than hang the client.
       process.stderr.write(`gcaudit sim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      if (!res.headersSent) send(deps, res, { status: 500, json: JSON.stringify(serverError(500).body(newContextId())), route: 'error' });
+      if (!res.headersSent)
+        send(deps, res, { status: 500, json: JSON.stringify(serverError(500).body(newContextId())), route: 'error' });
       else res.destroy();
     });
   });
@@ -51,7 +57,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, 'request.entity.too.large', `The request is over the size limit. Maximum bytes: ${MAX_BODY_BYTES}`);
+    if (size > MAX_BODY_BYTES)
+      throw new ApiError(
+        413,
+        'request.entity.too.large',
+        `The request is over the size limit. Maximum bytes: ${MAX_BODY_BYTES}`,
+      );
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -151,7 +162,12 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     }
     const text = method === 'POST' ? await readBody(req) : '';
     const authz = authorizationRoute(method, path);
-    answer = { ...(authz ? deps.authorization.answer(authz, path, token) : api(deps, route, method, path, url.searchParams, text)), route };
+    answer = {
+      ...(authz
+        ? deps.authorization.answer(authz, path, token)
+        : api(deps, route, method, path, url.searchParams, text)),
+      route,
+    };
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     answer = errorAnswer(err, route);
@@ -164,14 +180,24 @@ function routeName(method: string, path: string): string {
   if (method === 'POST' && path === AUDITS) return 'query';
   if (method === 'POST' && path === `${AUDITS}/realtime`) return 'realtime';
   if (method === 'POST' && path === `${AUDITS}/realtime/related`) return 'related';
-  if (method === 'GET' && (path === `${AUDITS}/servicemapping` || path === `${AUDITS}/realtime/servicemapping`)) return 'servicemapping';
+  if (method === 'GET' && (path === `${AUDITS}/servicemapping` || path === `${AUDITS}/realtime/servicemapping`))
+    return 'servicemapping';
   if (method === 'GET' && /^\/api\/v2\/audits\/query\/[^/]+\/results$/.test(path)) return 'results';
   if (method === 'GET' && /^\/api\/v2\/audits\/query\/[^/]+$/.test(path)) return 'status';
   return authorizationRoute(method, path) ?? 'unknown';
 }
 
-function api(deps: RouteDeps, route: string, _method: string, path: string, params: URLSearchParams, text: string): Omit<Answer, 'route'> {
-  const expand = [...params.getAll('expand'), ...params.getAll('expand[]')].flatMap((v) => v.split(',')).includes('user');
+function api(
+  deps: RouteDeps,
+  route: string,
+  _method: string,
+  path: string,
+  params: URLSearchParams,
+  text: string,
+): Omit<Answer, 'route'> {
+  const expand = [...params.getAll('expand'), ...params.getAll('expand[]')]
+    .flatMap((v) => v.split(','))
+    .includes('user');
   const id = () => decodeURIComponent(path.split('/')[5]);
   switch (route) {
     case 'query': {

@@ -27,7 +27,13 @@ export function topicBody(e: SimEvent): AuditTopicEventBody {
   };
 }
 
-export function envelope(e: SimEvent, orgId: string, source: string, envelopeId: string, correlationId: string): EventBridgeEnvelope {
+export function envelope(
+  e: SimEvent,
+  orgId: string,
+  source: string,
+  envelopeId: string,
+  correlationId: string,
+): EventBridgeEnvelope {
   const arrival = new Date(e.time + e.arrivalDelayMs);
   return {
     version: '0',

@@ -1,4 +1,13 @@
-import { ANOMALY_KINDS, Anomaly, AnomalyKind, BUSINESS_HOURS, CHANGE_WINDOW, HIGH_RISK_PERMISSIONS, RULES, SECURITY_SETTINGS } from './anomalies';
+import {
+  ANOMALY_KINDS,
+  Anomaly,
+  AnomalyKind,
+  BUSINESS_HOURS,
+  CHANGE_WINDOW,
+  HIGH_RISK_PERMISSIONS,
+  RULES,
+  SECURITY_SETTINGS,
+} from './anomalies';
 import { DAY_MS } from './clock';
 import { StreamTruth } from './firehose';
 import { DayData } from './generator';
@@ -36,11 +45,23 @@ export interface DayTruth {
   stream?: StreamTruth;
 }
 
-export function buildTruth(data: DayData, org: Org, nowMs: number, retentionDays: number, lateShare: number, stream?: StreamTruth): DayTruth {
+export function buildTruth(
+  data: DayData,
+  org: Org,
+  nowMs: number,
+  retentionDays: number,
+  lateShare: number,
+  stream?: StreamTruth,
+): DayTruth {
   const late: DayTruth['late'] = [];
   if (lateShare > 0) {
     for (const e of data.events) {
-      if (e.lateRoll < lateShare) late.push({ id: e.id, eventDate: new Date(e.time).toISOString(), visibleAt: new Date(e.time + e.lateDelayMs).toISOString() });
+      if (e.lateRoll < lateShare)
+        late.push({
+          id: e.id,
+          eventDate: new Date(e.time).toISOString(),
+          visibleAt: new Date(e.time + e.lateDelayMs).toISOString(),
+        });
     }
   }
   return {

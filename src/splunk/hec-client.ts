@@ -31,10 +31,17 @@ export class HecClient {
       try {
         ca = readFileSync(cfg.caFile);
       } catch (err) {
-        throw new ConfigError(`SPLUNK_CA_FILE: cannot read ${cfg.caFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw new ConfigError(
+          `SPLUNK_CA_FILE: cannot read ${cfg.caFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       }
     }
-    this.dispatcher = new Agent({ connect: { ca, rejectUnauthorized: cfg.tlsVerify }, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
+    this.dispatcher = new Agent({
+      connect: { ca, rejectUnauthorized: cfg.tlsVerify },
+      keepAliveTimeout: 30_000,
+      headersTimeout: 120_000,
+      bodyTimeout: 120_000,
+    });
     this.base = cfg.url.replace(/\/+$/, '');
     this.authorization = `Splunk ${cfg.token.reveal()}`;
   }
@@ -47,7 +54,12 @@ export class HecClient {
       'content-encoding': 'gzip',
     };
     if (this.cfg.ack) headers['x-splunk-request-channel'] = this.channel;
-    const res = await this.call('POST /services/collector/event', `${this.base}/services/collector/event`, headers, body);
+    const res = await this.call(
+      'POST /services/collector/event',
+      `${this.base}/services/collector/event`,
+      headers,
+      body,
+    );
     const answer = hecAnswer(res.text);
     return { status: res.status, ackId: this.cfg.ack && typeof answer.ackId === 'number' ? answer.ackId : undefined };
   }
@@ -57,7 +69,11 @@ export class HecClient {
     const res = await this.call(
       'POST /services/collector/ack',
       `${this.base}/services/collector/ack?channel=${this.channel}`,
-      { authorization: this.authorization, 'content-type': 'application/json', 'x-splunk-request-channel': this.channel },
+      {
+        authorization: this.authorization,
+        'content-type': 'application/json',
+        'x-splunk-request-channel': this.channel,
+      },
       Buffer.from(JSON.stringify({ acks: ackIds })),
     );
     const parsed = (hecAnswer(res.text) as { acks?: Record<string, boolean> }).acks ?? {};
@@ -67,9 +83,16 @@ export class HecClient {
   /** GET /services/collector/health: healthy or why not (no token needed). */
   async health(): Promise<{ healthy: boolean; status: number; text: string }> {
     try {
-      const res = await request(`${this.base}/services/collector/health`, { dispatcher: this.dispatcher, method: 'GET' });
+      const res = await request(`${this.base}/services/collector/health`, {
+        dispatcher: this.dispatcher,
+        method: 'GET',
+      });
       const text = await res.body.text();
-      return { healthy: res.statusCode === 200, status: res.statusCode, text: hecAnswer(text).text ?? text.slice(0, 200) };
+      return {
+        healthy: res.statusCode === 200,
+        status: res.statusCode,
+        text: hecAnswer(text).text ?? text.slice(0, 200),
+      };
     } catch (err) {
       return { healthy: false, status: 0, text: networkCode(err) };
     }
@@ -79,7 +102,12 @@ export class HecClient {
     await this.dispatcher.close();
   }
 
-  private async call(what: string, url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
+  private async call(
+    what: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer,
+  ): Promise<{ status: number; text: string }> {
     let status: number;
     let text: string;
     try {
@@ -94,7 +122,10 @@ export class HecClient {
     const answer = hecAnswer(text);
     const said = answer.text ?? text.slice(0, 120);
     if (status === 429 || status === 408 || status >= 500) {
-      throw new HecUnavailableError(`${what}: HTTP ${status}${answer.code !== undefined ? `, code ${answer.code}` : ''} "${said}" (${hostOf(this.base)})`, status);
+      throw new HecUnavailableError(
+        `${what}: HTTP ${status}${answer.code !== undefined ? `, code ${answer.code}` : ''} "${said}" (${hostOf(this.base)})`,
+        status,
+      );
     }
     throw new HecRejectedError(status, answer.code, said);
   }

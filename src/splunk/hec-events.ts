@@ -19,7 +19,8 @@ export type PartKind = 'events' | 'findings';
 export const HEC_LINE_FORMAT = 'gcaudit.hec/v1';
 
 /** Epoch seconds with milliseconds, as text, e.g. 1764582565.123 (exact: no float rounding). */
-const epochSeconds = (ts: string) => `(epoch_ms(${ts}) // 1000)::VARCHAR || '.' || lpad((epoch_ms(${ts}) % 1000)::VARCHAR, 3, '0')`;
+const epochSeconds = (ts: string) =>
+  `(epoch_ms(${ts}) // 1000)::VARCHAR || '.' || lpad((epoch_ms(${ts}) % 1000)::VARCHAR, 3, '0')`;
 const iso = (ts: string) => `strftime(${ts}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
 const jsonText = (value: string) => JSON.stringify(value);
 
@@ -108,7 +109,12 @@ export function findingLinesSql(file: string, env: HecEnvelope): string {
 }
 
 /** Streams the lines of a part, chunk by chunk (2048 lines), without holding the part's JSON in memory. */
-export async function* partLines(db: DuckDBConnection, kind: PartKind, file: string, env: HecEnvelope): AsyncGenerator<string[]> {
+export async function* partLines(
+  db: DuckDBConnection,
+  kind: PartKind,
+  file: string,
+  env: HecEnvelope,
+): AsyncGenerator<string[]> {
   if (kind === 'events') {
     yield* eventLines(db, file, env);
     return;

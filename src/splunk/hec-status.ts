@@ -38,7 +38,7 @@ const REMEDY: Partial<Record<number, string>> = {
   3: 'the Authorization header was refused: check SPLUNK_HEC_TOKEN',
   4: 'the HEC token is not valid: check SPLUNK_HEC_TOKEN against the token in Splunk',
   6: 'Splunk could not parse a batch',
-  7: 'the index is not allowed for this token or does not exist: check SPLUNK_INDEX and the token\'s allowed indexes',
+  7: "the index is not allowed for this token or does not exist: check SPLUNK_INDEX and the token's allowed indexes",
   10: 'the token has indexer acknowledgment on and needs a channel',
   11: 'the channel was refused',
   14: 'the token has indexer acknowledgment off: set SPLUNK_HEC_ACK=off',

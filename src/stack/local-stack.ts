@@ -54,7 +54,9 @@ export async function startLocalStack(config: Config): Promise<LocalStack> {
     } else {
       const endpoint = `http://127.0.0.1:${config.local.minioPort}`;
       if (await isMinioReady(endpoint)) {
-        throw new ConfigError(`something already answers as MinIO on ${endpoint}: stop it, or set S3_ENDPOINT to use it`);
+        throw new ConfigError(
+          `something already answers as MinIO on ${endpoint}: stop it, or set S3_ENDPOINT to use it`,
+        );
       }
       const minio = await startMinio({
         dataDir: minioDataDir(config.dataDir),

@@ -24,7 +24,15 @@ export async function startMinio(opts: MinioOptions): Promise<Minio> {
   const proc = startProcess(
     'minio',
     toolPath('minio'),
-    ['server', opts.dataDir, '--address', `127.0.0.1:${opts.port}`, '--console-address', `127.0.0.1:${opts.consolePort}`, '--quiet'],
+    [
+      'server',
+      opts.dataDir,
+      '--address',
+      `127.0.0.1:${opts.port}`,
+      '--console-address',
+      `127.0.0.1:${opts.consolePort}`,
+      '--quiet',
+    ],
     {
       logDir: opts.logDir,
       env: {

@@ -29,7 +29,8 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   }
   if (opts.uiPort) args.push('--ui-ip', '127.0.0.1', '--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
-  for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=${sa.type === 'KEYWORD' ? 'Keyword' : sa.type}`);
+  for (const sa of SEARCH_ATTRIBUTES)
+    args.push('--search-attribute', `${sa.name}=${sa.type === 'KEYWORD' ? 'Keyword' : sa.type}`);
   // One partition per task queue: the API budgets are task-queue rate limits, and the server
   // splits a queue's limit across its partitions, so with the default four a queue with few
   // outstanding tasks gets well under its budget. Our queues are low-throughput by design.

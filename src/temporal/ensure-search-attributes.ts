@@ -13,7 +13,10 @@ const INDEXED_VALUE_TYPE = {
  */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const have = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
+  const have = new Set([
+    ...Object.keys(existing.customAttributes ?? {}),
+    ...Object.keys(existing.systemAttributes ?? {}),
+  ]);
   const missing = SEARCH_ATTRIBUTES.filter((sa) => !have.has(sa.name));
   if (missing.length === 0) return [];
   await connection.operatorService.addSearchAttributes({

@@ -46,7 +46,8 @@ export class Masker {
 
   constructor(options: MaskerOptions) {
     const key = options.hmacKey.reveal();
-    if (key.length < MIN_KEY_LENGTH) throw new ConfigError(`MASK_HMAC_KEY: expected at least ${MIN_KEY_LENGTH} characters`);
+    if (key.length < MIN_KEY_LENGTH)
+      throw new ConfigError(`MASK_HMAC_KEY: expected at least ${MIN_KEY_LENGTH} characters`);
     this.#key = createSecretKey(Buffer.from(key, 'utf8'));
     this.keyId = createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8);
     try {

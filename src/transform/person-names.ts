@@ -36,9 +36,30 @@ export const PERSON_ENTITY_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** Properties of a person entity whose values are names (compared in lower case). */
-const NAME_PROPERTIES = new Set(['name', 'displayname', 'firstname', 'lastname', 'middlename', 'givenname', 'familyname', 'fullname', 'preferredname', 'nickname', 'username']);
+const NAME_PROPERTIES = new Set([
+  'name',
+  'displayname',
+  'firstname',
+  'lastname',
+  'middlename',
+  'givenname',
+  'familyname',
+  'fullname',
+  'preferredname',
+  'nickname',
+  'username',
+]);
 /** Message params and extra fields that name a user, whatever the entity (compared in lower case). */
-const USER_NAME_KEYS = new Set(['username', 'userdisplay', 'userdisplayname', 'displayname', 'fullname', 'agentname', 'managername', 'granteename']);
+const USER_NAME_KEYS = new Set([
+  'username',
+  'userdisplay',
+  'userdisplayname',
+  'displayname',
+  'fullname',
+  'agentname',
+  'managername',
+  'granteename',
+]);
 
 // Shorter names ("Al") would replace parts of other words' neighbourhoods too readily in texts.
 const MIN_EMBEDDED_NAME = 3;
@@ -83,15 +104,20 @@ export class PersonNames {
       return eventBody === detail.eventBody ? record : { ...record, detail: { ...detail, eventBody } };
     }
     const found = new Set<string>();
-    const name = (value: unknown): unknown => (typeof value === 'string' && value.trim() !== '' ? this.#value(value, found) : value);
+    const name = (value: unknown): unknown =>
+      typeof value === 'string' && value.trim() !== '' ? this.#value(value, found) : value;
     const person = typeof record.entityType === 'string' && PERSON_ENTITY_TYPES.has(record.entityType);
     const out: Record<string, unknown> = { ...record };
-    for (const key of ['user', 'username'] as const) if (isPlainObject(record[key]) && 'name' in record[key]) out[key] = { ...record[key], name: name(record[key].name) };
+    for (const key of ['user', 'username'] as const)
+      if (isPlainObject(record[key]) && 'name' in record[key])
+        out[key] = { ...record[key], name: name(record[key].name) };
     if ('userDisplay' in record) out.userDisplay = name(record.userDisplay);
-    if (person && isPlainObject(record.entity) && 'name' in record.entity) out.entity = { ...record.entity, name: name(record.entity.name) };
+    if (person && isPlainObject(record.entity) && 'name' in record.entity)
+      out.entity = { ...record.entity, name: name(record.entity.name) };
     if (person && Array.isArray(record.propertyChanges)) {
       out.propertyChanges = record.propertyChanges.map((c: unknown) => {
-        if (!isPlainObject(c) || typeof c.property !== 'string' || !NAME_PROPERTIES.has(c.property.toLowerCase())) return c;
+        if (!isPlainObject(c) || typeof c.property !== 'string' || !NAME_PROPERTIES.has(c.property.toLowerCase()))
+          return c;
         const values = (v: unknown) => (Array.isArray(v) ? v.map(name) : v);
         return { ...c, oldValues: values(c.oldValues), newValues: values(c.newValues) };
       });
@@ -155,7 +181,13 @@ export class PersonNames {
     if (Array.isArray(extra.entityChanges)) {
       let changed = false;
       const entityChanges = extra.entityChanges.map((item: unknown) => {
-        if (!isPlainObject(item) || typeof item.entityType !== 'string' || !PERSON_ENTITY_TYPES.has(item.entityType) || typeof item.entityName !== 'string') return item;
+        if (
+          !isPlainObject(item) ||
+          typeof item.entityType !== 'string' ||
+          !PERSON_ENTITY_TYPES.has(item.entityType) ||
+          typeof item.entityName !== 'string'
+        )
+          return item;
         changed = true;
         return { ...item, entityName: this.#value(item.entityName, found) };
       });

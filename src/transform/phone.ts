@@ -154,14 +154,41 @@ export class PhoneFinder {
       if (digits.length > NATIONAL_MAX) continue;
       for (const country of countries) {
         const phone = parsePhoneNumberFromString(span, country);
-        if (phone !== undefined && phone.isValid() && writtenAsDialled(phone, digits)) return { normal: phone.number, length: end };
+        if (phone !== undefined && phone.isValid() && writtenAsDialled(phone, digits))
+          return { normal: phone.number, length: end };
       }
     }
     return null;
   }
 }
 
-const NANP_COUNTRIES = new Set<CountryCode>(['US', 'CA', 'AG', 'AI', 'AS', 'BB', 'BM', 'BS', 'DM', 'DO', 'GD', 'GU', 'JM', 'KN', 'KY', 'LC', 'MP', 'MS', 'PR', 'SX', 'TC', 'TT', 'VC', 'VG', 'VI']);
+const NANP_COUNTRIES = new Set<CountryCode>([
+  'US',
+  'CA',
+  'AG',
+  'AI',
+  'AS',
+  'BB',
+  'BM',
+  'BS',
+  'DM',
+  'DO',
+  'GD',
+  'GU',
+  'JM',
+  'KN',
+  'KY',
+  'LC',
+  'MP',
+  'MS',
+  'PR',
+  'SX',
+  'TC',
+  'TT',
+  'VC',
+  'VG',
+  'VI',
+]);
 const NANP_SHAPE = /^(?:1[ .-]?)?(?:\([2-9]\d{2}\)[ .-]?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}$/;
 
 /**
@@ -206,7 +233,8 @@ function international(match: string, prefixLength: number, strict: boolean): Fo
   if (candidates.length === 0) return null;
   const longest = candidates[candidates.length - 1];
   // +1 and compact numbers: their extent is certain without the numbering plans.
-  if (!strict && (candidates.length === 1 || longest.digits.charCodeAt(0) === 49)) return { normal: `+${longest.digits}`, length: longest.end };
+  if (!strict && (candidates.length === 1 || longest.digits.charCodeAt(0) === 49))
+    return { normal: `+${longest.digits}`, length: longest.end };
   for (let i = candidates.length - 1; i >= 0; i--) {
     const phone = parsePhoneNumberFromString(`+${candidates[i].digits}`);
     if (phone !== undefined && phone.isValid()) return { normal: phone.number, length: candidates[i].end };

@@ -64,7 +64,8 @@ export interface MaskSettings {
  * default phone country); a missing key is a configuration error.
  */
 export function transformContext(mask: MaskSettings, region?: string): TransformContext {
-  if (mask.hmacKey === undefined) throw new ConfigError('MASK_HMAC_KEY: required to mask phone numbers and names before writing the lake');
+  if (mask.hmacKey === undefined)
+    throw new ConfigError('MASK_HMAC_KEY: required to mask phone numbers and names before writing the lake');
   const masker = new Masker({ hmacKey: mask.hmacKey, phoneCountries: phoneCountries(mask, region) });
   return {
     masker,
@@ -79,7 +80,11 @@ const NORMALIZERS: Record<EventSource, (raw: unknown) => CanonicalEvent> = {
   stream: normalizeTopic,
 };
 
-export function transformBatch(records: readonly unknown[], source: EventSource, context: TransformContext): BatchResult {
+export function transformBatch(
+  records: readonly unknown[],
+  source: EventSource,
+  context: TransformContext,
+): BatchResult {
   const normalize = NORMALIZERS[source];
   const { masker, persons, minimizer, maxEventChars } = context;
   const events: CanonicalEvent[] = [];
@@ -92,7 +97,9 @@ export function transformBatch(records: readonly unknown[], source: EventSource,
       const event = masker.maskEvent(persons.apply(minimizer.minimize(normalize(raw))));
       const line = eventLine(event);
       if (line.length > maxEventChars) {
-        throw new InvalidDataError(`${eventLabel(event.eventId)}: ${line.length} characters of text, over the limit of ${maxEventChars}`);
+        throw new InvalidDataError(
+          `${eventLabel(event.eventId)}: ${line.length} characters of text, over the limit of ${maxEventChars}`,
+        );
       }
       events.push(event);
       lines.push(line);

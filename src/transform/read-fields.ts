@@ -49,7 +49,8 @@ export function optionalString(value: unknown, field: string, eventId: string): 
 
 /** The event time as UTC ISO with milliseconds; a missing or invalid one is an error. */
 export function eventTimeOf(value: unknown, field: string, eventId: string): string {
-  if (value === undefined || value === null || value === '') throw invalidField(eventId, field, 'a date-time, found none');
+  if (value === undefined || value === null || value === '')
+    throw invalidField(eventId, field, 'a date-time, found none');
   const utc = typeof value === 'string' ? toUtcIso(value) : undefined;
   if (utc === undefined) throw invalidField(eventId, field, 'an ISO-8601 date-time with a time zone');
   return utc;
@@ -119,6 +120,7 @@ export function rest(object: RawRecord | undefined, taken: readonly string[]): R
 
 /** `object[key] = value`, also for a key named "__proto__" (plain assignment would drop it). */
 export function setField(object: RawRecord, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
   else object[key] = value;
 }

@@ -26,7 +26,9 @@ async function main() {
   await reportPrivileges(config, (line) => (line.startsWith('WARNING') ? console.warn(line) : console.log(line)));
   const client = await connectClient(config);
   await ensureSearchAttributes(client, config.temporal.namespace).catch((err: Error) =>
-    console.warn(`gcaudit worker: could not register search attributes (${err.message}); create GcauditOrg, GcauditDay, GcauditKind (Keyword) on the namespace`),
+    console.warn(
+      `gcaudit worker: could not register search attributes (${err.message}); create GcauditOrg, GcauditDay, GcauditKind (Keyword) on the namespace`,
+    ),
   );
   await client.close();
   const connection = await connectWorker(config);
@@ -37,6 +39,8 @@ async function main() {
 // A service's exit, not the CLI's: the expected errors (bad config ...) without a stack, 2 for config.
 main().catch((err: unknown) => {
   const expected = err instanceof GcauditError;
-  console.error(`gcaudit worker: ${expected ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  console.error(
+    `gcaudit worker: ${expected ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
   process.exit(expected && err.type === 'ConfigError' ? 2 : 1);
 });

@@ -1,4 +1,13 @@
-import { ApplicationFailure, defineQuery, executeChild, proxyActivities, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  defineQuery,
+  executeChild,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createEvidenceActivities, VerifySummary } from '../activities/evidence';
 import type { createRestoreActivities, RestoreCheck } from '../activities/restore';
 import type { RunChecksSummary } from '../activities/checks';
@@ -65,9 +74,17 @@ export async function archiveRestoreWorkflow(input: ArchiveRestoreInput): Promis
     heartbeatTimeout: '2 minutes',
     retry: RETRY.archiveRestore,
   });
-  const progress: ArchiveRestoreProgress = { state: 'listing', parts: 0, archived: 0, ready: 0, polls: 0, waitedSeconds: 0 };
+  const progress: ArchiveRestoreProgress = {
+    state: 'listing',
+    parts: 0,
+    archived: 0,
+    ready: 0,
+    polls: 0,
+    waitedSeconds: 0,
+  };
   setHandler(archiveRestoreProgressQuery, () => progress);
-  if (input.then === 'export' && !input.outDir) throw ApplicationFailure.nonRetryable('then=export needs outDir', 'ConfigError');
+  if (input.then === 'export' && !input.outDir)
+    throw ApplicationFailure.nonRetryable('then=export needs outDir', 'ConfigError');
 
   const { parts, archived } = await lake.listArchivedParts({ org: input.org, from: input.from, to: input.to });
   Object.assign(progress, { parts, archived: archived.length, ready: 0 });
@@ -97,7 +114,9 @@ export async function archiveRestoreWorkflow(input: ArchiveRestoreInput): Promis
       progress.polls++;
       progress.ready = check.ready;
       progress.waitedSeconds = Math.round((Date.now() - started) / 1000);
-      setCurrentDetails(`${input.from}..${input.to}: ${check.ready} of ${archived.length} archived parts restored after ${progress.waitedSeconds} s`);
+      setCurrentDetails(
+        `${input.from}..${input.to}: ${check.ready} of ${archived.length} archived parts restored after ${progress.waitedSeconds} s`,
+      );
     }
     restoredUntil = check.expiresAt;
   }
@@ -107,12 +126,25 @@ export async function archiveRestoreWorkflow(input: ArchiveRestoreInput): Promis
   if (input.then === 'checks') {
     result.checks = await executeChild(runChecksWorkflow, {
       workflowId: workflowIds.checksAfter(workflowInfo().workflowId),
-      args: [{ org: input.org, from: `${input.from}T00:00:00.000Z`, to: `${addDays(input.to, 1)}T00:00:00.000Z`, lakeTaskQueue: input.lakeTaskQueue, trigger: 'manual' }],
+      args: [
+        {
+          org: input.org,
+          from: `${input.from}T00:00:00.000Z`,
+          to: `${addDays(input.to, 1)}T00:00:00.000Z`,
+          lakeTaskQueue: input.lakeTaskQueue,
+          trigger: 'manual',
+        },
+      ],
     });
   } else if (input.then === 'verify') {
     result.verify = await lake.verifyRange({ org: input.org, from: input.from, to: input.to });
   } else if (input.then === 'export') {
-    const r = await lake.exportEvidencePackage({ org: input.org, from: input.from, to: input.to, outDir: input.outDir! });
+    const r = await lake.exportEvidencePackage({
+      org: input.org,
+      from: input.from,
+      to: input.to,
+      outDir: input.outDir!,
+    });
     result.export = { outDir: r.outDir, files: r.files, verificationOk: r.verificationOk, findings: r.findings };
   }
   progress.state = 'done';

@@ -210,7 +210,10 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
   }
   const result = progress();
   if (result.failed.length > 0) {
-    throw ApplicationFailure.nonRetryable(`backfill ended with failed days: ${result.failed.map((f) => f.day).join(', ')}`, 'BackfillFailed');
+    throw ApplicationFailure.nonRetryable(
+      `backfill ended with failed days: ${result.failed.map((f) => f.day).join(', ')}`,
+      'BackfillFailed',
+    );
   }
   return result;
 }

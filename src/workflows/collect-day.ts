@@ -72,7 +72,9 @@ export interface CollectDaySummary extends Counters, Omit<SealResult, 'newRows'>
   org: string;
 }
 
-export const collectProgressQuery = defineQuery<Counters & { windows: number; windowsDone: number; state: string }>('progress');
+export const collectProgressQuery = defineQuery<Counters & { windows: number; windowsDone: number; state: string }>(
+  'progress',
+);
 
 /** Smallest window a failed query is split down to. */
 const MIN_WINDOW_MS = 15 * 60_000;
@@ -161,7 +163,9 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
       counters.events += page.events;
       counters.rows += page.rows;
       counters.invalid += page.invalid;
-      setCurrentDetails(`${input.day}: ${counters.pages} pages, ${counters.events} events, ${counters.requests} requests${counters.rateLimited ? `, ${counters.rateLimited} rate limited` : ''}`);
+      setCurrentDetails(
+        `${input.day}: ${counters.pages} pages, ${counters.events} events, ${counters.requests} requests${counters.rateLimited ? `, ${counters.rateLimited} rate limited` : ''}`,
+      );
       if (workflowInfo().historyLength > MAX_HISTORY_EVENTS || workflowInfo().continueAsNewSuggested) {
         await continueAsNew<typeof collectDayWorkflow>({ ...input, state });
       }
@@ -204,7 +208,12 @@ export async function collectDayWorkflow(input: CollectDayInput): Promise<Collec
 async function startDayChecks(input: CollectDayInput, version: number, start: string, end: string): Promise<void> {
   try {
     await startChild(runChecksWorkflow, {
-      ...afterSealOptions(input, workflowIds.runChecks(input.org, input.day, version), 'run-checks', `Compliance checks of ${input.day} (sealed v${version}) for ${input.org}`),
+      ...afterSealOptions(
+        input,
+        workflowIds.runChecks(input.org, input.day, version),
+        'run-checks',
+        `Compliance checks of ${input.day} (sealed v${version}) for ${input.org}`,
+      ),
       args: [{ org: input.org, from: start, to: end, lakeTaskQueue: input.lakeTaskQueue, trigger: 'after-seal' }],
     });
   } catch (err) {
@@ -231,7 +240,12 @@ function afterSealOptions(input: CollectDayInput, workflowId: string, kind: stri
 async function startOcsfExport(input: CollectDayInput, version: number): Promise<void> {
   try {
     await startChild(ocsfExportWorkflow, {
-      ...afterSealOptions(input, workflowIds.ocsfExport(input.org, input.day, version), 'ocsf-export', `OCSF copy of ${input.day} (sealed v${version}) for ${input.org}`),
+      ...afterSealOptions(
+        input,
+        workflowIds.ocsfExport(input.org, input.day, version),
+        'ocsf-export',
+        `OCSF copy of ${input.day} (sealed v${version}) for ${input.org}`,
+      ),
       args: [{ org: input.org, day: input.day, lakeTaskQueue: input.lakeTaskQueue, trigger: 'after-seal' }],
     });
   } catch (err) {
@@ -257,4 +271,3 @@ async function waitForQuery(
   }
   return state;
 }
-

@@ -7,7 +7,11 @@ import {
   WorkflowIdReusePolicy,
   executeChild,
 } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
 import type { createLakeStatusActivities } from '../activities/lake-status';
 import { addDays, collectionDay, dayOf } from '../days';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';

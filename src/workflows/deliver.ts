@@ -140,7 +140,12 @@ export async function deliverWorkflow(input: DeliverInput): Promise<DeliveryProg
   return progress(input, state);
 }
 
-async function deliverDay(lake: DeliverActivities, input: DeliverInput, rec: DayRecord, show: () => void): Promise<void> {
+async function deliverDay(
+  lake: DeliverActivities,
+  input: DeliverInput,
+  rec: DayRecord,
+  show: () => void,
+): Promise<void> {
   rec.status = 'delivering';
   rec.error = undefined;
   show();
@@ -182,7 +187,13 @@ async function deliverDay(lake: DeliverActivities, input: DeliverInput, rec: Day
       show();
     }
     if (delivered.length > 0) {
-      const receipt = await lake.writeDeliveryReceipt({ org: input.org, sink: input.sink, day: rec.day, manifest: plan.manifest!, parts: delivered });
+      const receipt = await lake.writeDeliveryReceipt({
+        org: input.org,
+        sink: input.sink,
+        day: rec.day,
+        manifest: plan.manifest!,
+        parts: delivered,
+      });
       rec.receiptKey = receipt.key;
     }
     rec.status = 'delivered';
@@ -196,11 +207,24 @@ async function deliverDay(lake: DeliverActivities, input: DeliverInput, rec: Day
 }
 
 function empty(day: string): DayRecord {
-  return { day, status: 'queued', events: 0, findings: 0, batchesSent: 0, batchesSkipped: 0, resends: 0, gzipBytes: 0, retries: 0 };
+  return {
+    day,
+    status: 'queued',
+    events: 0,
+    findings: 0,
+    batchesSent: 0,
+    batchesSkipped: 0,
+    resends: 0,
+    gzipBytes: 0,
+    retries: 0,
+  };
 }
 
 function progress(input: DeliverInput, state: DeliverState, only?: string[]): DeliveryProgress {
-  const days = only && only.length ? only.map((d) => state.days[d] ?? { ...empty(d), status: 'queued' as const }) : Object.values(state.days);
+  const days =
+    only && only.length
+      ? only.map((d) => state.days[d] ?? { ...empty(d), status: 'queued' as const })
+      : Object.values(state.days);
   const settled = days.filter((d) => d.status === 'delivered' || d.status === 'not sealed' || d.status === 'failed');
   const failed = days.filter((d) => d.status === 'failed').map((d) => ({ day: d.day, error: d.error ?? 'failed' }));
   const elapsed = Math.round((Date.now() - state.startedAt) / 1000);

@@ -108,7 +108,17 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
 
   const state: IngestState = input.state ?? {
     checkpoint: EMPTY_CHECKPOINT,
-    totals: { objects: 0, events: 0, rows: 0, duplicates: 0, rehydrationsStarted: 0, quarantinedObjects: 0, partialObjects: 0, quarantinedLines: 0, failedObjects: 0 },
+    totals: {
+      objects: 0,
+      events: 0,
+      rows: 0,
+      duplicates: 0,
+      rehydrationsStarted: 0,
+      quarantinedObjects: 0,
+      partialObjects: 0,
+      quarantinedLines: 0,
+      failedObjects: 0,
+    },
     lastQuarantined: [],
     lastPollAt: null,
     runs: 0,
@@ -161,7 +171,7 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
     if (summary.status === 'partial') totals.partialObjects++;
     if (summary.status !== 'ingested') remember(ref.key, summary.reasons.slice(0, 3));
     await rehydrate(summary.requests);
-    for (let offset: number | null = summary.requestsKey ? 0 : null; offset !== null; ) {
+    for (let offset: number | null = summary.requestsKey ? 0 : null; offset !== null;) {
       const page = await bookkeeping.readRehydrationRequests({ key: summary.requestsKey!, offset });
       await rehydrate(page.requests);
       offset = page.next;
@@ -179,7 +189,11 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
     );
   const continueIfLong = async () => {
     const info = workflowInfo();
-    if (objectsThisRun >= (input.objectsPerRun ?? 500) || info.historyLength > MAX_HISTORY_EVENTS || info.continueAsNewSuggested) {
+    if (
+      objectsThisRun >= (input.objectsPerRun ?? 500) ||
+      info.historyLength > MAX_HISTORY_EVENTS ||
+      info.continueAsNewSuggested
+    ) {
       await continueAsNew<typeof ingestWorkflow>({ ...input, state });
     }
   };
@@ -188,14 +202,24 @@ export async function ingestWorkflow(input: IngestInput): Promise<IngestStatus> 
     await continueIfLong();
     phase = 'listing';
     poked = false;
-    const refs = await lake.listRawObjects({ prefix: input.rawPrefix, checkpoint: state.checkpoint, graceMinutes: input.graceMinutes, limit: LIST_LIMIT });
+    const refs = await lake.listRawObjects({
+      prefix: input.rawPrefix,
+      checkpoint: state.checkpoint,
+      graceMinutes: input.graceMinutes,
+      limit: LIST_LIMIT,
+    });
     state.lastPollAt = new Date().toISOString();
     phase = 'ingesting';
     for (let i = 0; i < refs.length; i += CONCURRENCY) {
       const chunk = refs.slice(i, i + CONCURRENCY);
       await Promise.all(chunk.map(ingestOne));
       // The checkpoint moves only past objects whose outcome is recorded.
-      state.checkpoint = advanceCheckpoint(state.checkpoint, chunk.map((r) => r.key), input.rawPrefix, input.graceMinutes);
+      state.checkpoint = advanceCheckpoint(
+        state.checkpoint,
+        chunk.map((r) => r.key),
+        input.rawPrefix,
+        input.graceMinutes,
+      );
       objectsThisRun += chunk.length;
       details();
       if (i + CONCURRENCY < refs.length) await continueIfLong();
@@ -216,7 +240,15 @@ async function startRehydration(input: IngestInput, request: RehydrationRequest)
     await startChild(rehydrateWorkflow, {
       workflowId: workflowIds.rehydrate(input.org, request.eventId),
       taskQueue: input.apiTaskQueue,
-      args: [{ org: input.org, request, maxHours: input.rehydrateMaxHours, apiTaskQueue: input.apiTaskQueue, lakeTaskQueue: input.lakeTaskQueue }],
+      args: [
+        {
+          org: input.org,
+          request,
+          maxHours: input.rehydrateMaxHours,
+          apiTaskQueue: input.apiTaskQueue,
+          lakeTaskQueue: input.lakeTaskQueue,
+        },
+      ],
       // The rehydration outlives this run (it may wait for hours): the ingest never waits for it.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       // The same event delivered again: a running or finished rehydration stands; a failed one is retried.

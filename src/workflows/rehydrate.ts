@@ -42,7 +42,11 @@ export async function rehydrateWorkflow(input: RehydrateInput): Promise<Rehydrat
     heartbeatTimeout: '60 seconds',
     retry: RETRY.apiAndLake,
   });
-  const lake = proxyActivities<RehydrateActivities>({ taskQueue: input.lakeTaskQueue, startToCloseTimeout: '5 minutes', retry: RETRY.apiAndLake });
+  const lake = proxyActivities<RehydrateActivities>({
+    taskQueue: input.lakeTaskQueue,
+    startToCloseTimeout: '5 minutes',
+    retry: RETRY.apiAndLake,
+  });
   const { request } = input;
   const started = Date.now();
   const deadline = started + input.maxHours * 3_600_000;
@@ -53,14 +57,19 @@ export async function rehydrateWorkflow(input: RehydrateInput): Promise<Rehydrat
       setCurrentDetails(`${request.eventId}: rehydrated via ${attempt.via} after ${attempts} attempt(s)`);
       return { eventId: request.eventId, status: 'rehydrated', attempts, via: attempt.via, liveKey: attempt.liveKey };
     }
-    const why = attempt.status === 'invalid' ? `the API's record is invalid too (${attempt.reason})` : `not returned by ${attempt.via === 'related' ? 'realtime/related' : 'the async query'}`;
+    const why =
+      attempt.status === 'invalid'
+        ? `the API's record is invalid too (${attempt.reason})`
+        : `not returned by ${attempt.via === 'related' ? 'realtime/related' : 'the async query'}`;
     const left = deadline - Date.now();
     if (attempt.status === 'invalid' || left <= 0) {
       const { findingKey } = await lake.recordUnresolvedEvent({ org: input.org, request, attempts, why });
       setCurrentDetails(`${request.eventId}: UNRESOLVED after ${attempts} attempt(s): ${why}`);
       return { eventId: request.eventId, status: 'unresolved', attempts, findingKey };
     }
-    setCurrentDetails(`${request.eventId}: ${request.reason} on the stream; attempt ${attempts} ${why}; next in ${Math.round(Math.min(wait, left) / 60_000)} min`);
+    setCurrentDetails(
+      `${request.eventId}: ${request.reason} on the stream; attempt ${attempts} ${why}; next in ${Math.round(Math.min(wait, left) / 60_000)} min`,
+    );
     await sleep(Math.min(wait, left));
     wait = Math.min(wait * 2, MAX_WAIT_MS);
   }

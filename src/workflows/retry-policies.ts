@@ -12,7 +12,12 @@ export const RETRY = {
   /** Long lake jobs (checks, schema recrawl): a few minutes apart, then give up. */
   lakeJob: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
   /** One part delivered to a SIEM: quick retries of a broken connection, then the workflow's own backoff takes over. */
-  deliverPart: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 20 },
+  deliverPart: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 20,
+  },
   /** Archive restores: waiting on S3 Glacier, no attempt limit. */
   archiveRestore: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
   /** One stream object: several minutes of retries, then it is quarantined with the failure rather than retried forever. */

@@ -49,7 +49,12 @@ export async function runChecksWorkflow(input: RunChecksInput): Promise<RunCheck
       startToCloseTimeout: '1 minute',
       retry: RETRY.lakeJob,
     });
-    await deliver.requestDelivery({ org: input.org, days: [input.from.slice(0, 10)], workflowTaskQueue: workflowInfo().taskQueue, lakeTaskQueue: input.lakeTaskQueue ?? workflowInfo().taskQueue });
+    await deliver.requestDelivery({
+      org: input.org,
+      days: [input.from.slice(0, 10)],
+      workflowTaskQueue: workflowInfo().taskQueue,
+      lakeTaskQueue: input.lakeTaskQueue ?? workflowInfo().taskQueue,
+    });
   }
   return summary;
 }

@@ -26,7 +26,16 @@ export async function schemaRecrawlWorkflow(input: SchemaRecrawlInput): Promise<
     retry: RETRY.lakeJob,
   });
   const started = workflowInfo().startTime;
-  const summary = await lake.recrawlLakeSchema({ org: input.org, today: input.today ?? dayOf(started.getTime()), days: input.days, now: started.toISOString() });
-  setCurrentDetails(summary.added.length ? `added columns: ${summary.added.join(', ')} (schema v${summary.version})` : `no new fields (schema v${summary.version})`);
+  const summary = await lake.recrawlLakeSchema({
+    org: input.org,
+    today: input.today ?? dayOf(started.getTime()),
+    days: input.days,
+    now: started.toISOString(),
+  });
+  setCurrentDetails(
+    summary.added.length
+      ? `added columns: ${summary.added.join(', ')} (schema v${summary.version})`
+      : `no new fields (schema v${summary.version})`,
+  );
   return summary;
 }

@@ -52,7 +52,17 @@ export interface AthenaTestServer {
   statements: string[];
   tables: Map<string, Table>;
   views: Map<string, string>;
-  namedQueries: Map<string, { NamedQueryId: string; Name: string; Description?: string; Database: string; QueryString: string; WorkGroup: string }>;
+  namedQueries: Map<
+    string,
+    {
+      NamedQueryId: string;
+      Name: string;
+      Description?: string;
+      Database: string;
+      QueryString: string;
+      WorkGroup: string;
+    }
+  >;
   close(): Promise<void>;
 }
 
@@ -69,7 +79,12 @@ const TYPE_NAMES: Array<[RegExp, string]> = [
 
 export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: string }): Promise<AthenaTestServer> {
   const executions = new Map<string, Execution>();
-  const state: Omit<AthenaTestServer, 'endpoint' | 'close'> = { statements: [], tables: new Map(), views: new Map(), namedQueries: new Map() };
+  const state: Omit<AthenaTestServer, 'endpoint' | 'close'> = {
+    statements: [],
+    tables: new Map(),
+    views: new Map(),
+    namedQueries: new Map(),
+  };
 
   const unquote = (s: string) => s.replace(/[`"]/g, '');
   const tableName = (qualified: string) => unquote(qualified).split('.').at(-1)!.toLowerCase();
@@ -78,13 +93,22 @@ export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: stri
     const sql = e.sql.trim().replace(/;\s*$/, '');
     let m: RegExpExecArray | null;
     if (/^CREATE\s+DATABASE/i.test(sql)) return;
-    if ((m = /^CREATE\s+EXTERNAL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\S+)\s*\(([\s\S]*?)\)\s*PARTITIONED\s+BY[\s\S]*LOCATION\s+'s3:\/\/([^/]+)\/([^']*)'/i.exec(sql))) {
+    if (
+      (m =
+        /^CREATE\s+EXTERNAL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\S+)\s*\(([\s\S]*?)\)\s*PARTITIONED\s+BY[\s\S]*LOCATION\s+'s3:\/\/([^/]+)\/([^']*)'/i.exec(
+          sql,
+        ))
+    ) {
       const name = tableName(m[1]);
       if (state.tables.has(name)) return;
-      const columns = m[2].split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
-        const [n, type] = c.split(/\s+/);
-        return { name: unquote(n), type };
-      });
+      const columns = m[2]
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean)
+        .map((c) => {
+          const [n, type] = c.split(/\s+/);
+          return { name: unquote(n), type };
+        });
       state.tables.set(name, { columns, bucket: m[3], prefix: m[4] });
       return;
     }
@@ -110,16 +134,27 @@ export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: stri
     try {
       const c = db.connection;
       for (const [name, table] of state.tables) {
-        const files = await new S3PartitionCache({ s3: opts.s3, bucket: table.bucket, org: table.prefix.split('/')[0], cacheDir: opts.cacheDir }).files(name as LakeTable);
+        const files = await new S3PartitionCache({
+          s3: opts.s3,
+          bucket: table.bucket,
+          org: table.prefix.split('/')[0],
+          cacheDir: opts.cacheDir,
+        }).files(name as LakeTable);
         const declared = table.columns.map((col) => ({ name: col.name, type: duckType(col.type) }));
         await c.run(`CREATE VIEW ${name} AS ${await tableSelect(c, files, declared)}`);
-        if (new RegExp(`\\b${name}\\b`, 'i').test(sql) || (name.startsWith('audit_events') && /\baudit_events_all\b/i.test(sql))) {
+        if (
+          new RegExp(`\\b${name}\\b`, 'i').test(sql) ||
+          (name.startsWith('audit_events') && /\baudit_events_all\b/i.test(sql))
+        ) {
           e.bytes += files.reduce((n, f) => n + f.bytes, 0);
         }
       }
       for (const [name, viewSql] of state.views) await c.run(`CREATE VIEW ${name} AS ${viewSql}`);
       const result = readDuckDbResult(await c.runAndReadAll(toDuckDb(sql)));
-      e.columns = result.columns.map((col) => ({ name: col.name, type: TYPE_NAMES.find(([re]) => re.test(col.type))?.[1] ?? 'varchar' }));
+      e.columns = result.columns.map((col) => ({
+        name: col.name,
+        type: TYPE_NAMES.find(([re]) => re.test(col.type))?.[1] ?? 'varchar',
+      }));
       e.rows = result.rows;
     } catch (err) {
       if ((err as { athenaUser?: boolean }).athenaUser) throw err;
@@ -178,7 +213,20 @@ export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: stri
         UpdateCount: 0,
         ResultSet: {
           Rows: page.map((r) => ({ Data: r.map((v) => (v === null ? {} : { VarCharValue: v })) })),
-          ResultSetMetadata: { ColumnInfo: e.columns.map((c) => ({ CatalogName: 'hive', SchemaName: '', TableName: '', Name: c.name, Label: c.name, Type: c.type, Precision: 0, Scale: 0, Nullable: 'UNKNOWN', CaseSensitive: false })) },
+          ResultSetMetadata: {
+            ColumnInfo: e.columns.map((c) => ({
+              CatalogName: 'hive',
+              SchemaName: '',
+              TableName: '',
+              Name: c.name,
+              Label: c.name,
+              Type: c.type,
+              Precision: 0,
+              Scale: 0,
+              Nullable: 'UNKNOWN',
+              CaseSensitive: false,
+            })),
+          },
         },
         NextToken: offset + max < all.length ? String(offset + max) : undefined,
       };
@@ -189,16 +237,36 @@ export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: stri
       return {};
     },
     GetWorkGroup(body) {
-      return { WorkGroup: { Name: body.WorkGroup, State: 'ENABLED', Configuration: { EnforceWorkGroupConfiguration: false } } };
+      return {
+        WorkGroup: { Name: body.WorkGroup, State: 'ENABLED', Configuration: { EnforceWorkGroupConfiguration: false } },
+      };
     },
     GetTableMetadata(body) {
       const t = state.tables.get(String(body.TableName));
-      if (!t) throw Object.assign(new Error(`Table ${String(body.TableName)} not found`), { type: 'MetadataException', status: 400 });
-      return { TableMetadata: { Name: body.TableName, TableType: 'EXTERNAL_TABLE', Columns: t.columns.map((c) => ({ Name: c.name, Type: c.type })), PartitionKeys: ['year', 'month', 'day'].map((p) => ({ Name: p, Type: 'string' })) } };
+      if (!t)
+        throw Object.assign(new Error(`Table ${String(body.TableName)} not found`), {
+          type: 'MetadataException',
+          status: 400,
+        });
+      return {
+        TableMetadata: {
+          Name: body.TableName,
+          TableType: 'EXTERNAL_TABLE',
+          Columns: t.columns.map((c) => ({ Name: c.name, Type: c.type })),
+          PartitionKeys: ['year', 'month', 'day'].map((p) => ({ Name: p, Type: 'string' })),
+        },
+      };
     },
     CreateNamedQuery(body) {
       const id = randomUUID();
-      state.namedQueries.set(id, { NamedQueryId: id, Name: String(body.Name), Description: body.Description as string | undefined, Database: String(body.Database), QueryString: String(body.QueryString), WorkGroup: String(body.WorkGroup ?? 'primary') });
+      state.namedQueries.set(id, {
+        NamedQueryId: id,
+        Name: String(body.Name),
+        Description: body.Description as string | undefined,
+        Database: String(body.Database),
+        QueryString: String(body.QueryString),
+        WorkGroup: String(body.WorkGroup ?? 'primary'),
+      });
       return { NamedQueryId: id };
     },
     UpdateNamedQuery(body) {
@@ -208,14 +276,22 @@ export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: stri
       return {};
     },
     ListNamedQueries(body) {
-      const ids = [...state.namedQueries.values()].filter((q) => q.WorkGroup === (body.WorkGroup ?? 'primary')).map((q) => q.NamedQueryId);
+      const ids = [...state.namedQueries.values()]
+        .filter((q) => q.WorkGroup === (body.WorkGroup ?? 'primary'))
+        .map((q) => q.NamedQueryId);
       const offset = body.NextToken ? Number(body.NextToken) : 0;
       const max = Number(body.MaxResults ?? 50);
-      return { NamedQueryIds: ids.slice(offset, offset + max), NextToken: offset + max < ids.length ? String(offset + max) : undefined };
+      return {
+        NamedQueryIds: ids.slice(offset, offset + max),
+        NextToken: offset + max < ids.length ? String(offset + max) : undefined,
+      };
     },
     BatchGetNamedQuery(body) {
       const ids = body.NamedQueryIds as string[];
-      return { NamedQueries: ids.map((id) => state.namedQueries.get(id)).filter(Boolean), UnprocessedNamedQueryIds: [] };
+      return {
+        NamedQueries: ids.map((id) => state.namedQueries.get(id)).filter(Boolean),
+        UnprocessedNamedQueryIds: [],
+      };
     },
   };
 
@@ -229,9 +305,18 @@ export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: stri
       Status: {
         State: shown,
         SubmissionDateTime: e.submitted,
-        ...(shown === 'FAILED' ? { StateChangeReason: e.reason, AthenaError: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: e.reason } } : {}),
+        ...(shown === 'FAILED'
+          ? {
+              StateChangeReason: e.reason,
+              AthenaError: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: e.reason },
+            }
+          : {}),
       },
-      Statistics: { DataScannedInBytes: shown === 'SUCCEEDED' ? e.bytes : 0, EngineExecutionTimeInMillis: 1, TotalExecutionTimeInMillis: 1 },
+      Statistics: {
+        DataScannedInBytes: shown === 'SUCCEEDED' ? e.bytes : 0,
+        EngineExecutionTimeInMillis: 1,
+        TotalExecutionTimeInMillis: 1,
+      },
     };
   }
 
@@ -252,7 +337,11 @@ export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: stri
         res.end(JSON.stringify(body));
       };
       const handler = handlers[op];
-      if (!target.startsWith('AmazonAthena.') || !handler || !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
+      if (
+        !target.startsWith('AmazonAthena.') ||
+        !handler ||
+        !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')
+      ) {
         send(400, { __type: 'UnknownOperationException', message: `unsupported: ${target}` });
         return;
       }
@@ -260,7 +349,8 @@ export async function startAthenaTestServer(opts: { s3: S3Client; cacheDir: stri
         .then(() => handler(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>))
         .then(
           (out) => send(200, out),
-          (err: Error & { type?: string; status?: number }) => send(err.status ?? 400, { __type: err.type ?? 'InvalidRequestException', Message: err.message }),
+          (err: Error & { type?: string; status?: number }) =>
+            send(err.status ?? 400, { __type: err.type ?? 'InvalidRequestException', Message: err.message }),
         );
     });
   });

@@ -31,7 +31,8 @@ after(async () => {
 test('there is a check for every planted anomaly kind, each mapped to SOC 2, PCI DSS 4.0 and HIPAA', () => {
   assert.ok(checks.length >= 12);
   assert.deepEqual(new Set(checks.map((c) => c.tests.firesOn)), new Set(ANOMALY_KINDS));
-  for (const c of checks) for (const f of ['SOC2', 'PCI_DSS_4', 'HIPAA'] as const) assert.ok(c.controls[f].length > 0, `${c.id} ${f}`);
+  for (const c of checks)
+    for (const f of ['SOC2', 'PCI_DSS_4', 'HIPAA'] as const) assert.ok(c.controls[f].length > 0, `${c.id} ${f}`);
 });
 
 test('on the all-anomalies day every check finds exactly its planted events', async () => {
@@ -42,8 +43,14 @@ test('on the all-anomalies day every check finds exactly its planted events', as
     const planted = truth.anomalies.filter((a) => a.kind === run.check.tests.firesOn);
     assert.ok(planted.length > 0, `${run.check.id}: the day has its anomaly`);
     const found = run.findings.flatMap((f) => f.eventIds).sort();
-    assert.deepEqual(found, planted.flatMap((a) => a.eventIds).sort(), `${run.check.id} finds exactly the planted events`);
-    assert.ok(run.findings.every((f) => f.severity === run.check.severity && f.window.from === dayWindow(lake.anomalyDay).from));
+    assert.deepEqual(
+      found,
+      planted.flatMap((a) => a.eventIds).sort(),
+      `${run.check.id} finds exactly the planted events`,
+    );
+    assert.ok(
+      run.findings.every((f) => f.severity === run.check.severity && f.window.from === dayWindow(lake.anomalyDay).from),
+    );
     assert.ok(run.stats.filesRead! > 0);
   }
 });
@@ -63,9 +70,16 @@ test('system users are excluded by configuration: without the exclusion their ro
   // deletions and the platform's token clean-up look like anomalies.
   const naive = await runChecks(engine, subject, window, { ...ctx, systemUserIds: [], includeSystemLevel: true });
   const flaggedUsers = new Set(naive.flatMap((r) => r.findings.map((f) => f.userId)));
-  assert.ok([...flaggedUsers].some((u) => u !== null && systemIds.includes(u)), 'system users are flagged without the exclusion');
+  assert.ok(
+    [...flaggedUsers].some((u) => u !== null && systemIds.includes(u)),
+    'system users are flagged without the exclusion',
+  );
   // Excluded by the configured ids alone (SYSTEM rows still counted): silent.
-  const byIds = await runChecks(engine, subject, window, { ...ctx, systemUserIds: systemIds, includeSystemLevel: true });
+  const byIds = await runChecks(engine, subject, window, {
+    ...ctx,
+    systemUserIds: systemIds,
+    includeSystemLevel: true,
+  });
   for (const run of byIds) assert.deepEqual(run.findings, [], `${run.check.id} with CHECKS_SYSTEM_USER_IDS`);
 });
 
@@ -76,13 +90,29 @@ test('a window parameter re-checks any period: before the planted events, silent
   const ctx = renderContextFromConfig(lake.config);
   const early = await runChecks(engine, check, { from: `${lake.anomalyDay}T00:00:00.000Z`, to: burst.from }, ctx);
   assert.equal(early[0].findings.length, 0);
-  const around = await runChecks(engine, check, { from: new Date(Date.parse(burst.from) - 60_000).toISOString(), to: new Date(Date.parse(burst.to) + 60_000).toISOString() }, ctx);
+  const around = await runChecks(
+    engine,
+    check,
+    {
+      from: new Date(Date.parse(burst.from) - 60_000).toISOString(),
+      to: new Date(Date.parse(burst.to) + 60_000).toISOString(),
+    },
+    ctx,
+  );
   assert.deepEqual(around[0].findings.flatMap((f) => f.eventIds).sort(), [...burst.eventIds].sort());
   // Two days at once (the normal day before and the anomaly day).
-  const both = await runChecks(engine, check, { from: `${lake.normalDay}T00:00:00.000Z`, to: `${addDays(lake.anomalyDay, 1)}T00:00:00.000Z` }, ctx);
+  const both = await runChecks(
+    engine,
+    check,
+    { from: `${lake.normalDay}T00:00:00.000Z`, to: `${addDays(lake.anomalyDay, 1)}T00:00:00.000Z` },
+    ctx,
+  );
   assert.deepEqual(both[0].findings.flatMap((f) => f.eventIds).sort(), [...burst.eventIds].sort());
   // A stricter threshold than the burst holds: silent.
-  const strict = await runChecks(engine, check, dayWindow(lake.anomalyDay), { ...ctx, overrides: { min_count: String(burst.eventIds.length + 1) } });
+  const strict = await runChecks(engine, check, dayWindow(lake.anomalyDay), {
+    ...ctx,
+    overrides: { min_count: String(burst.eventIds.length + 1) },
+  });
   assert.equal(strict[0].findings.length, 0);
   // The admin grant is inside an authorized window when the window says so.
   const grant = truth.anomalies.find((a) => a.kind === 'admin_role_outside_window')!;
@@ -90,18 +120,28 @@ test('a window parameter re-checks any period: before the planted events, silent
   const wd = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][t.getUTCDay()];
   const h = String(t.getUTCHours()).padStart(2, '0');
   const admin = checks.filter((c) => c.id === 'admin_role_outside_window');
-  const allowed = await runChecks(engine, admin, dayWindow(lake.anomalyDay), { ...ctx, settings: { ...ctx.settings, CHECKS_CHANGE_WINDOWS: `Sat 01:00-03:00; ${wd} ${h}:00-${h}:59` } });
+  const allowed = await runChecks(engine, admin, dayWindow(lake.anomalyDay), {
+    ...ctx,
+    settings: { ...ctx.settings, CHECKS_CHANGE_WINDOWS: `Sat 01:00-03:00; ${wd} ${h}:00-${h}:59` },
+  });
   assert.equal(allowed[0].findings.length, 0);
 });
 
 test('after sealing, the day’s checks ran on their own and wrote findings to the lake; a re-run adds nothing', async () => {
-  const handle = lake.workers.client.workflow.getHandle<typeof runChecksWorkflow>(`run-checks/${lake.org}/${lake.anomalyDay}/v1`);
+  const handle = lake.workers.client.workflow.getHandle<typeof runChecksWorkflow>(
+    `run-checks/${lake.org}/${lake.anomalyDay}/v1`,
+  );
   const summary = await handle.result();
   assert.equal(summary.checks.length, checks.length);
-  assert.ok(summary.checks.every((c) => c.findings > 0), 'every check found its anomaly');
+  assert.ok(
+    summary.checks.every((c) => c.findings > 0),
+    'every check found its anomaly',
+  );
   assert.equal(summary.findingKeys.length, checks.length, 'one findings object per check');
   // Normal day: checks ran, nothing found, nothing written.
-  const normal = await lake.workers.client.workflow.getHandle<typeof runChecksWorkflow>(`run-checks/${lake.org}/${lake.normalDay}/v1`).result();
+  const normal = await lake.workers.client.workflow
+    .getHandle<typeof runChecksWorkflow>(`run-checks/${lake.org}/${lake.normalDay}/v1`)
+    .result();
   assert.equal(normal.findings, 0);
   assert.deepEqual(normal.findingKeys, []);
 
@@ -109,8 +149,15 @@ test('after sealing, the day’s checks ran on their own and wrote findings to t
     { config: lake.config, s3: lake.workers.deps.s3, engine },
     { org: lake.org, window: dayWindow(lake.anomalyDay), runAt: new Date().toISOString() },
   );
-  assert.deepEqual(again.stored.map((s) => s.key).sort(), [...summary.findingKeys].sort(), 'same results, same objects');
-  assert.ok(again.stored.every((s) => !s.written), 'nothing written again');
+  assert.deepEqual(
+    again.stored.map((s) => s.key).sort(),
+    [...summary.findingKeys].sort(),
+    'same results, same objects',
+  );
+  assert.ok(
+    again.stored.every((s) => !s.written),
+    'nothing written again',
+  );
 
   const findings = await engine.query(
     `SELECT check_id, count(*) AS n, sum(event_count) AS events FROM audit_findings GROUP BY check_id ORDER BY check_id`,
@@ -128,7 +175,14 @@ test('after sealing, the day’s checks ran on their own and wrote findings to t
   const manual = await lake.workers.client.workflow.execute(runChecksWorkflow, {
     taskQueue: lake.workers.queues.daily,
     workflowId: `run-checks/${lake.org}/manual-test`,
-    args: [{ org: lake.org, ...dayWindow(lake.anomalyDay), lakeTaskQueue: lake.workers.queues.lake, checkIds: ['oauth_client_burst'] }],
+    args: [
+      {
+        org: lake.org,
+        ...dayWindow(lake.anomalyDay),
+        lakeTaskQueue: lake.workers.queues.lake,
+        checkIds: ['oauth_client_burst'],
+      },
+    ],
   });
   assert.equal(manual.findings, 1);
 });

@@ -18,7 +18,12 @@ export interface CheckLake {
   stop(): Promise<void>;
 }
 
-export async function checkLake(opts: { seed: string; org: string; env?: Record<string, string>; configure?: (config: Config) => Promise<void> }): Promise<CheckLake> {
+export async function checkLake(opts: {
+  seed: string;
+  org: string;
+  env?: Record<string, string>;
+  configure?: (config: Config) => Promise<void>;
+}): Promise<CheckLake> {
   const sim = await startSimulator({ seed: opts.seed, eventsPerDay: 1200, rateLimitPerMinute: 100_000 });
   const { anomalyDay, normalDay } = checkDays(sim);
   const { config, s3 } = await freshLake({
@@ -72,4 +77,7 @@ export function checkDays(sim: Simulator): { anomalyDay: string; normalDay: stri
   return { anomalyDay, normalDay };
 }
 
-export const dayWindow = (day: string, nextDay: string) => ({ from: `${day}T00:00:00.000Z`, to: `${nextDay}T00:00:00.000Z` });
+export const dayWindow = (day: string, nextDay: string) => ({
+  from: `${day}T00:00:00.000Z`,
+  to: `${nextDay}T00:00:00.000Z`,
+});

@@ -46,9 +46,12 @@ before(async () => {
 });
 
 after(async () => {
-  await t.client.workflow.getHandle(deliveryWorkflowId(org, 'splunk')).terminate('test done').catch((e: unknown) => {
-    if (!(e instanceof WorkflowNotFoundError)) throw e;
-  });
+  await t.client.workflow
+    .getHandle(deliveryWorkflowId(org, 'splunk'))
+    .terminate('test done')
+    .catch((e: unknown) => {
+      if (!(e instanceof WorkflowNotFoundError)) throw e;
+    });
   await t.stop();
   await receiver.stop();
   lake.s3.destroy();
@@ -58,11 +61,31 @@ test('bad arguments and a missing sink are refused before anything connects (exi
   // An address nothing listens on: a command that tried to connect would fail otherwise.
   const offline = { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' };
   const cases: Array<[Record<string, string>, string[], RegExp]> = [
-    [offline, ['--sink', 'elastic', '--from', '2026-07-01', '--to', '2026-07-01'], /--sink: expected one of splunk, got "elastic"/],
-    [offline, ['--sink', 'splunk', '--from', '2026-07-32', '--to', '2026-07-01'], /--from: expected a date YYYY-MM-DD, got "2026-07-32"/],
-    [offline, ['--sink', 'splunk', '--from', '2026-07-02', '--to', '2026-07-01'], /--from 2026-07-02 is after --to 2026-07-01/],
-    [{ ...offline, SPLUNK_HEC_URL: '', SPLUNK_HEC_TOKEN: '' }, ['--sink', 'splunk', '--from', '2026-07-01', '--to', '2026-07-01'], /SPLUNK_HEC_URL: not set/],
-    [{ ...offline, SPLUNK_HEC_ACK: 'maybe' }, ['--sink', 'splunk', '--from', '2026-07-01', '--to', '2026-07-01'], /SPLUNK_HEC_ACK: expected on or off/],
+    [
+      offline,
+      ['--sink', 'elastic', '--from', '2026-07-01', '--to', '2026-07-01'],
+      /--sink: expected one of splunk, got "elastic"/,
+    ],
+    [
+      offline,
+      ['--sink', 'splunk', '--from', '2026-07-32', '--to', '2026-07-01'],
+      /--from: expected a date YYYY-MM-DD, got "2026-07-32"/,
+    ],
+    [
+      offline,
+      ['--sink', 'splunk', '--from', '2026-07-02', '--to', '2026-07-01'],
+      /--from 2026-07-02 is after --to 2026-07-01/,
+    ],
+    [
+      { ...offline, SPLUNK_HEC_URL: '', SPLUNK_HEC_TOKEN: '' },
+      ['--sink', 'splunk', '--from', '2026-07-01', '--to', '2026-07-01'],
+      /SPLUNK_HEC_URL: not set/,
+    ],
+    [
+      { ...offline, SPLUNK_HEC_ACK: 'maybe' },
+      ['--sink', 'splunk', '--from', '2026-07-01', '--to', '2026-07-01'],
+      /SPLUNK_HEC_ACK: expected on or off/,
+    ],
   ];
   for (const [e, args, message] of cases) {
     const r = await run(e, 'deliver', ...args);
@@ -75,15 +98,24 @@ test('bad arguments and a missing sink are refused before anything connects (exi
 test('the token comes from SPLUNK_HEC_TOKEN_FILE and prints as [redacted]; a token without a URL is refused', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hec-token-'));
   writeFileSync(path.join(dir, 'token'), `${TOKEN}\n`);
-  const config = loadConfig({ SPLUNK_HEC_URL: 'https://splunk.example.com:8088', SPLUNK_HEC_TOKEN_FILE: path.join(dir, 'token') });
+  const config = loadConfig({
+    SPLUNK_HEC_URL: 'https://splunk.example.com:8088',
+    SPLUNK_HEC_TOKEN_FILE: path.join(dir, 'token'),
+  });
   assert.equal(config.splunk?.token?.reveal(), TOKEN);
   assert.equal(config.splunk?.ack, true);
   assert.equal(config.splunk?.tlsVerify, true, 'TLS verification is on by default');
   assert.ok(!JSON.stringify(config).includes(TOKEN));
-  assert.throws(() => loadConfig({ SPLUNK_HEC_TOKEN: TOKEN }), (e: unknown) => e instanceof ConfigError && /SPLUNK_HEC_TOKEN: set SPLUNK_HEC_URL too/.test(e.message) && !e.message.includes(TOKEN));
+  assert.throws(
+    () => loadConfig({ SPLUNK_HEC_TOKEN: TOKEN }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /SPLUNK_HEC_TOKEN: set SPLUNK_HEC_URL too/.test(e.message) &&
+      !e.message.includes(TOKEN),
+  );
 });
 
-test('gcaudit deliver --follow delivers a range and reports unsealed days; gcaudit status shows each day\'s delivery', async () => {
+test("gcaudit deliver --follow delivers a range and reports unsealed days; gcaudit status shows each day's delivery", async () => {
   const day = '2026-07-01';
   await sealDayWith(lake, day, dayEvents(day, 300));
   await storeDayFindings(lake, day, 2);

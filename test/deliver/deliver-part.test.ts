@@ -25,7 +25,11 @@ let lake: DeliveryLake;
 const org = 'partorg';
 
 before(async () => {
-  receiver = new HecReceiver({ [TOKEN]: { ack: true, indexes: ['gcaudit'] }, [NOACK]: { ack: false, indexes: ['gcaudit'] }, [DISABLED]: { ack: true, disabled: true } });
+  receiver = new HecReceiver({
+    [TOKEN]: { ack: true, indexes: ['gcaudit'] },
+    [NOACK]: { ack: false, indexes: ['gcaudit'] },
+    [DISABLED]: { ack: true, disabled: true },
+  });
   url = await receiver.start();
   lake = await deliveryLake(org);
 });
@@ -82,11 +86,20 @@ test('a part arrives one for one, in deterministic batches; the ledger records e
     { property: 'p0', old_value: 'old 10.0', new_value: 'new "10"' },
     { property: 'p1', old_value: 'old 10.1', new_value: '["a","b"]' },
   ]);
-  const plain = receiver.events.find((x) => x.fields?.event_id === `${day}-ev-000012`)!.event as Record<string, unknown>;
+  const plain = receiver.events.find((x) => x.fields?.event_id === `${day}-ev-000012`)!.event as Record<
+    string,
+    unknown
+  >;
   assert.deepEqual(plain.changes, []);
   assert.deepEqual(plain.extra, { context: { note: 'ctx 12' }, message: { localizableMessageCode: 'X' } });
 
-  const ledger = await readPartLedger({ s3: lake.s3, bucket: lake.config.s3.bucket, lake: config.lake }, org, 'splunk', day, part.key);
+  const ledger = await readPartLedger(
+    { s3: lake.s3, bucket: lake.config.s3.bucket, lake: config.lake },
+    org,
+    'splunk',
+    day,
+    part.key,
+  );
   assert.equal(ledger.acked.size, 15);
   assert.equal(ledger.sentUnacked.size, 0);
 
@@ -109,8 +122,18 @@ test('acknowledgments that never arrive and a connection cut mid-batch: the batc
   assert.equal(r.resends, 2, 'two lost acknowledgments: two batches sent again');
   const counts = [...receiver.eventIdCounts('genesys:cloud:audit')].filter(([id]) => id.startsWith(day));
   assert.equal(counts.length, 400, 'every event arrived');
-  assert.equal(counts.filter(([, n]) => n === 2).length, 100, 'the two resent batches (50 events each) arrived twice, nothing else');
-  const ledger = await readPartLedger({ s3: lake.s3, bucket: lake.config.s3.bucket, lake: config.lake }, org, 'splunk', day, part.key);
+  assert.equal(
+    counts.filter(([, n]) => n === 2).length,
+    100,
+    'the two resent batches (50 events each) arrived twice, nothing else',
+  );
+  const ledger = await readPartLedger(
+    { s3: lake.s3, bucket: lake.config.s3.bucket, lake: config.lake },
+    org,
+    'splunk',
+    day,
+    part.key,
+  );
   assert.equal([...ledger.acked.values()].filter((b) => b.sends === 2).length, 2);
 });
 
@@ -156,10 +179,18 @@ test('a part that does not verify against its manifest is never sent', async () 
   const config = configFor({});
   const plan = await planDay({ s3: lake.s3, config }, org, 'splunk', day);
   const part = plan.pending.find((p) => p.kind === 'events')!;
-  await lake.s3.send(new PutObjectCommand({ Bucket: lake.config.s3.bucket, Key: part.key, Body: Buffer.from('tampered') }));
+  await lake.s3.send(
+    new PutObjectCommand({ Bucket: lake.config.s3.bucket, Key: part.key, Body: Buffer.from('tampered') }),
+  );
   const before = receiver.stats.accepted;
-  await assert.rejects(deliverPart({ s3: lake.s3, config }, { org, sink: 'splunk', day, part }), (e: unknown) => e instanceof InvalidDataError && /other version/.test(e.message));
+  await assert.rejects(
+    deliverPart({ s3: lake.s3, config }, { org, sink: 'splunk', day, part }),
+    (e: unknown) => e instanceof InvalidDataError && /other version/.test(e.message),
+  );
   const wrongHash = { ...plan.pending.find((p) => p.kind === 'findings')!, sha256: '0'.repeat(64) };
-  await assert.rejects(deliverPart({ s3: lake.s3, config }, { org, sink: 'splunk', day, part: wrongHash }), (e: unknown) => e instanceof InvalidDataError && /does not match/.test(e.message));
+  await assert.rejects(
+    deliverPart({ s3: lake.s3, config }, { org, sink: 'splunk', day, part: wrongHash }),
+    (e: unknown) => e instanceof InvalidDataError && /does not match/.test(e.message),
+  );
   assert.equal(receiver.stats.accepted, before, 'nothing was sent');
 });

@@ -80,9 +80,12 @@ async function settled(w: TestWorkers, days: string[], o = org, timeoutMs = 240_
 }
 
 async function endDelivery(w: TestWorkers, o = org) {
-  await w.client.workflow.getHandle(deliveryWorkflowId(o, 'splunk')).terminate('test done').catch((e: unknown) => {
-    if (!(e instanceof WorkflowNotFoundError)) throw e;
-  });
+  await w.client.workflow
+    .getHandle(deliveryWorkflowId(o, 'splunk'))
+    .terminate('test done')
+    .catch((e: unknown) => {
+      if (!(e instanceof WorkflowNotFoundError)) throw e;
+    });
 }
 
 test('a sealed day and its findings arrive one for one, with their controls; the receipt chains to the manifest; a repeated run sends nothing', async () => {
@@ -100,9 +103,14 @@ test('a sealed day and its findings arrive one for one, with their controls; the
     const lakeIds = (await readDay(lake.s3, lake.config.s3.bucket, org, day)).eventIds;
     const events = [...receiver.eventIdCounts('genesys:cloud:audit')].filter(([id]) => id.startsWith(day));
     assert.deepEqual(events.map(([id]) => id).sort(), lakeIds, "the receiver's events are the lake's events");
-    assert.ok(events.every(([, n]) => n === 1), 'each once');
+    assert.ok(
+      events.every(([, n]) => n === 1),
+      'each once',
+    );
 
-    const findings = receiver.events.filter((e) => e.sourcetype === 'gcaudit:finding' && String(e.fields?.finding_id).startsWith(check.id));
+    const findings = receiver.events.filter(
+      (e) => e.sourcetype === 'gcaudit:finding' && String(e.fields?.finding_id).startsWith(check.id),
+    );
     assert.equal(findings.length, 3);
     for (const f of findings) {
       const body = f.event as Record<string, unknown>;
@@ -112,8 +120,17 @@ test('a sealed day and its findings arrive one for one, with their controls; the
       assert.equal(f.fields?.check_id, check.id);
     }
 
-    const pointer = (await new ManifestChain({ s3: lake.s3, bucket: lake.config.s3.bucket, org, lake: lake.config.lake }).dayPointers(day)).at(-1)!;
-    const receipts = await readReceipts({ s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake }, org, 'splunk', day);
+    const pointer = (
+      await new ManifestChain({ s3: lake.s3, bucket: lake.config.s3.bucket, org, lake: lake.config.lake }).dayPointers(
+        day,
+      )
+    ).at(-1)!;
+    const receipts = await readReceipts(
+      { s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake },
+      org,
+      'splunk',
+      day,
+    );
     assert.equal(receipts.length, 1);
     const r = receipts[0].receipt;
     assert.equal(r.manifest.sha256, pointer.sha256);
@@ -122,7 +139,11 @@ test('a sealed day and its findings arrive one for one, with their controls; the
     assert.equal(r.totals.findings, 3);
     assert.equal(r.totals.resends, 0);
     assert.equal(r.target.url, url);
-    assert.ok(r.parts.every((part) => part.manifestSha256 === pointer.sha256 && part.records.length >= 2 && part.ack === 'indexer'));
+    assert.ok(
+      r.parts.every(
+        (part) => part.manifestSha256 === pointer.sha256 && part.records.length >= 2 && part.ack === 'indexer',
+      ),
+    );
     assert.ok(!JSON.stringify(r).includes(TOKEN));
 
     const requests = receiver.stats.accepted;
@@ -131,10 +152,24 @@ test('a sealed day and its findings arrive one for one, with their controls; the
     const again = await settled(w, [day]);
     assert.equal(again.days[0].status, 'delivered');
     assert.equal(receiver.stats.accepted, requests, 'a delivered day sends nothing');
-    assert.equal((await readReceipts({ s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake }, org, 'splunk', day)).length, 1);
+    assert.equal(
+      (await readReceipts({ s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake }, org, 'splunk', day))
+        .length,
+      1,
+    );
 
-    assert.equal((await dayDeliveryState({ s3: lake.s3, config: w.deps.config }, org, 'splunk', day)).state, 'delivered');
-    const report = await verifyLake({ s3: lake.s3, bucket: lake.config.s3.bucket, org, from: day, to: day, policy: { lockMode: 'GOVERNANCE', retentionDays: 1 } });
+    assert.equal(
+      (await dayDeliveryState({ s3: lake.s3, config: w.deps.config }, org, 'splunk', day)).state,
+      'delivered',
+    );
+    const report = await verifyLake({
+      s3: lake.s3,
+      bucket: lake.config.s3.bucket,
+      org,
+      from: day,
+      to: day,
+      policy: { lockMode: 'GOVERNANCE', retentionDays: 1 },
+    });
     assert.ok(report.ok, JSON.stringify(report.problems));
   } finally {
     await endDelivery(w);
@@ -156,7 +191,10 @@ test('the checks after a seal request the delivery when a sink is configured, an
       taskQueue: none.queues.daily,
       args: [{ org: hook.org, ...window, lakeTaskQueue: none.queues.lake, trigger: 'after-seal' }],
     });
-    await assert.rejects(none.client.workflow.getHandle(deliveryWorkflowId(hook.org, 'splunk')).describe(), WorkflowNotFoundError);
+    await assert.rejects(
+      none.client.workflow.getHandle(deliveryWorkflowId(hook.org, 'splunk')).describe(),
+      WorkflowNotFoundError,
+    );
   } finally {
     await none.stop();
   }
@@ -206,11 +244,15 @@ test('a worker killed mid-delivery resumes from the ledger without resending ack
   const overrides = env({ SPLUNK_BATCH_MAX_EVENTS: '20' });
   const base = uniqueName('tq');
   receiver.knobs.delayMs = 25;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/deliver/worker-process.ts')], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...overrides, TEST_TASK_QUEUE: base },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/deliver/worker-process.ts')],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...overrides, TEST_TASK_QUEUE: base },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise((r) => child.once('exit', r));
   let w: TestWorkers | undefined;
   try {
@@ -237,7 +279,10 @@ test('a worker killed mid-delivery resumes from the ledger without resending ack
     const parts = (await new ManifestChain({ ...ledgerDeps, org }).dayManifests(day))[0].objects;
     assert.equal(parts.length, 1);
     const atKill = await readPartLedger(ledgerDeps, org, 'splunk', day, parts[0].key);
-    assert.ok(atKill.acked.size > 0 && atKill.acked.size < count / 20, `killed mid-delivery (${atKill.acked.size} batches acknowledged)`);
+    assert.ok(
+      atKill.acked.size > 0 && atKill.acked.size < count / 20,
+      `killed mid-delivery (${atKill.acked.size} batches acknowledged)`,
+    );
 
     w = await startTestWorkers(testConfig(overrides), {}, base);
     const p = await settled(w, [day]);
@@ -247,12 +292,21 @@ test('a worker killed mid-delivery resumes from the ledger without resending ack
     assert.equal(counts.size, count, 'every event arrived');
     const offset = (id: string) => Number(id.slice(-6));
     for (const b of atKill.acked.values()) {
-      for (let n = b.from; n < b.to; n++) assert.equal(counts.get(`${day}-ev-${String(n).padStart(6, '0')}`), 1, `batch ${b.index}, acknowledged before the kill, was not sent again`);
+      for (let n = b.from; n < b.to; n++)
+        assert.equal(
+          counts.get(`${day}-ev-${String(n).padStart(6, '0')}`),
+          1,
+          `batch ${b.index}, acknowledged before the kill, was not sent again`,
+        );
     }
     const final = await readPartLedger(ledgerDeps, org, 'splunk', day, parts[0].key);
     const resent = [...final.acked.values()].filter((b) => b.sends > 1);
     const duplicated = new Set([...counts].filter(([, n]) => n > 1).map(([id]) => Math.floor(offset(id) / 20)));
-    for (const i of duplicated) assert.ok(resent.some((b) => b.index === i), `batch ${i} arrived twice and the ledger counts it as resent`);
+    for (const i of duplicated)
+      assert.ok(
+        resent.some((b) => b.index === i),
+        `batch ${i} arrived twice and the ledger counts it as resent`,
+      );
     const receipt = (await readReceipts(ledgerDeps, org, 'splunk', day)).at(-1)!.receipt;
     assert.equal(receipt.totals.resends, resent.length);
     assert.equal(receipt.totals.events, count);

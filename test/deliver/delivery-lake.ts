@@ -27,14 +27,23 @@ export function dayEvents(day: string, count: number): CanonicalEvent[] {
     return lakeEvent(`${day}-ev-${String(n).padStart(6, '0')}`, time, {
       action: n % 2 ? 'Update' : 'Create',
       userId: `user-${n % 17}`,
-      propertyChanges: Array.from({ length: changes }, (_, i) => ({ property: `p${i}`, oldValues: [`old ${n}.${i}`], newValues: i === 1 ? ['a', 'b'] : [`new "${n}"`] })),
+      propertyChanges: Array.from({ length: changes }, (_, i) => ({
+        property: `p${i}`,
+        oldValues: [`old ${n}.${i}`],
+        newValues: i === 1 ? ['a', 'b'] : [`new "${n}"`],
+      })),
       extra: n % 4 === 0 ? { context: { note: `ctx ${n}` }, message: { localizableMessageCode: 'X' } } : {},
     });
   });
 }
 
 export async function deliveryLake(org: string, env: Record<string, string> = {}): Promise<DeliveryLake> {
-  const { config, s3 } = await freshLake({ GCAUDIT_ORG: org, LAKE_RETENTION_DAYS: '1', LAKE_LOCK_MODE: 'GOVERNANCE', ...env });
+  const { config, s3 } = await freshLake({
+    GCAUDIT_ORG: org,
+    LAKE_RETENTION_DAYS: '1',
+    LAKE_LOCK_MODE: 'GOVERNANCE',
+    ...env,
+  });
   return { config, s3, org };
 }
 
@@ -42,18 +51,33 @@ export async function deliveryLake(org: string, env: Record<string, string> = {}
 export async function sealDayWith(lake: DeliveryLake, day: string, events: CanonicalEvent[], run = 'run1') {
   const bucket = lake.config.s3.bucket;
   for (let i = 0; i * 500 < Math.max(events.length, 1); i++) {
-    await writeStagingChunk(lake.s3, { bucket, key: stagingChunkKey(lake.org, day, run, `c${String(i).padStart(4, '0')}`), lines: events.slice(i * 500, (i + 1) * 500).map(eventLine) });
+    await writeStagingChunk(lake.s3, {
+      bucket,
+      key: stagingChunkKey(lake.org, day, run, `c${String(i).padStart(4, '0')}`),
+      lines: events.slice(i * 500, (i + 1) * 500).map(eventLine),
+    });
   }
   return sealDay(
     { s3: lake.s3, config: lake.config, signer: createSigner(lake.config.manifest.signingKey!) },
-    { org: lake.org, day, stagingPrefix: stagingPrefix(lake.org, day, run), query: null, sealedAt: new Date().toISOString(), hmacKeyId: 'k1', extraAllowlist: [] },
+    {
+      org: lake.org,
+      day,
+      stagingPrefix: stagingPrefix(lake.org, day, run),
+      query: null,
+      sealedAt: new Date().toISOString(),
+      hmacKeyId: 'k1',
+      extraAllowlist: [],
+    },
   );
 }
 
 /** Stores `count` findings of a real check (its title, severity and controls) for the day. */
 export async function storeDayFindings(lake: DeliveryLake, day: string, count: number, checkIndex = 0) {
   const check = loadChecks()[checkIndex];
-  const window = { from: `${day}T00:00:00.000Z`, to: new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString() };
+  const window = {
+    from: `${day}T00:00:00.000Z`,
+    to: new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString(),
+  };
   const findings = Array.from({ length: count }, (_, i) => ({
     checkId: check.id,
     title: check.title,
@@ -67,6 +91,12 @@ export async function storeDayFindings(lake: DeliveryLake, day: string, count: n
     summary: `finding ${i} of ${check.id}`,
     window,
   }));
-  const stored = await storeFindings(lake.s3, lake.config, lake.org, { check, window, params: {}, findings, stats: { engine: 'duckdb', bytesScanned: 0, filesRead: 1, ms: 1 } }, new Date().toISOString());
+  const stored = await storeFindings(
+    lake.s3,
+    lake.config,
+    lake.org,
+    { check, window, params: {}, findings, stats: { engine: 'duckdb', bytesScanned: 0, filesRead: 1, ms: 1 } },
+    new Date().toISOString(),
+  );
   return { check, key: stored!.key };
 }

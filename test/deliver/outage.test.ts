@@ -25,7 +25,9 @@ let url: string;
 let lake: DeliveryLake;
 
 before(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+  });
   receiver = new HecReceiver({ [TOKEN]: { ack: true, indexes: ['gcaudit'] } });
   url = await receiver.start();
   lake = await deliveryLake(org);
@@ -83,8 +85,13 @@ test('a HEC outage of hours (503 server busy, then 502s) is waited out with dura
   assert.ok(hours >= 3, `the outage lasted ${hours.toFixed(1)} hours of workflow time`);
   const counts = [...receiver.eventIdCounts('genesys:cloud:audit')].filter(([id]) => id.startsWith(day));
   assert.equal(counts.length, 450);
-  assert.ok(counts.every(([, n]) => n === 1), 'nothing lost, nothing twice');
-  const receipt = (await readReceipts({ s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake }, org, 'splunk', day))[0].receipt;
+  assert.ok(
+    counts.every(([, n]) => n === 1),
+    'nothing lost, nothing twice',
+  );
+  const receipt = (
+    await readReceipts({ s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake }, org, 'splunk', day)
+  )[0].receipt;
   assert.equal(receipt.totals.resends, 0, 'refused batches are not counted as resends');
 });
 

@@ -23,15 +23,21 @@ function run(args: string[], file: string): Promise<string> {
     `--user-data-dir=${profile}`,
   ];
   return new Promise((resolve, reject) => {
-    execFile(CHROMIUM, [...flags, ...args, pathToFileURL(file).href], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
-      rmSync(profile, { recursive: true, force: true });
-      if (err) reject(new Error(`chromium failed: ${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      CHROMIUM,
+      [...flags, ...args, pathToFileURL(file).href],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        rmSync(profile, { recursive: true, force: true });
+        if (err) reject(new Error(`chromium failed: ${err.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
 /** The DOM after Chromium parsed and laid out the page. */
 export const dumpDom = (file: string) => run(['--dump-dom'], file);
-export const screenshot = (file: string, png: string, size = '1200,2400') => run([`--screenshot=${png}`, `--window-size=${size}`, '--hide-scrollbars'], file);
+export const screenshot = (file: string, png: string, size = '1200,2400') =>
+  run([`--screenshot=${png}`, `--window-size=${size}`, '--hide-scrollbars'], file);
 export const printToPdf = (file: string, pdf: string) => run([`--print-to-pdf=${pdf}`, '--no-pdf-header-footer'], file);

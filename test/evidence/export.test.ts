@@ -46,11 +46,25 @@ test('evidence export writes the package: report, findings, manifests, verificat
   const out = path.join(work, 'package');
   const r = await gcaudit(env, 'evidence', 'export', '--from', from, '--to', to, '--out', out, '--json');
   assert.equal(r.code, 0, r.stderr + r.stdout);
-  const result = JSON.parse(r.stdout) as { files: string[]; findings: number; verificationOk: boolean; sealedDays: number };
+  const result = JSON.parse(r.stdout) as {
+    files: string[];
+    findings: number;
+    verificationOk: boolean;
+    sealedDays: number;
+  };
   assert.equal(result.verificationOk, true);
   assert.equal(result.sealedDays, 2);
   assert.ok(result.findings > 0, 'the anomaly day has findings');
-  for (const f of ['report.html', 'findings.csv', 'coverage.csv', 'verification.json', 'index.json', 'index.json.sig', 'index-public-key.pem', 'VERIFY.txt']) {
+  for (const f of [
+    'report.html',
+    'findings.csv',
+    'coverage.csv',
+    'verification.json',
+    'index.json',
+    'index.json.sig',
+    'index-public-key.pem',
+    'VERIFY.txt',
+  ]) {
     assert.ok(result.files.includes(f), f);
   }
   assert.equal(result.files.filter((f) => /^manifests\/chain\/\d{9}\.json$/.test(f)).length, 2);
@@ -68,13 +82,31 @@ test('evidence export writes the package: report, findings, manifests, verificat
   const index = JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8')) as PackageIndex;
   assert.equal(index.files.length, result.files.length - 4);
   if (existsSync('/usr/bin/openssl')) {
-    const verified = execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'index-public-key.pem', '-rawin', '-in', 'index.json', '-sigfile', 'index.json.sig'], { cwd: out }).toString();
+    const verified = execFileSync(
+      'openssl',
+      [
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        'index-public-key.pem',
+        '-rawin',
+        '-in',
+        'index.json',
+        '-sigfile',
+        'index.json.sig',
+      ],
+      { cwd: out },
+    ).toString();
     assert.match(verified, /Signature Verified Successfully/);
   }
   const copy = path.join(work, 'package-copy');
   execFileSync('cp', ['-r', out, copy]);
   writeFileSync(path.join(copy, 'findings.csv'), 'check_id\r\n');
-  assert.deepEqual((await checkPackage(copy)).problems.map((p) => p.split(':')[0]), ['findings.csv']);
+  assert.deepEqual(
+    (await checkPackage(copy)).problems.map((p) => p.split(':')[0]),
+    ['findings.csv'],
+  );
 
   // A second export into the same directory is refused (usage error).
   const again = await gcaudit(env, 'evidence', 'export', '--from', from, '--to', to, '--out', out);
@@ -97,9 +129,12 @@ test('the report opens in headless Chromium with its content, and renders to PNG
     assert.match(dom, new RegExp(`data-day="${day}" data-state="ok"`), `calendar cell of ${day}`);
     assert.match(dom, new RegExp(`<rect class="bar" data-day="${day}" data-events="\\d+"`), `chart bar of ${day}`);
   }
-  const verification = JSON.parse(readFileSync(path.join(out, 'verification.json'), 'utf8')) as { summary: { events: number } };
+  const verification = JSON.parse(readFileSync(path.join(out, 'verification.json'), 'utf8')) as {
+    summary: { events: number };
+  };
   assert.match(dom, new RegExp(`id="events-total">${verification.summary.events.toLocaleString('en-US')}<`));
-  for (const control of ['SOC 2 CC7.2', 'PCI DSS 4.0 10.2.1.5', 'HIPAA 164.312(b)']) assert.ok(dom.includes(`data-control="${control}"`), control);
+  for (const control of ['SOC 2 CC7.2', 'PCI DSS 4.0 10.2.1.5', 'HIPAA 164.312(b)'])
+    assert.ok(dom.includes(`data-control="${control}"`), control);
   assert.match(dom, /<section id="reconciliation">[\s\S]*<td>v1<\/td>/);
   assert.match(dom, /<section id="methodology">/);
   assert.match(dom, /<table id="findings-table">/);

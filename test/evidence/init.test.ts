@@ -7,7 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CreateBucketCommand, HeadObjectCommand, PutBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadObjectCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { describeRetention } from '../../src/evidence/init';
 import { createS3Client } from '../../src/s3/client';
 import { testConfig, uniqueName } from '../harness/env';
@@ -33,7 +39,15 @@ after(async () => {
 
 test('init creates and configures the bucket on MinIO: versioning, default retention, expiry and _staging/ cleanup', async () => {
   const bucket = uniqueName('init-lake');
-  const env = { S3_BUCKET: bucket, GCAUDIT_ORG: ORG, LAKE_BUCKET_DEFAULT_RETENTION: 'true', LAKE_LOCK_MODE: 'GOVERNANCE', LAKE_RETENTION_DAYS: '3', LAKE_EXPIRE_AFTER_DAYS: '10', LAKE_ARCHIVE_AFTER_DAYS: '0' };
+  const env = {
+    S3_BUCKET: bucket,
+    GCAUDIT_ORG: ORG,
+    LAKE_BUCKET_DEFAULT_RETENTION: 'true',
+    LAKE_LOCK_MODE: 'GOVERNANCE',
+    LAKE_RETENTION_DAYS: '3',
+    LAKE_EXPIRE_AFTER_DAYS: '10',
+    LAKE_ARCHIVE_AFTER_DAYS: '0',
+  };
   const r = await gcaudit(env, 'init');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`lake bucket ${bucket} \\(created\\)`));
@@ -52,7 +66,9 @@ test('init creates and configures the bucket on MinIO: versioning, default reten
   assert.equal(rules.has('gcaudit-acme-archive'), false, 'no transition with LAKE_ARCHIVE_AFTER_DAYS=0');
 
   // The default retention is real: an object written without any lock gets one.
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'acme/other/x.json', Body: '{}', ChecksumAlgorithm: 'SHA256' }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: 'acme/other/x.json', Body: '{}', ChecksumAlgorithm: 'SHA256' }),
+  );
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'acme/other/x.json' }));
   assert.equal(head.ObjectLockMode, 'GOVERNANCE');
   assert.ok(head.ObjectLockRetainUntilDate!.getTime() > Date.now() + 2.9 * 86_400_000);
@@ -65,29 +81,65 @@ test('init creates and configures the bucket on MinIO: versioning, default reten
 
 test('an expiry before the Object Lock ends is refused (exit 2) and nothing is applied', async () => {
   const bucket = uniqueName('init-refused');
-  const r = await gcaudit({ S3_BUCKET: bucket, LAKE_RETENTION_DAYS: '30', LAKE_EXPIRE_AFTER_DAYS: '20', LAKE_ARCHIVE_AFTER_DAYS: '0' }, 'init');
+  const r = await gcaudit(
+    { S3_BUCKET: bucket, LAKE_RETENTION_DAYS: '30', LAKE_EXPIRE_AFTER_DAYS: '20', LAKE_ARCHIVE_AFTER_DAYS: '0' },
+    'init',
+  );
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /LAKE_EXPIRE_AFTER_DAYS \(20\) is before the Object Lock retention ends \(LAKE_RETENTION_DAYS 30\)/);
-  const arch = await gcaudit({ S3_BUCKET: bucket, LAKE_RETENTION_DAYS: '30', LAKE_ARCHIVE_AFTER_DAYS: '40', LAKE_EXPIRE_AFTER_DAYS: '40' }, 'init');
+  assert.match(
+    r.stderr,
+    /LAKE_EXPIRE_AFTER_DAYS \(20\) is before the Object Lock retention ends \(LAKE_RETENTION_DAYS 30\)/,
+  );
+  const arch = await gcaudit(
+    { S3_BUCKET: bucket, LAKE_RETENTION_DAYS: '30', LAKE_ARCHIVE_AFTER_DAYS: '40', LAKE_EXPIRE_AFTER_DAYS: '40' },
+    'init',
+  );
   assert.equal(arch.code, 2);
   assert.match(arch.stderr, /LAKE_ARCHIVE_AFTER_DAYS \(40\) must be before LAKE_EXPIRE_AFTER_DAYS \(40\)/);
-  await assert.rejects(describeRetention(s3, bucket), /NoSuchBucket|NotFound|does not exist/i, 'the bucket was not created');
+  await assert.rejects(
+    describeRetention(s3, bucket),
+    /NoSuchBucket|NotFound|does not exist/i,
+    'the bucket was not created',
+  );
 });
 
 test('MinIO without a remote tier refuses a transition; init says how to go on', async () => {
   const bucket = uniqueName('init-tier');
-  const r = await gcaudit({ S3_BUCKET: bucket, LAKE_RETENTION_DAYS: '400', LAKE_ARCHIVE_AFTER_DAYS: '90', LAKE_ARCHIVE_STORAGE_CLASS: 'DEEP_ARCHIVE' }, 'init');
+  const r = await gcaudit(
+    {
+      S3_BUCKET: bucket,
+      LAKE_RETENTION_DAYS: '400',
+      LAKE_ARCHIVE_AFTER_DAYS: '90',
+      LAKE_ARCHIVE_STORAGE_CLASS: 'DEEP_ARCHIVE',
+    },
+    'init',
+  );
   assert.equal(r.code, 2, r.stdout + r.stderr);
-  assert.match(r.stderr, /LAKE_ARCHIVE_STORAGE_CLASS: the S3 endpoint refused a transition to DEEP_ARCHIVE .*set LAKE_ARCHIVE_AFTER_DAYS=0/s);
+  assert.match(
+    r.stderr,
+    /LAKE_ARCHIVE_STORAGE_CLASS: the S3 endpoint refused a transition to DEEP_ARCHIVE .*set LAKE_ARCHIVE_AFTER_DAYS=0/s,
+  );
 });
 
 test('on S3 (recorded responses) init writes the archive transition of event parts and keeps rules it does not own', async () => {
   const bucket = uniqueName('init-aws');
   await viaRecorded.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
   await viaRecorded.send(
-    new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: [{ ID: 'team-logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 30 } }] } }),
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket,
+      LifecycleConfiguration: {
+        Rules: [{ ID: 'team-logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 30 } }],
+      },
+    }),
   );
-  const env = { S3_ENDPOINT: recorded.endpoint, S3_BUCKET: bucket, GCAUDIT_ORG: ORG, LAKE_RETENTION_DAYS: '2557', LAKE_ARCHIVE_AFTER_DAYS: '90', LAKE_ARCHIVE_STORAGE_CLASS: 'DEEP_ARCHIVE' };
+  const env = {
+    S3_ENDPOINT: recorded.endpoint,
+    S3_BUCKET: bucket,
+    GCAUDIT_ORG: ORG,
+    LAKE_RETENTION_DAYS: '2557',
+    LAKE_ARCHIVE_AFTER_DAYS: '90',
+    LAKE_ARCHIVE_STORAGE_CLASS: 'DEEP_ARCHIVE',
+  };
   const r = await gcaudit(env, 'init');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /gcaudit-acme-archive on acme\/audit_events\/: to DEEP_ARCHIVE after 90 days/);
@@ -99,10 +151,22 @@ test('on S3 (recorded responses) init writes the archive transition of event par
   assert.match(xml, /<ID>team-logs<\/ID>/, 'a rule gcaudit does not own is kept');
   const rule = (id: string) => xml.split('<Rule>').find((r) => r.includes(`<ID>${id}</ID>`)) ?? '';
   assert.ok(rule('gcaudit-acme-archive').includes('<Filter><Prefix>acme/audit_events/</Prefix></Filter>'));
-  assert.ok(rule('gcaudit-acme-archive').includes('<Transition><Days>90</Days><StorageClass>DEEP_ARCHIVE</StorageClass></Transition>'));
+  assert.ok(
+    rule('gcaudit-acme-archive').includes(
+      '<Transition><Days>90</Days><StorageClass>DEEP_ARCHIVE</StorageClass></Transition>',
+    ),
+  );
   assert.ok(rule('gcaudit-acme-expire').includes('<Expiration><Days>2557</Days></Expiration>'));
   assert.ok(rule('gcaudit-acme-expire').includes('<Filter><Prefix>acme/</Prefix></Filter>'));
   const read = await describeRetention(viaRecorded, bucket);
-  assert.deepEqual(read.lifecycle.map((x) => x.ID).sort(), ['gcaudit-acme-archive', 'gcaudit-acme-expire', 'gcaudit-staging', 'team-logs']);
-  assert.equal(read.lifecycle.find((x) => x.ID === 'gcaudit-acme-archive')?.Transitions?.[0]?.StorageClass, 'DEEP_ARCHIVE');
+  assert.deepEqual(read.lifecycle.map((x) => x.ID).sort(), [
+    'gcaudit-acme-archive',
+    'gcaudit-acme-expire',
+    'gcaudit-staging',
+    'team-logs',
+  ]);
+  assert.equal(
+    read.lifecycle.find((x) => x.ID === 'gcaudit-acme-archive')?.Transitions?.[0]?.StorageClass,
+    'DEEP_ARCHIVE',
+  );
 });

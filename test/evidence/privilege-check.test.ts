@@ -13,8 +13,7 @@ import { Simulator, startSimulator } from '../../src/sim';
 import { sandboxEnv } from '../harness/env';
 
 let sim: Simulator;
-const config = () =>
-  loadConfig({ ...process.env, ...sandboxEnv(sim) });
+const config = () => loadConfig({ ...process.env, ...sandboxEnv(sim) });
 
 before(async () => {
   sim = await startSimulator({ seed: 'privilege-check', eventsPerDay: 50, rateLimitPerMinute: 100_000 });
@@ -27,14 +26,23 @@ test('a client with only audits:audit:view passes, and its refused self-inspecti
   assert.equal(r?.leastPrivilege, true);
   assert.equal(r?.checked, 'partial');
   assert.deepEqual(r?.permissions, ['audits:audit:view']);
-  assert.deepEqual(r?.roles.map((x) => x.name), ['Audit Log Reader']);
-  assert.deepEqual(r?.unanswered.map((u) => [u.call.replace(/[0-9a-f-]{36}$/, 'ID'), u.status]), [
-    [`GET /api/v2/oauth/clients/${sim.clientId}`, 403],
-    ['GET /api/v2/authorization/roles/ID', 403],
-  ]);
+  assert.deepEqual(
+    r?.roles.map((x) => x.name),
+    ['Audit Log Reader'],
+  );
+  assert.deepEqual(
+    r?.unanswered.map((u) => [u.call.replace(/[0-9a-f-]{36}$/, 'ID'), u.status]),
+    [
+      [`GET /api/v2/oauth/clients/${sim.clientId}`, 403],
+      ['GET /api/v2/authorization/roles/ID', 403],
+    ],
+  );
   assert.match(r!.unanswered[0].reason, /missing the following permission\(s\): \[oauth:client:view\]/);
   assert.equal(lines.length, 1);
-  assert.match(lines[0], /^Genesys OAuth client gcaudit-sim-client: least privilege, roles Audit Log Reader with only audits:audit:view \(not allowed to read \/api\/v2\/oauth\/clients\/gcaudit-sim-client, .* as it should be\)$/);
+  assert.match(
+    lines[0],
+    /^Genesys OAuth client gcaudit-sim-client: least privilege, roles Audit Log Reader with only audits:audit:view \(not allowed to read \/api\/v2\/oauth\/clients\/gcaudit-sim-client, .* as it should be\)$/,
+  );
   assert.ok(!lines.join('\n').includes(sim.clientSecret), 'no secret in the output');
 });
 
@@ -64,7 +72,10 @@ test('when the API answers nothing, the report says the check could not be made'
     const r = await reportPrivileges(config(), (l) => lines.push(l));
     assert.equal(r?.leastPrivilege, null);
     assert.equal(r?.checked, 'unknown');
-    assert.match(lines[0], /^WARNING: could not check what Genesys OAuth client gcaudit-sim-client may do: GET \/api\/v2\/tokens\/me HTTP 429/);
+    assert.match(
+      lines[0],
+      /^WARNING: could not check what Genesys OAuth client gcaudit-sim-client may do: GET \/api\/v2\/tokens\/me HTTP 429/,
+    );
     assert.match(lines[1], /make sure it holds only audits:audit:view/);
   } finally {
     sim.setFaults({ rate429Share: 0 });
@@ -73,12 +84,29 @@ test('when the API answers nothing, the report says the check could not be made'
 
 test('the official SDK reads token info, subject grants, and the 403 for the client, as from Genesys', async () => {
   const client = platformClient.ApiClient.instance;
-  client.setGateway({ host: '127.0.0.1', protocol: 'http', port: Number(new URL(sim.baseUrl).port), path_params_login: '', path_params_api: '' });
+  client.setGateway({
+    host: '127.0.0.1',
+    protocol: 'http',
+    port: Number(new URL(sim.baseUrl).port),
+    path_params_login: '',
+    path_params_api: '',
+  });
   await client.loginClientCredentialsGrant(sim.clientId, sim.clientSecret);
   const me = await new platformClient.TokensApi().getTokensMe();
   assert.equal(me.OAuthClient?.id, sim.clientId);
   assert.equal(me.organization?.id, sim.orgId);
   const subject = await new platformClient.AuthorizationApi().getAuthorizationSubjectsMe();
-  assert.deepEqual(subject.grants?.map((g) => [g.role?.name, g.role?.policies?.[0]?.domain, g.role?.policies?.[0]?.entityName, g.role?.policies?.[0]?.actions]), [['Audit Log Reader', 'audits', 'audit', ['view']]]);
-  await assert.rejects(new platformClient.OAuthApi().getOauthClient(sim.clientId), (err: { status?: number; code?: string }) => err.status === 403 && err.code === 'missing.permissions');
+  assert.deepEqual(
+    subject.grants?.map((g) => [
+      g.role?.name,
+      g.role?.policies?.[0]?.domain,
+      g.role?.policies?.[0]?.entityName,
+      g.role?.policies?.[0]?.actions,
+    ]),
+    [['Audit Log Reader', 'audits', 'audit', ['view']]],
+  );
+  await assert.rejects(
+    new platformClient.OAuthApi().getOauthClient(sim.clientId),
+    (err: { status?: number; code?: string }) => err.status === 403 && err.code === 'missing.permissions',
+  );
 });

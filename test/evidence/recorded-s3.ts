@@ -44,7 +44,13 @@ export async function startRecordedS3(minioEndpoint: string): Promise<RecordedS3
   };
 
   const reply = (res: ServerResponse, status: number, body = '', headers: Record<string, string> = {}) => {
-    res.writeHead(status, { ...S3_RECORDED.requestHeaders, ...(body ? { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(body)) } : { 'content-length': '0' }), ...headers });
+    res.writeHead(status, {
+      ...S3_RECORDED.requestHeaders,
+      ...(body
+        ? { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(body)) }
+        : { 'content-length': '0' }),
+      ...headers,
+    });
     res.end(body);
   };
 
@@ -54,13 +60,21 @@ export async function startRecordedS3(minioEndpoint: string): Promise<RecordedS3
     return Buffer.concat(chunks);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer | null, edit?: (headers: Record<string, string | string[] | undefined>) => void) => {
-    const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      const headers = { ...up.headers };
-      edit?.(headers);
-      res.writeHead(up.statusCode ?? 502, headers as never);
-      up.pipe(res);
-    });
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer | null,
+    edit?: (headers: Record<string, string | string[] | undefined>) => void,
+  ) => {
+    const out = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        const headers = { ...up.headers };
+        edit?.(headers);
+        res.writeHead(up.statusCode ?? 502, headers as never);
+        up.pipe(res);
+      },
+    );
     out.on('error', () => reply(res, 502));
     if (body) out.end(body);
     else req.pipe(out);
@@ -91,7 +105,8 @@ export async function startRecordedS3(minioEndpoint: string): Promise<RecordedS3
       if (archived && q.has('restore') && req.method === 'POST') {
         calls.push(`POST restore ${bucketKey}`);
         await readBody(req);
-        if (archived.restore === 'ongoing') return reply(res, S3_RECORDED.restoreInProgress.status, S3_RECORDED.restoreInProgress.body);
+        if (archived.restore === 'ongoing')
+          return reply(res, S3_RECORDED.restoreInProgress.status, S3_RECORDED.restoreInProgress.body);
         if (archived.restore === 'done') return reply(res, S3_RECORDED.restoreAlreadyRestored.status);
         archived.restore = 'ongoing';
         return reply(res, S3_RECORDED.restoreAccepted.status);
@@ -102,10 +117,17 @@ export async function startRecordedS3(minioEndpoint: string): Promise<RecordedS3
         return forward(req, res, null, (h) => {
           h['x-amz-storage-class'] = archived.storageClass;
           if (archived.restore === 'ongoing') h['x-amz-restore'] = S3_RECORDED.restoreOngoingHeader;
-          if (archived.restore === 'done') h['x-amz-restore'] = S3_RECORDED.restoreDoneHeader(new Date(Date.now() + 7 * 86_400_000));
+          if (archived.restore === 'done')
+            h['x-amz-restore'] = S3_RECORDED.restoreDoneHeader(new Date(Date.now() + 7 * 86_400_000));
         });
       }
-      if (archived && req.method === 'GET' && archived.restore !== 'done' && !q.has('retention') && !q.has('legal-hold')) {
+      if (
+        archived &&
+        req.method === 'GET' &&
+        archived.restore !== 'done' &&
+        !q.has('retention') &&
+        !q.has('legal-hold')
+      ) {
         calls.push(`GET ${bucketKey} (archived)`);
         const r = S3_RECORDED.invalidObjectState(archived.storageClass);
         return reply(res, r.status, r.body);

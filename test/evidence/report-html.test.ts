@@ -18,7 +18,12 @@ function hostileInput(): ReportInput {
     verifiedAt: HOSTILE,
     policy: { lockMode: HOSTILE as 'COMPLIANCE', retentionDays: HOSTILE as unknown as number },
     publicKey: { source: 'lake', keyIds: [HOSTILE], note: HOSTILE },
-    chain: { entries: HOSTILE as unknown as number, firstSequence: 1, lastSequence: HOSTILE as unknown as number, headSha256: HOSTILE },
+    chain: {
+      entries: HOSTILE as unknown as number,
+      firstSequence: 1,
+      lastSequence: HOSTILE as unknown as number,
+      headSha256: HOSTILE,
+    },
     // A manifest is data: a tampered one can put anything in its day, version or counts.
     days: [{ day: HOSTILE, sealed: true, versions: [HOSTILE as unknown as number], events: 3, rows: 3, objects: [] }],
     added: [],
@@ -30,7 +35,22 @@ function hostileInput(): ReportInput {
     ok: false,
   };
   const finding = Object.fromEntries(
-    ['check_id', 'title', 'severity', 'controls', 'window_from', 'window_to', 'finding_key', 'user_id', 'event_count', 'first_event_time', 'last_event_time', 'summary', 'results_sha256', 'run_at'].map((k) => [k, HOSTILE]),
+    [
+      'check_id',
+      'title',
+      'severity',
+      'controls',
+      'window_from',
+      'window_to',
+      'finding_key',
+      'user_id',
+      'event_count',
+      'first_event_time',
+      'last_event_time',
+      'summary',
+      'results_sha256',
+      'run_at',
+    ].map((k) => [k, HOSTILE]),
   ) as unknown as FindingRow;
   return {
     org: HOSTILE,
@@ -39,7 +59,9 @@ function hostileInput(): ReportInput {
     generatedAt: HOSTILE,
     verification,
     findings: [finding],
-    checks: [{ id: HOSTILE, title: HOSTILE, severity: 'high', controls: { SOC2: [HOSTILE], PCI_DSS_4: [], HIPAA: [] } }],
+    checks: [
+      { id: HOSTILE, title: HOSTILE, severity: 'high', controls: { SOC2: [HOSTILE], PCI_DSS_4: [], HIPAA: [] } },
+    ],
     seals: [
       {
         day: HOSTILE,
@@ -63,8 +85,12 @@ test('no value from the lake, the checks or the config becomes markup in the rep
   const page = renderReport(hostileInput());
   assert.doesNotMatch(page, /<script|<img/i, 'no planted element');
   assert.doesNotMatch(page, /onerror="/, 'no planted attribute');
-  const escaped = '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt;&#39; &amp; &quot;';
+  const escaped =
+    '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt;&#39; &amp; &quot;';
   // Every place the string was put shows it as text: seals, findings, problems, warnings, files, keys.
-  assert.ok(page.split(escaped).length - 1 >= 20, `the hostile string is shown escaped everywhere (${page.split(escaped).length - 1} times)`);
+  assert.ok(
+    page.split(escaped).length - 1 >= 20,
+    `the hostile string is shown escaped everywhere (${page.split(escaped).length - 1} times)`,
+  );
   assert.match(page, /<style>[^<]*"Segoe UI"/, 'the stylesheet is passed through as written');
 });

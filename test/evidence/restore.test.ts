@@ -36,7 +36,9 @@ before(async () => {
   recorded = await startRecordedS3(process.env.S3_ENDPOINT!);
   config = { ...lake.config, s3: { ...lake.config.s3, endpoint: recorded.endpoint } };
   s3 = createS3Client(config);
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+  });
 });
 
 after(async () => {
@@ -48,8 +50,17 @@ after(async () => {
 
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = uniqueName('restore');
-  const activities = withTypedFailures({ ...createRestoreActivities({ config, s3 }), ...createEvidenceActivities({ config, s3, signer: lake.signer }), ...createCheckActivities({ config, s3 }) });
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: workflowBundle(), activities });
+  const activities = withTypedFailures({
+    ...createRestoreActivities({ config, s3 }),
+    ...createEvidenceActivities({ config, s3, signer: lake.signer }),
+    ...createCheckActivities({ config, s3 }),
+  });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: workflowBundle(),
+    activities,
+  });
   return worker.runUntil(fn(taskQueue));
 }
 
@@ -58,14 +69,27 @@ test('x-amz-restore as S3 sends it', () => {
   assert.equal(restoreState('GLACIER_IR', undefined), 'not-archived');
   assert.equal(restoreState('DEEP_ARCHIVE', undefined), 'archived');
   assert.equal(restoreState('GLACIER', 'ongoing-request="true"'), 'restoring');
-  assert.equal(restoreState('DEEP_ARCHIVE', 'ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"'), 'restored');
-  assert.equal(restoreExpiry('ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"'), '2012-12-21T00:00:00.000Z');
+  assert.equal(
+    restoreState('DEEP_ARCHIVE', 'ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"'),
+    'restored',
+  );
+  assert.equal(
+    restoreExpiry('ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"'),
+    '2012-12-21T00:00:00.000Z',
+  );
 });
 
 test('archived parts: verify checks their lock but not their content; the workflow restores them, waits durably, then verifies', async () => {
   recorded.archive(`${lake.org}/audit_events/`, 'DEEP_ARCHIVE', { headsUntilRestored: 3 });
   const policy = { lockMode: 'GOVERNANCE' as const, retentionDays: 1 };
-  const before = await verifyLake({ s3, bucket: config.s3.bucket, org: lake.org, from: lake.days[0], to: lake.days[2], policy });
+  const before = await verifyLake({
+    s3,
+    bucket: config.s3.bucket,
+    org: lake.org,
+    from: lake.days[0],
+    to: lake.days[2],
+    policy,
+  });
   assert.equal(before.ok, true, JSON.stringify(before.problems));
   const parts = before.days.flatMap((d) => d.objects).filter((o) => o.kind === 'events');
   assert.equal(parts.length, 3);
@@ -78,7 +102,9 @@ test('archived parts: verify checks their lock but not their content; the workfl
 
   // One part's restore was already asked for (by an operator, or an earlier run): a 409 then, which is fine.
   const acts = createRestoreActivities({ config, s3 });
-  const first = await new MockActivityEnvironment().run(acts.requestRestores, { parts: [{ key: parts[0].key, versionId: parts[0].versionId, storageClass: 'DEEP_ARCHIVE' }] });
+  const first = await new MockActivityEnvironment().run(acts.requestRestores, {
+    parts: [{ key: parts[0].key, versionId: parts[0].versionId, storageClass: 'DEEP_ARCHIVE' }],
+  });
   assert.deepEqual(first, { requested: 1, inProgress: 0, alreadyRestored: 0 });
   assert.ok(recorded.calls.includes(`POST restore ${config.s3.bucket}/${parts[0].key}`));
 
@@ -86,7 +112,17 @@ test('archived parts: verify checks their lock but not their content; the workfl
     env.client.workflow.execute(archiveRestoreWorkflow, {
       taskQueue,
       workflowId: uniqueName('archive-restore'),
-      args: [{ org: lake.org, from: lake.days[0], to: lake.days[2], then: 'verify', pollInitialSeconds: 60, pollMaxSeconds: 1800, maxWaitHours: 48 }],
+      args: [
+        {
+          org: lake.org,
+          from: lake.days[0],
+          to: lake.days[2],
+          then: 'verify',
+          pollInitialSeconds: 60,
+          pollMaxSeconds: 1800,
+          maxWaitHours: 48,
+        },
+      ],
     }),
   );
   assert.equal(result.parts, 3);
@@ -97,7 +133,11 @@ test('archived parts: verify checks their lock but not their content; the workfl
   assert.ok(result.waitedSeconds >= 60 + 120 + 240, `waited ${result.waitedSeconds} s of workflow time`);
   assert.ok(result.restoredUntil && Date.parse(result.restoredUntil) > Date.now());
   assert.equal(result.verify?.ok, true, JSON.stringify(result.verify));
-  assert.equal(result.verify?.objectsOk, 9, 'every part read and hashed after the restore, with its manifest and pointer');
+  assert.equal(
+    result.verify?.objectsOk,
+    9,
+    'every part read and hashed after the restore, with its manifest and pointer',
+  );
 
   const restoreCalls = recorded.calls.filter((c) => c.startsWith('POST restore'));
   assert.equal(restoreCalls.length, 4, 'one by hand, three by the workflow (one of them answered 409)');
@@ -114,7 +154,10 @@ test('a restore that does not finish in time fails the workflow with RestoreTime
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: workflowBundle(),
-      activities: withTypedFailures({ ...createRestoreActivities({ config: slowConfig, s3: slowS3 }), ...createEvidenceActivities({ config: slowConfig, s3: slowS3, signer: lake.signer }) }),
+      activities: withTypedFailures({
+        ...createRestoreActivities({ config: slowConfig, s3: slowS3 }),
+        ...createEvidenceActivities({ config: slowConfig, s3: slowS3, signer: lake.signer }),
+      }),
     });
     const err = await worker.runUntil(
       env.client.workflow

@@ -20,22 +20,48 @@ export interface SealedLake {
 }
 
 /** Seals `count` consecutive days from `first`, day i with i + 2 events (so each day differs). */
-export async function sealedLake(opts: { org: string; first: string; count: number; env?: Record<string, string> }): Promise<SealedLake> {
-  const { config, s3 } = await freshLake({ GCAUDIT_ORG: opts.org, LAKE_RETENTION_DAYS: '1', LAKE_LOCK_MODE: 'GOVERNANCE', ...opts.env });
+export async function sealedLake(opts: {
+  org: string;
+  first: string;
+  count: number;
+  env?: Record<string, string>;
+}): Promise<SealedLake> {
+  const { config, s3 } = await freshLake({
+    GCAUDIT_ORG: opts.org,
+    LAKE_RETENTION_DAYS: '1',
+    LAKE_LOCK_MODE: 'GOVERNANCE',
+    ...opts.env,
+  });
   const signer = createSigner(config.manifest.signingKey!);
   const days: string[] = [];
   for (let i = 0; i < opts.count; i++) {
     const day = addDays(opts.first, i);
-    await sealEvents({ config, s3, signer, org: opts.org }, day, Array.from({ length: i + 2 }, (_, n) => lakeEvent(`${day}-e${n}`, `${day}T0${n % 10}:15:00.000Z`)));
+    await sealEvents(
+      { config, s3, signer, org: opts.org },
+      day,
+      Array.from({ length: i + 2 }, (_, n) => lakeEvent(`${day}-e${n}`, `${day}T0${n % 10}:15:00.000Z`)),
+    );
     days.push(day);
   }
   return { config, s3, signer, org: opts.org, days };
 }
 
 async function sealEvents(lake: Omit<SealedLake, 'days'>, day: string, events: CanonicalEvent[], run = 'run1') {
-  await writeStagingChunk(lake.s3, { bucket: lake.config.s3.bucket, key: stagingChunkKey(lake.org, day, run, 'c0'), lines: events.map(eventLine) });
+  await writeStagingChunk(lake.s3, {
+    bucket: lake.config.s3.bucket,
+    key: stagingChunkKey(lake.org, day, run, 'c0'),
+    lines: events.map(eventLine),
+  });
   return sealDay(
     { s3: lake.s3, config: lake.config, signer: lake.signer },
-    { org: lake.org, day, stagingPrefix: stagingPrefix(lake.org, day, run), query: null, sealedAt: new Date().toISOString(), hmacKeyId: 'k1', extraAllowlist: [] },
+    {
+      org: lake.org,
+      day,
+      stagingPrefix: stagingPrefix(lake.org, day, run),
+      query: null,
+      sealedAt: new Date().toISOString(),
+      hmacKeyId: 'k1',
+      extraAllowlist: [],
+    },
   );
 }

@@ -31,7 +31,12 @@ describe('verify a GOVERNANCE lake, then tamper with it', () => {
       policy: { lockMode: 'GOVERNANCE', retentionDays: 1 },
       ...extra,
     });
-  const env = () => ({ S3_BUCKET: lake.config.s3.bucket, GCAUDIT_ORG: lake.org, LAKE_LOCK_MODE: 'GOVERNANCE', LAKE_RETENTION_DAYS: '1' });
+  const env = () => ({
+    S3_BUCKET: lake.config.s3.bucket,
+    GCAUDIT_ORG: lake.org,
+    LAKE_LOCK_MODE: 'GOVERNANCE',
+    LAKE_RETENTION_DAYS: '1',
+  });
   const partKey = (day: string) => `${partitionPrefix(lake.org, 'audit_events', day)}part-00000.parquet`;
   const problems = (r: VerifyReport) => r.problems.map((p) => p.message);
 
@@ -70,7 +75,10 @@ describe('verify a GOVERNANCE lake, then tamper with it', () => {
     assert.ok(compliance.days.flatMap((d) => d.objects).every((o) => o.status === 'lock-mode'));
     const longer = await verify({ policy: { lockMode: 'GOVERNANCE', retentionDays: 30 } });
     assert.ok(longer.days.flatMap((d) => d.objects).every((o) => o.status === 'retention-short'));
-    assert.match(problems(longer)[0], /^retention-short: \S+ \(retained until .*, policy needs .* \(30 days from the seal\)\)$/);
+    assert.match(
+      problems(longer)[0],
+      /^retention-short: \S+ \(retained until .*, policy needs .* \(30 days from the seal\)\)$/,
+    );
   });
 
   test('a pinned key: the right one verifies and is named; another one fails every signature', async () => {
@@ -79,11 +87,26 @@ describe('verify a GOVERNANCE lake, then tamper with it', () => {
     writeFileSync(right, lake.signer.publicKeyPem);
     const ok = await verify({ pinnedKey: { pem: lake.signer.publicKeyPem, file: right } });
     assert.equal(ok.ok, true);
-    assert.deepEqual(ok.publicKey, { source: 'pinned', keyIds: [lake.signer.keyId], file: right, note: ok.publicKey.note });
+    assert.deepEqual(ok.publicKey, {
+      source: 'pinned',
+      keyIds: [lake.signer.keyId],
+      file: right,
+      note: ok.publicKey.note,
+    });
 
     const wrong = path.join(dir, 'wrong.pem');
     writeFileSync(wrong, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString());
-    const cli = await gcaudit(env(), 'verify', '--from', lake.days[0], '--to', lake.days.at(-1)!, '--public-key', wrong, '--json');
+    const cli = await gcaudit(
+      env(),
+      'verify',
+      '--from',
+      lake.days[0],
+      '--to',
+      lake.days.at(-1)!,
+      '--public-key',
+      wrong,
+      '--json',
+    );
     assert.equal(cli.code, 1, cli.stderr);
     const r = JSON.parse(cli.stdout) as VerifyReport;
     assert.equal(r.publicKey.source, 'pinned');
@@ -94,7 +117,9 @@ describe('verify a GOVERNANCE lake, then tamper with it', () => {
 
   test('a new version on a sealed part is named as modified', async () => {
     const key = partKey(lake.days[0]);
-    const put = await lake.s3.send(new PutObjectCommand({ Bucket: lake.config.s3.bucket, Key: key, Body: Buffer.from('PAR1 forged') }));
+    const put = await lake.s3.send(
+      new PutObjectCommand({ Bucket: lake.config.s3.bucket, Key: key, Body: Buffer.from('PAR1 forged') }),
+    );
     const r = await verify();
     assert.equal(r.ok, false);
     const o = r.days[0].objects.find((x) => x.key === key)!;
@@ -115,22 +140,43 @@ describe('verify a GOVERNANCE lake, then tamper with it', () => {
 
   test('an extra object in a sealed partition is named as added', async () => {
     const key = `${partitionPrefix(lake.org, 'audit_events', lake.days[2])}part-00001.parquet`;
-    await lake.s3.send(new PutObjectCommand({ Bucket: lake.config.s3.bucket, Key: key, Body: Buffer.from('PAR1 planted') }));
+    await lake.s3.send(
+      new PutObjectCommand({ Bucket: lake.config.s3.bucket, Key: key, Body: Buffer.from('PAR1 planted') }),
+    );
     const r = await verify();
-    assert.deepEqual(r.added.map((a) => a.key), [key]);
+    assert.deepEqual(
+      r.added.map((a) => a.key),
+      [key],
+    );
     assert.ok(problems(r).some((p) => p.startsWith(`added: ${key}`)));
   });
 
   test('an edited manifest (a new version of a chain entry) fails its signature, breaks the chain and is named', async () => {
-    const chain = new ManifestChain({ s3: lake.s3, bucket: lake.config.s3.bucket, org: lake.org, lake: lake.config.lake });
+    const chain = new ManifestChain({
+      s3: lake.s3,
+      bucket: lake.config.s3.bucket,
+      org: lake.org,
+      lake: lake.config.lake,
+    });
     const key = manifestChainKey(lake.org, 4);
     const { manifest } = await chain.readManifest(key);
-    const edited: Manifest = { ...manifest, dayTotals: { ...manifest.dayTotals, events: manifest.dayTotals.events - 1 } };
-    await lake.s3.send(new PutObjectCommand({ Bucket: lake.config.s3.bucket, Key: key, Body: Buffer.from(JSON.stringify(edited)) }));
+    const edited: Manifest = {
+      ...manifest,
+      dayTotals: { ...manifest.dayTotals, events: manifest.dayTotals.events - 1 },
+    };
+    await lake.s3.send(
+      new PutObjectCommand({ Bucket: lake.config.s3.bucket, Key: key, Body: Buffer.from(JSON.stringify(edited)) }),
+    );
     const r = await verify();
     assert.ok(r.signatureFailures.some((f) => f.key === key && /signature does not match/.test(f.reason)));
-    assert.deepEqual(r.chainBreaks.map((b) => b.sequence), [5]);
-    assert.match(r.chainBreaks[0].reason, /does not match the current .*000000004\.json.*the entry before was replaced/);
+    assert.deepEqual(
+      r.chainBreaks.map((b) => b.sequence),
+      [5],
+    );
+    assert.match(
+      r.chainBreaks[0].reason,
+      /does not match the current .*000000004\.json.*the entry before was replaced/,
+    );
     const m = r.days[3].objects.find((o) => o.key === key)!;
     assert.equal(m.status, 'modified');
     // The seal as signed still governs the day: its events count is the original one.
@@ -138,7 +184,13 @@ describe('verify a GOVERNANCE lake, then tamper with it', () => {
 
     const cli = await gcaudit(env(), 'verify', '--from', lake.days[0], '--to', lake.days.at(-1)!);
     assert.equal(cli.code, 1);
-    for (const expected of [/modified: acme\/audit_events\/year=2026\/month=11\/day=02\/part-00000\.parquet/, /missing: acme\/audit_events\/year=2026\/month=11\/day=03\//, /added: acme\/audit_events\/year=2026\/month=11\/day=04\/part-00001\.parquet/, /chain break at sequence 5/, /modified: acme\/manifests\/chain\/000000004\.json/]) {
+    for (const expected of [
+      /modified: acme\/audit_events\/year=2026\/month=11\/day=02\/part-00000\.parquet/,
+      /missing: acme\/audit_events\/year=2026\/month=11\/day=03\//,
+      /added: acme\/audit_events\/year=2026\/month=11\/day=04\/part-00001\.parquet/,
+      /chain break at sequence 5/,
+      /modified: acme\/manifests\/chain\/000000004\.json/,
+    ]) {
       assert.match(cli.stdout, expected);
     }
     assert.match(cli.stdout, /RESULT: FAILED \(\d+ problems\)/);
@@ -156,7 +208,14 @@ describe('verify a GOVERNANCE lake, then tamper with it', () => {
 test('a COMPLIANCE lake reports its locks as COMPLIANCE and verifies against a COMPLIANCE policy', async () => {
   const lake = await sealedLake({ org: 'strict', first: FIRST, count: 2, env: { LAKE_LOCK_MODE: 'COMPLIANCE' } });
   try {
-    const r = await verifyLake({ s3: lake.s3, bucket: lake.config.s3.bucket, org: lake.org, from: lake.days[0], to: lake.days[1], policy: { lockMode: 'COMPLIANCE', retentionDays: 1 } });
+    const r = await verifyLake({
+      s3: lake.s3,
+      bucket: lake.config.s3.bucket,
+      org: lake.org,
+      from: lake.days[0],
+      to: lake.days[1],
+      policy: { lockMode: 'COMPLIANCE', retentionDays: 1 },
+    });
     assert.equal(r.ok, true, JSON.stringify(r.problems));
     const objects = r.days.flatMap((d) => d.objects);
     assert.equal(objects.length, 6);
@@ -167,7 +226,14 @@ test('a COMPLIANCE lake reports its locks as COMPLIANCE and verifies against a C
     // Under COMPLIANCE the attacker can still hide a part behind a delete marker; it is still named.
     const key = r.days[0].objects.find((o) => o.kind === 'events')!.key;
     await lake.s3.send(new DeleteObjectCommand({ Bucket: lake.config.s3.bucket, Key: key }));
-    const after = await verifyLake({ s3: lake.s3, bucket: lake.config.s3.bucket, org: lake.org, from: lake.days[0], to: lake.days[1], policy: { lockMode: 'COMPLIANCE', retentionDays: 1 } });
+    const after = await verifyLake({
+      s3: lake.s3,
+      bucket: lake.config.s3.bucket,
+      org: lake.org,
+      from: lake.days[0],
+      to: lake.days[1],
+      policy: { lockMode: 'COMPLIANCE', retentionDays: 1 },
+    });
     assert.equal(after.days[0].objects.find((o) => o.key === key)!.status, 'missing');
   } finally {
     lake.s3.destroy();

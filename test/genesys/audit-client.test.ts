@@ -13,7 +13,12 @@ let sim: Simulator;
 const dispatcher = new Agent({ connections: 8 });
 
 before(async () => {
-  sim = await startSimulator({ seed: 'client-test', eventsPerDay: 1500, rateLimitPerMinute: 100_000, redirectThresholdBytes: 300_000 });
+  sim = await startSimulator({
+    seed: 'client-test',
+    eventsPerDay: 1500,
+    rateLimitPerMinute: 100_000,
+    redirectThresholdBytes: 300_000,
+  });
 });
 after(async () => {
   await sim.close();
@@ -21,8 +26,16 @@ after(async () => {
 });
 
 function client(opts: { secret?: string; perMinute?: number } = {}) {
-  const tokens = new TokenProvider({ loginBase: sim.loginUrl, clientId: sim.clientId, clientSecret: new Secret(opts.secret ?? sim.clientSecret), dispatcher });
-  return { tokens, api: new AuditClient(sim.baseUrl, tokens, new RequestBudget(opts.perMinute ?? 100_000), dispatcher) };
+  const tokens = new TokenProvider({
+    loginBase: sim.loginUrl,
+    clientId: sim.clientId,
+    clientSecret: new Secret(opts.secret ?? sim.clientSecret),
+    dispatcher,
+  });
+  return {
+    tokens,
+    api: new AuditClient(sim.baseUrl, tokens, new RequestBudget(opts.perMinute ?? 100_000), dispatcher),
+  };
 }
 
 async function collectAll(api: AuditClient, day: string): Promise<string[]> {
@@ -102,13 +115,19 @@ test('429 carries the server’s Retry-After; 5xx and resets are transient; a ba
   await api.serviceMapping();
   sim.setFaults({ rate429Share: 1, retryAfterSeconds: 7 });
   try {
-    await assert.rejects(api.serviceMapping(), (err) => err instanceof RateLimitedError && err.retryAfterMs === 7000 && err.retryable);
+    await assert.rejects(
+      api.serviceMapping(),
+      (err) => err instanceof RateLimitedError && err.retryAfterMs === 7000 && err.retryable,
+    );
   } finally {
     sim.setFaults({ rate429Share: 0 });
   }
   sim.setFaults({ serverErrorShare: 1 });
   try {
-    await assert.rejects(api.serviceMapping(), (err) => err instanceof TransientError && /ININ-Correlation-ID/.test(err.message));
+    await assert.rejects(
+      api.serviceMapping(),
+      (err) => err instanceof TransientError && /ININ-Correlation-ID/.test(err.message),
+    );
   } finally {
     sim.setFaults({ serverErrorShare: 0 });
   }
@@ -134,7 +153,13 @@ test('the request budget paces requests under the limit', async () => {
 });
 
 test('regions map to their hosts; an unknown region is a clear error', () => {
-  assert.deepEqual(genesysEndpoints({ region: 'eu_west_1' } as never), { apiBase: 'https://api.mypurecloud.ie', loginBase: 'https://login.mypurecloud.ie' });
-  assert.deepEqual(genesysEndpoints({ region: 'us-west-2' } as never), { apiBase: 'https://api.usw2.pure.cloud', loginBase: 'https://login.usw2.pure.cloud' });
+  assert.deepEqual(genesysEndpoints({ region: 'eu_west_1' } as never), {
+    apiBase: 'https://api.mypurecloud.ie',
+    loginBase: 'https://login.mypurecloud.ie',
+  });
+  assert.deepEqual(genesysEndpoints({ region: 'us-west-2' } as never), {
+    apiBase: 'https://api.usw2.pure.cloud',
+    loginBase: 'https://login.usw2.pure.cloud',
+  });
   assert.throws(() => genesysEndpoints({ region: 'mars_1' } as never), /GENESYS_REGION: unknown region "mars_1"/);
 });

@@ -38,7 +38,12 @@ export function timeSkippingServerPath(): string {
 }
 
 /** The settings that point gcaudit at a sandbox org (the simulator) started by the test. */
-export function sandboxEnv(sim: { baseUrl: string; loginUrl: string; clientId: string; clientSecret: string }): Record<string, string> {
+export function sandboxEnv(sim: {
+  baseUrl: string;
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+}): Record<string, string> {
   return {
     GENESYS_API_BASE: sim.baseUrl,
     GENESYS_LOGIN_BASE: sim.loginUrl,

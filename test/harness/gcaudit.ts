@@ -3,7 +3,10 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths';
 
-export function gcaudit(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function gcaudit(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/client/cli.ts'), ...args], {
       cwd: PROJECT_ROOT,

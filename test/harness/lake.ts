@@ -19,7 +19,13 @@ export interface DayContents {
   text: string;
 }
 
-export async function readDay(s3: S3Client, bucket: string, org: string, day: string, table: LakeTable = 'audit_events'): Promise<DayContents> {
+export async function readDay(
+  s3: S3Client,
+  bucket: string,
+  org: string,
+  day: string,
+  table: LakeTable = 'audit_events',
+): Promise<DayContents> {
   const keys = (await listKeys(s3, bucket, partitionPrefix(org, table, day))).filter((k) => k.endsWith('.parquet'));
   const dir = mkdtempSync(path.join(tmpdir(), 'read-day-'));
   const db = await openDuckDb();
@@ -36,7 +42,11 @@ export async function readDay(s3: S3Client, bucket: string, org: string, day: st
     const q = async (sql: string) => (await db.connection.runAndReadAll(sql)).getRows();
     const eventIds = (await q(`SELECT DISTINCT event_id FROM ${rel} ORDER BY 1`)).map((r) => String(r[0]));
     const rows = Number((await q(`SELECT count(*) FROM ${rel}`))[0][0]);
-    const duplicateRows = Number((await q(`SELECT count(*) FROM (SELECT event_id, change_index FROM ${rel} GROUP BY ALL HAVING count(*) > 1)`))[0][0]);
+    const duplicateRows = Number(
+      (
+        await q(`SELECT count(*) FROM (SELECT event_id, change_index FROM ${rel} GROUP BY ALL HAVING count(*) > 1)`)
+      )[0][0],
+    );
     const text = (await q(`SELECT to_json(t)::VARCHAR FROM ${rel} t`)).map((r) => String(r[0])).join('\n');
     return { keys, eventIds, rows, duplicateRows, text };
   } finally {
@@ -72,6 +82,10 @@ export function lakeEvent(eventId: string, time: string, overrides: Partial<Cano
 /** An event with `changes` property changes p1..pn (so `changes` lake rows, or one when 0). */
 export function lakeEventWithChanges(eventId: string, time: string, changes: number): CanonicalEvent {
   return lakeEvent(eventId, time, {
-    propertyChanges: Array.from({ length: changes }, (_, i) => ({ property: `p${i + 1}`, oldValues: [], newValues: ['v'] })),
+    propertyChanges: Array.from({ length: changes }, (_, i) => ({
+      property: `p${i + 1}`,
+      oldValues: [],
+      newValues: ['v'],
+    })),
   });
 }

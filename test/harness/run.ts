@@ -67,7 +67,14 @@ async function main() {
 
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...testFiles(process.argv.slice(2))],
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter=spec',
+        '--test-concurrency=2',
+        ...testFiles(process.argv.slice(2)),
+      ],
       { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, ...env } },
     );
     code = await new Promise<number>((resolve) => child.once('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))));

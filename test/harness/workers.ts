@@ -17,10 +17,19 @@ export interface TestWorkers {
 }
 
 /** Workers on their own task queues: `base` (default a fresh name) as TEMPORAL_TASK_QUEUE. */
-export async function startTestWorkers(config: Config, overrides: Partial<WorkerDependencies> = {}, base = uniqueName('tq')): Promise<TestWorkers> {
+export async function startTestWorkers(
+  config: Config,
+  overrides: Partial<WorkerDependencies> = {},
+  base = uniqueName('tq'),
+): Promise<TestWorkers> {
   const deps = { ...createWorkerDependencies(config), ...overrides };
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress(config) });
-  const workers = await createWorkers({ connection: nativeConnection, deps, workflowBundle: workflowBundle(), taskQueue: base });
+  const workers = await createWorkers({
+    connection: nativeConnection,
+    deps,
+    workflowBundle: workflowBundle(),
+    taskQueue: base,
+  });
   const running = runWorkers(workers);
   const connection = await Connection.connect({ address: temporalAddress(config) });
   return {

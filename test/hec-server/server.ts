@@ -54,7 +54,15 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class HecReceiver {
   readonly events: ReceivedEvent[] = [];
-  readonly knobs: Knobs = { busy: 0, down: false, failNext: { count: 0, status: 500 }, dropAcks: 0, ackDelayMs: 0, cutMidBatch: 0, delayMs: 0 };
+  readonly knobs: Knobs = {
+    busy: 0,
+    down: false,
+    failNext: { count: 0, status: 500 },
+    dropAcks: 0,
+    ackDelayMs: 0,
+    cutMidBatch: 0,
+    delayMs: 0,
+  };
   readonly stats = { eventRequests: 0, accepted: 0, refused: 0, ackPolls: 0, bytesOnWire: 0, rawBytes: 0, cut: 0 };
   /** Keep only counts (benchmarks): events are parsed and checked, not stored. */
   countOnly = false;
@@ -98,9 +106,19 @@ export class HecReceiver {
       await drain(req);
       return reply(res, this.knobs.down || this.knobs.busy > 0 ? 18 : 17);
     }
-    if (req.method !== 'POST' || !['/services/collector', '/services/collector/event', '/services/collector/event/1.0', '/services/collector/ack'].includes(path)) {
+    if (
+      req.method !== 'POST' ||
+      ![
+        '/services/collector',
+        '/services/collector/event',
+        '/services/collector/event/1.0',
+        '/services/collector/ack',
+      ].includes(path)
+    ) {
       await drain(req);
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ text: 'The requested URL was not found on this server.', code: 404 }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ text: 'The requested URL was not found on this server.', code: 404 }));
       return;
     }
     const token = this.authenticate(req, res);
@@ -151,7 +169,9 @@ export class HecReceiver {
     if (this.knobs.failNext.count > 0) {
       this.knobs.failNext.count--;
       const status = this.knobs.failNext.status;
-      return status === 429 ? json(res, 429, { text: 'Too Many Requests', code: 9 }) : reply(res, status === 503 ? 9 : 8, { status });
+      return status === 429
+        ? json(res, 429, { text: 'Too Many Requests', code: 9 })
+        : reply(res, status === 503 ? 9 : 8, { status });
     }
     if (token.ack) {
       if (!channel) return reply(res, 10);
@@ -177,7 +197,10 @@ export class HecReceiver {
       const index = typeof e.index === 'string' ? e.index : (allowed[0] ?? 'main');
       if (allowed.length > 0 && !allowed.includes(index)) return reply(res, 7, { 'invalid-event-number': i });
       if (e.fields !== undefined && !flatFields(e.fields)) return reply(res, 15, { 'invalid-event-number': i });
-      if (e.time !== undefined && !(typeof e.time === 'number' || (typeof e.time === 'string' && /^\d+(\.\d+)?$/.test(e.time)))) {
+      if (
+        e.time !== undefined &&
+        !(typeof e.time === 'number' || (typeof e.time === 'string' && /^\d+(\.\d+)?$/.test(e.time)))
+      ) {
         return reply(res, 6, { 'invalid-event-number': i });
       }
       accepted.push({
@@ -201,7 +224,9 @@ export class HecReceiver {
     }
     this.stats.accepted++;
     this.eventCount += accepted.length;
-    if (!this.countOnly) for (const a of accepted) this.events.push({ ...a, channel: channel ?? null, ackId, request: this.stats.eventRequests });
+    if (!this.countOnly)
+      for (const a of accepted)
+        this.events.push({ ...a, channel: channel ?? null, ackId, request: this.stats.eventRequests });
     return json(res, 200, ackId === null ? { text: 'Success', code: 0 } : { text: 'Success', code: 0, ackId });
   }
 

@@ -9,7 +9,38 @@ import { salvageStrings, salvageTopLevelStrings } from '../../src/ingest/salvage
 import { InvalidDataError } from '../../src/errors';
 
 // reference/eventbridge-audit-event-sample.json (Genesys' EventBridge blueprint).
-const SAMPLE = {"version": "0", "id": "e9938ff0-50e2-45f8-950f-ad02d95fee85", "detail-type": "v2.audits.entitytype.{id}.entityid.{id}", "source": "aws.partner/genesys.com/cloud/23faea37-1117-4c0a-88a2-572c46780b03/quickstart-test", "account": "490606849374", "time": "2021-05-31T09:49:26Z", "region": "us-east-1", "resources": [], "detail": {"topicName": "v2.audits.entitytype.OAuthClient.entityid.46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5", "version": "2", "eventBody": {"id": "128b506d-0a67-4e8c-a27c-fd3ed9566094", "userId": "d7ff136e-8f5a-4878-a0ae-e2138ad0345d", "userHomeOrgId": "23faea37-1117-4c0a-88a2-572c46780b03", "username": {"id": ""}, "clientId": {"id": "46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5"}, "serviceName": "PeoplePermissions", "eventTime": "2021-05-31T09:49:25.000Z", "action": "Delete", "entityType": "OAuthClient", "entity": {"id": "46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5", "name": "My OAuth Client"}, "propertyChanges": [{"property": "deleted_on", "newValues": ["2021-05-31T09:44:53Z"]}, {"property": "scopes", "oldValues": ["users"]}]}, "metadata": {"CorrelationId": "8f725aa1-d831-4fb3-a8ea-9ccf7d44db68-archival"}, "timestamp": "2021-05-31T09:49:26.031Z"}};
+const SAMPLE = {
+  version: '0',
+  id: 'e9938ff0-50e2-45f8-950f-ad02d95fee85',
+  'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}',
+  source: 'aws.partner/genesys.com/cloud/23faea37-1117-4c0a-88a2-572c46780b03/quickstart-test',
+  account: '490606849374',
+  time: '2021-05-31T09:49:26Z',
+  region: 'us-east-1',
+  resources: [],
+  detail: {
+    topicName: 'v2.audits.entitytype.OAuthClient.entityid.46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5',
+    version: '2',
+    eventBody: {
+      id: '128b506d-0a67-4e8c-a27c-fd3ed9566094',
+      userId: 'd7ff136e-8f5a-4878-a0ae-e2138ad0345d',
+      userHomeOrgId: '23faea37-1117-4c0a-88a2-572c46780b03',
+      username: { id: '' },
+      clientId: { id: '46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5' },
+      serviceName: 'PeoplePermissions',
+      eventTime: '2021-05-31T09:49:25.000Z',
+      action: 'Delete',
+      entityType: 'OAuthClient',
+      entity: { id: '46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5', name: 'My OAuth Client' },
+      propertyChanges: [
+        { property: 'deleted_on', newValues: ['2021-05-31T09:44:53Z'] },
+        { property: 'scopes', oldValues: ['users'] },
+      ],
+    },
+    metadata: { CorrelationId: '8f725aa1-d831-4fb3-a8ea-9ccf7d44db68-archival' },
+    timestamp: '2021-05-31T09:49:26.031Z',
+  },
+};
 const clone = () => JSON.parse(JSON.stringify(SAMPLE));
 
 test('the documented sample is a complete audit event', () => {
@@ -22,13 +53,20 @@ test('marked truncated, missing fields or unparsable: rehydrate by id, with the 
   const truncated = clone();
   truncated.detail.truncated = true;
   const t = classifyEnvelope(truncated);
-  assert.ok(t.kind === 'rehydrate' && t.request.reason === 'truncated' && t.request.entityType === 'OAuthClient' && t.request.entityId === '46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5');
+  assert.ok(
+    t.kind === 'rehydrate' &&
+      t.request.reason === 'truncated' &&
+      t.request.entityType === 'OAuthClient' &&
+      t.request.entityId === '46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5',
+  );
 
   const missing = clone();
   delete missing.detail.eventBody.action;
   delete missing.detail.eventBody.entity;
   const m = classifyEnvelope(missing);
-  assert.ok(m.kind === 'rehydrate' && m.request.reason === 'missing-fields' && m.request.detail === 'action, entity.id');
+  assert.ok(
+    m.kind === 'rehydrate' && m.request.reason === 'missing-fields' && m.request.detail === 'action, entity.id',
+  );
 
   const cut = clone();
   const text = JSON.stringify(cut.detail.eventBody);
@@ -63,7 +101,11 @@ test('a line cut mid-envelope: rehydrated (truncated) by the eventBody id, never
   // Cut after the id but before eventTime: the envelope's time stands in for it.
   const early = classifyLine(line.slice(0, line.indexOf('"userId"')));
   assert.ok(early.kind === 'rehydrate' && early.request.eventId === '128b506d-0a67-4e8c-a27c-fd3ed9566094');
-  assert.ok(early.kind === 'rehydrate' && !early.request.eventTimeKnown && early.request.eventTime === '2021-05-31T09:49:26.000Z');
+  assert.ok(
+    early.kind === 'rehydrate' &&
+      !early.request.eventTimeKnown &&
+      early.request.eventTime === '2021-05-31T09:49:26.000Z',
+  );
 
   // Cut before the eventBody id: nothing to fetch by; the envelope's own id (a UUID) is not taken.
   const before = line.slice(0, line.indexOf('"128b506d'));
@@ -76,7 +118,9 @@ test('a line cut mid-envelope: rehydrated (truncated) by the eventBody id, never
   assert.equal(classifyLine(other).kind, 'quarantine');
 
   // An id that is not a UUID is not trusted (nor shown).
-  const notUuid = classifyLine(line.replace('128b506d-0a67-4e8c-a27c-fd3ed9566094', 'jane@example.com').slice(0, line.indexOf('"scopes"')));
+  const notUuid = classifyLine(
+    line.replace('128b506d-0a67-4e8c-a27c-fd3ed9566094', 'jane@example.com').slice(0, line.indexOf('"scopes"')),
+  );
   assert.ok(notUuid.kind === 'quarantine' && !notUuid.reason.includes('jane'));
 
   // A cut line of another topic stays quarantined.
@@ -100,13 +144,23 @@ test('other shapes are quarantined with a reason naming fields, not values', () 
 });
 
 test('salvage reads top-level strings only, never a nested id', () => {
-  const text = '{"username":{"id":"nested"},"id":"top","eventTime":"2021-05-31T09:49:25.000Z","propertyChanges":[{"property":"x","newValues":["a"';
-  assert.deepEqual(salvageTopLevelStrings(text, ['id', 'eventTime']), { id: 'top', eventTime: '2021-05-31T09:49:25.000Z' });
-  assert.deepEqual(salvageTopLevelStrings('{"id":"ab', ['id']), {});
-  assert.deepEqual(salvageStrings('{"id":"env","detail":{"a":[{"eventBody":{"id":"no"}}],"eventBody":{"x":{"id":"no"},"id":"yes"', ['detail.eventBody.id', 'id']), {
-    id: 'env',
-    'detail.eventBody.id': 'yes',
+  const text =
+    '{"username":{"id":"nested"},"id":"top","eventTime":"2021-05-31T09:49:25.000Z","propertyChanges":[{"property":"x","newValues":["a"';
+  assert.deepEqual(salvageTopLevelStrings(text, ['id', 'eventTime']), {
+    id: 'top',
+    eventTime: '2021-05-31T09:49:25.000Z',
   });
+  assert.deepEqual(salvageTopLevelStrings('{"id":"ab', ['id']), {});
+  assert.deepEqual(
+    salvageStrings('{"id":"env","detail":{"a":[{"eventBody":{"id":"no"}}],"eventBody":{"x":{"id":"no"},"id":"yes"', [
+      'detail.eventBody.id',
+      'id',
+    ]),
+    {
+      id: 'env',
+      'detail.eventBody.id': 'yes',
+    },
+  );
 });
 
 test('decoding: gzip by magic bytes, plain text as is, broken gzip and bombs refused', () => {

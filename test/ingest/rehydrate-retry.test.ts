@@ -18,7 +18,9 @@ type Activities = ReturnType<typeof createRehydrateActivities>;
 let env: TestWorkflowEnvironment;
 
 before(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+  });
 });
 
 after(async () => {
@@ -48,7 +50,12 @@ async function run(answer: (attempt: number) => RehydrateAttempt) {
       return { findingKey: 'acme/audit_findings/year=2026/month=11/day=20/unresolved_stream_event-x.parquet' };
     },
   };
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: workflowBundle(), activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: workflowBundle(),
+    activities,
+  });
   const started = Date.now();
   const result = await worker.runUntil(
     env.client.workflow.execute(rehydrateWorkflow, {
@@ -61,7 +68,11 @@ async function run(answer: (attempt: number) => RehydrateAttempt) {
 }
 
 test('an event the API never returns is retried for 24 hours with backoff, then becomes a finding', async () => {
-  const { result, attempts, unresolved, skippedMs } = await run(() => ({ status: 'not-found', via: 'related', requests: 1 }));
+  const { result, attempts, unresolved, skippedMs } = await run(() => ({
+    status: 'not-found',
+    via: 'related',
+    requests: 1,
+  }));
   assert.equal(result.status, 'unresolved');
   assert.equal(unresolved.length, 1, 'one finding');
   assert.match(unresolved[0].why, /realtime\/related/);
@@ -73,7 +84,9 @@ test('an event the API never returns is retried for 24 hours with backoff, then 
 
 test('an event the API returns late is rehydrated at the attempt that finds it', async () => {
   const { result, unresolved } = await run((n) =>
-    n < 4 ? { status: 'not-found', via: 'query', requests: 3 } : { status: 'rehydrated', via: 'query', liveKey: 'k', rows: 2, requests: 3 },
+    n < 4
+      ? { status: 'not-found', via: 'query', requests: 3 }
+      : { status: 'rehydrated', via: 'query', liveKey: 'k', rows: 2, requests: 3 },
   );
   assert.equal(result.status, 'rehydrated');
   assert.equal(result.attempts, 4);

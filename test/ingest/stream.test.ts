@@ -37,7 +37,12 @@ const ORG = 'streamco';
 const RECENT = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
 const UNSEALED = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 const OLD = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
-const SHARES: Partial<StreamShares> = { neverDeliveredShare: 0.01, unparsableShare: 0.01, truncatedShare: 0.01, missingFieldsShare: 0.01 };
+const SHARES: Partial<StreamShares> = {
+  neverDeliveredShare: 0.01,
+  unparsableShare: 0.01,
+  truncatedShare: 0.01,
+  missingFieldsShare: 0.01,
+};
 
 let sim: Simulator;
 let config: Config;
@@ -49,7 +54,12 @@ let rawObjects = 0;
 before(async () => {
   const lake = await freshLake({ GCAUDIT_ORG: ORG, LAKE_RETENTION_DAYS: '1' });
   s3 = lake.s3;
-  sim = await startSimulator({ seed: 'ingest-test', eventsPerDay: 1200, rateLimitPerMinute: 100_000, firehose: { s3, bucket: lake.config.s3.bucket, prefix: 'raw/', bufferMs: 900_000 } });
+  sim = await startSimulator({
+    seed: 'ingest-test',
+    eventsPerDay: 1200,
+    rateLimitPerMinute: 100_000,
+    firehose: { s3, bucket: lake.config.s3.bucket, prefix: 'raw/', bufferMs: 900_000 },
+  });
   config = {
     ...lake.config,
     genesys: {
@@ -70,7 +80,17 @@ before(async () => {
     // Workflows run on the daily queue; the ingest's activities go to the lake queue.
     taskQueue: t.queues.daily,
     workflowId: `ingest/${ORG}`,
-    args: [{ org: ORG, rawPrefix: 'raw/', pollSeconds: 1, graceMinutes: 60, rehydrateMaxHours: 24, apiTaskQueue: t.queues.daily, lakeTaskQueue: t.queues.lake }],
+    args: [
+      {
+        org: ORG,
+        rawPrefix: 'raw/',
+        pollSeconds: 1,
+        graceMinutes: 60,
+        rehydrateMaxHours: 24,
+        apiTaskQueue: t.queues.daily,
+        lakeTaskQueue: t.queues.lake,
+      },
+    ],
   });
 });
 
@@ -92,7 +112,9 @@ async function waitForObjects(n: number): Promise<IngestStatus> {
 
 /** Waits for the rehydrate workflows of these events; all must have been started. */
 async function rehydrated(ids: string[]) {
-  return Promise.all(ids.map((id) => t.client.workflow.getHandle<typeof rehydrateWorkflow>(`rehydrate/${ORG}/${id}`).result()));
+  return Promise.all(
+    ids.map((id) => t.client.workflow.getHandle<typeof rehydrateWorkflow>(`rehydrate/${ORG}/${id}`).result()),
+  );
 }
 
 const needing = (day: string) => {
@@ -108,16 +130,29 @@ test('truncated, incomplete and unparsable stream events are rehydrated; the liv
   await waitForObjects(rawObjects);
   for (const day of [RECENT, OLD]) {
     const s = sim.truth(day).stream!;
-    assert.ok(s.truncated.length - s.missingFields.length > 0 && s.missingFields.length > 0 && s.unparsable.length > 0 && s.neverDelivered.length > 0, `${day}: every fate happens`);
+    assert.ok(
+      s.truncated.length - s.missingFields.length > 0 &&
+        s.missingFields.length > 0 &&
+        s.unparsable.length > 0 &&
+        s.neverDelivered.length > 0,
+      `${day}: every fate happens`,
+    );
     const results = await rehydrated(needing(day));
-    assert.ok(results.every((r) => r.status === 'rehydrated'), `${day}: every one found in the API`);
-    assert.ok(results.every((r) => r.via === (day === OLD ? 'query' : 'related')), `${day}: realtime/related inside 14 days, else the async query`);
+    assert.ok(
+      results.every((r) => r.status === 'rehydrated'),
+      `${day}: every one found in the API`,
+    );
+    assert.ok(
+      results.every((r) => r.via === (day === OLD ? 'query' : 'related')),
+      `${day}: realtime/related inside 14 days, else the async query`,
+    );
 
     const live = await readDay(s3, config.s3.bucket, ORG, day, 'audit_events_live');
     assert.deepEqual(live.eventIds, streamed(day), `${day}: the live table holds exactly the delivered events`);
     assert.equal(live.duplicateRows, 0);
     for (const id of s.neverDelivered) assert.ok(!live.eventIds.includes(id));
-    for (const email of sim.truth(day).pii.emails) assert.ok(!live.text.includes(email), 'no planted email in the live table');
+    for (const email of sim.truth(day).pii.emails)
+      assert.ok(!live.text.includes(email), 'no planted email in the live table');
   }
 });
 
@@ -132,9 +167,14 @@ test('sealing a day records the reconciliation of stream and API; never-delivere
     const s = truth.stream!;
     const sealed = await readDay(s3, config.s3.bucket, ORG, day);
     assert.deepEqual(sealed.eventIds, [...truth.eventIds].sort());
-    for (const id of s.neverDelivered) assert.ok(sealed.eventIds.includes(id), 'a never-delivered event is complete through the sealed day');
+    for (const id of s.neverDelivered)
+      assert.ok(sealed.eventIds.includes(id), 'a never-delivered event is complete through the sealed day');
 
-    const manifest = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: summary.manifestKey }))).Body!.transformToString());
+    const manifest = JSON.parse(
+      await (
+        await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: summary.manifestKey }))
+      ).Body!.transformToString(),
+    );
     const r = manifest.reconciliation as Reconciliation;
     assert.equal(r.apiEvents, truth.eventIds.length);
     assert.equal(r.delivered, s.delivered.length + s.truncated.length + s.unparsable.length);
@@ -164,9 +204,22 @@ test('an object delivered twice gives one row set; poison objects are quarantine
   // Late keys are picked up inside the grace window behind the newest key (older ones are not: see checkpoint.ts).
   const hour = flushed.objects.at(-1)!.key.slice(0, 'raw/YYYY/MM/DD/HH/'.length);
   const put = (key: string, body: Buffer) =>
-    s3.send(new PutObjectCommand({ Bucket: config.s3.bucket, Key: key, Body: body, ChecksumSHA256: createHash('sha256').update(body).digest('base64') }));
+    s3.send(
+      new PutObjectCommand({
+        Bucket: config.s3.bucket,
+        Key: key,
+        Body: body,
+        ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
+      }),
+    );
   // The same envelopes again under another name (Firehose retried a delivery).
-  await s3.send(new CopyObjectCommand({ Bucket: config.s3.bucket, CopySource: `${config.s3.bucket}/${first}`, Key: `${hour}copy-of-${first.split('/').at(-1)}` }));
+  await s3.send(
+    new CopyObjectCommand({
+      Bucket: config.s3.bucket,
+      CopySource: `${config.s3.bucket}/${first}`,
+      Key: `${hour}copy-of-${first.split('/').at(-1)}`,
+    }),
+  );
   const email = sim.truth(UNSEALED).pii.emails[0] ?? 'jane.doe@example.com';
   const poison = {
     randomBytes: `${hour}poison-random.gz`,
@@ -175,8 +228,13 @@ test('an object delivered twice gives one row set; poison objects are quarantine
     bomb: `${hour}poison-bomb.gz`,
   };
   await put(poison.randomBytes, randomBytes(4096));
-  await put(poison.invalidJson, Buffer.from(`{"detail-type": "v2.audits.entitytype.{id}.entityid.{id}", "note": "${email}"\nnot json at all\n`));
-  const real = await (await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: first }))).Body!.transformToByteArray();
+  await put(
+    poison.invalidJson,
+    Buffer.from(`{"detail-type": "v2.audits.entitytype.{id}.entityid.{id}", "note": "${email}"\nnot json at all\n`),
+  );
+  const real = await (
+    await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: first }))
+  ).Body!.transformToByteArray();
   await put(poison.cutGzip, Buffer.from(real).subarray(0, Math.floor(real.length / 2)));
   await put(poison.bomb, gzipSync(Buffer.alloc(MAX_DECODED_BYTES + 1024 * 1024, 0x20)));
   await ingest.signal(pokeSignal);
@@ -189,7 +247,9 @@ test('an object delivered twice gives one row set; poison objects are quarantine
   // Every raw object has an outcome; the poison ones are quarantined with their reason.
   const outcomes = new Map<string, IngestOutcome>();
   for (const key of await listKeys(s3, config.s3.bucket, ingestOutcomesPrefix(ORG))) {
-    const o = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: key }))).Body!.transformToString()) as IngestOutcome;
+    const o = JSON.parse(
+      await (await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: key }))).Body!.transformToString(),
+    ) as IngestOutcome;
     outcomes.set(o.rawKey, o);
   }
   assert.equal(outcomes.size, rawObjects);
@@ -200,10 +260,20 @@ test('an object delivered twice gives one row set; poison objects are quarantine
   for (const key of Object.values(poison)) {
     const o = outcomes.get(key)!;
     assert.equal(o.status, 'quarantined');
-    const record = await (await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: o.quarantineKey! }))).Body!.transformToString();
+    const record = await (
+      await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: o.quarantineKey! }))
+    ).Body!.transformToString();
     assert.ok(!record.includes(email), 'quarantine holds masked records only');
   }
-  assert.ok((await (await s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: outcomes.get(poison.invalidJson)!.quarantineKey! }))).Body!.transformToString()).includes('***@'));
+  assert.ok(
+    (
+      await (
+        await s3.send(
+          new GetObjectCommand({ Bucket: config.s3.bucket, Key: outcomes.get(poison.invalidJson)!.quarantineKey! }),
+        )
+      ).Body!.transformToString()
+    ).includes('***@'),
+  );
 
   // The live day holds each delivered event once although two objects carried some of them.
   const live = await readDay(s3, config.s3.bucket, ORG, UNSEALED, 'audit_events_live');
@@ -214,9 +284,17 @@ test('an object delivered twice gives one row set; poison objects are quarantine
   const engine = createQueryEngine(config, s3, 'duckdb', ORG);
   try {
     const days = { from: OLD < RECENT ? OLD : RECENT, to: UNSEALED };
-    const dup = await engine.query(`SELECT event_id, change_index FROM audit_events_all GROUP BY event_id, change_index HAVING count(*) > 1`, { days });
+    const dup = await engine.query(
+      `SELECT event_id, change_index FROM audit_events_all GROUP BY event_id, change_index HAVING count(*) > 1`,
+      { days },
+    );
     assert.equal(dup.rows.length, 0, 'no (event_id, change_index) twice in audit_events_all');
-    const perDay = rowObjects(await engine.query(`SELECT year || '-' || month || '-' || day AS d, count(DISTINCT event_id) AS n FROM audit_events_all GROUP BY 1`, { days }));
+    const perDay = rowObjects(
+      await engine.query(
+        `SELECT year || '-' || month || '-' || day AS d, count(DISTINCT event_id) AS n FROM audit_events_all GROUP BY 1`,
+        { days },
+      ),
+    );
     const n = (day: string) => Number(perDay.find((r) => r.d === day)?.n ?? 0);
     assert.equal(n(RECENT), sim.truth(RECENT).eventIds.length, 'a sealed day reads as the API has it');
     assert.equal(n(UNSEALED), streamed(UNSEALED).length, 'an unsealed day reads as the stream delivered it');
@@ -232,20 +310,48 @@ test('an object delivered twice gives one row set; poison objects are quarantine
 
 test('an unresolved event becomes a finding in audit_findings and counts as unresolved in the reconciliation', async () => {
   const day = '2026-01-05';
-  const [lost, fine, missed] = ['6f1c0c1e-9d7a-4f55-8a0e-0c4c2b1e7a01', '6f1c0c1e-9d7a-4f55-8a0e-0c4c2b1e7a02', '6f1c0c1e-9d7a-4f55-8a0e-0c4c2b1e7a03'];
-  await putLockedJson(s3, config, streamIdsKey(ORG, day, 'synthetic'), { complete: [fine], rehydrate: [{ eventId: lost, reason: 'truncated' }] });
-  const request = { eventId: lost, eventTime: `${day}T10:00:00.000Z`, eventTimeKnown: true, entityType: 'User', entityId: 'u-1', reason: 'truncated' as const };
+  const [lost, fine, missed] = [
+    '6f1c0c1e-9d7a-4f55-8a0e-0c4c2b1e7a01',
+    '6f1c0c1e-9d7a-4f55-8a0e-0c4c2b1e7a02',
+    '6f1c0c1e-9d7a-4f55-8a0e-0c4c2b1e7a03',
+  ];
+  await putLockedJson(s3, config, streamIdsKey(ORG, day, 'synthetic'), {
+    complete: [fine],
+    rehydrate: [{ eventId: lost, reason: 'truncated' }],
+  });
+  const request = {
+    eventId: lost,
+    eventTime: `${day}T10:00:00.000Z`,
+    eventTimeKnown: true,
+    entityType: 'User',
+    entityId: 'u-1',
+    reason: 'truncated' as const,
+  };
   const { findingKey } = await storeUnresolved({ config, s3 }, ORG, request, 30, 'not returned by realtime/related');
   assert.ok(findingKey);
   const r = (await reconcileDay(s3, config.s3.bucket, ORG, day, [lost, fine, missed]))!;
   assert.deepEqual(
-    { delivered: r.delivered, neverDelivered: r.neverDelivered, truncated: r.truncated, rehydrated: r.rehydrated, unresolved: r.unresolved, streamOnly: r.streamOnly },
+    {
+      delivered: r.delivered,
+      neverDelivered: r.neverDelivered,
+      truncated: r.truncated,
+      rehydrated: r.rehydrated,
+      unresolved: r.unresolved,
+      streamOnly: r.streamOnly,
+    },
     { delivered: 2, neverDelivered: 1, truncated: 1, rehydrated: 0, unresolved: 1, streamOnly: 0 },
   );
   const engine = createQueryEngine(config, s3, 'duckdb', ORG);
   try {
-    const rows = rowObjects(await engine.query(`SELECT check_id, event_ids, severity FROM audit_findings WHERE check_id = 'unresolved_stream_event'`, { days: { from: day, to: day } }));
-    assert.deepEqual(rows, [{ check_id: 'unresolved_stream_event', event_ids: JSON.stringify([lost]), severity: 'medium' }]);
+    const rows = rowObjects(
+      await engine.query(
+        `SELECT check_id, event_ids, severity FROM audit_findings WHERE check_id = 'unresolved_stream_event'`,
+        { days: { from: day, to: day } },
+      ),
+    );
+    assert.deepEqual(rows, [
+      { check_id: 'unresolved_stream_event', event_ids: JSON.stringify([lost]), severity: 'medium' },
+    ]);
   } finally {
     await engine.close();
   }

@@ -31,7 +31,9 @@ function lines(events: CanonicalEvent[]): string {
 }
 async function parquet(events: CanonicalEvent[]): Promise<string> {
   const file = path.join(dir, `${n++}.parquet`);
-  await db.connection.run(`COPY (SELECT * FROM ${lakeRowsFrom([lines(events)])}) TO ${sqlString(file)} (${PARQUET_OPTIONS})`);
+  await db.connection.run(
+    `COPY (SELECT * FROM ${lakeRowsFrom([lines(events)])}) TO ${sqlString(file)} (${PARQUET_OPTIONS})`,
+  );
   return file;
 }
 
@@ -43,9 +45,19 @@ const d = lakeEvent('d', at(4), { serviceName: null, source: 'stream' });
 const nextDay = lakeEvent('x', '2026-11-22T00:00:00.000Z');
 
 test('a day the lake holds whole, with no stream: complete, counted per service (events, not rows), the API the only source', async () => {
-  const att = await attestCompleteness(db.connection, { day: DAY, staged: [lines([a, b, c, nextDay])], sealedParts: [await parquet([a, b, c])], liveParts: [], stream: null, quarantined: 0 });
+  const att = await attestCompleteness(db.connection, {
+    day: DAY,
+    staged: [lines([a, b, c, nextDay])],
+    sealedParts: [await parquet([a, b, c])],
+    liveParts: [],
+    stream: null,
+    quarantined: 0,
+  });
   assert.equal(att.verdict, 'complete');
-  assert.deepEqual(att.services, { Directory: { api: 2, stream: null, lake: 2 }, PeoplePermissions: { api: 1, stream: null, lake: 1 } });
+  assert.deepEqual(att.services, {
+    Directory: { api: 2, stream: null, lake: 2 },
+    PeoplePermissions: { api: 1, stream: null, lake: 1 },
+  });
   assert.deepEqual(att.totals, { api: 3, stream: null, lake: 3 });
   assert.deepEqual([att.missingFromStream, att.missingFromApi, att.rehydrations], [null, null, null]);
   assert.deepEqual(att.notes, ['no stream for the day: the audit query API is the only source']);
@@ -53,7 +65,15 @@ test('a day the lake holds whole, with no stream: complete, counted per service 
 });
 
 test('an event the lake lacks, a stream event the API lacks, an unresolved rehydration and a quarantined record each make the day incomplete, with the reason', async () => {
-  const stream: StreamSide = { neverDelivered: 1, neverDeliveredIds: ['c'], streamOnly: 1, streamOnlyIds: ['d'], rehydrated: 1, unresolved: 1, pendingRehydration: 0 };
+  const stream: StreamSide = {
+    neverDelivered: 1,
+    neverDeliveredIds: ['c'],
+    streamOnly: 1,
+    streamOnlyIds: ['d'],
+    rehydrated: 1,
+    unresolved: 1,
+    pendingRehydration: 0,
+  };
   const att = await attestCompleteness(db.connection, {
     day: DAY,
     staged: [lines([a, b, c])],
@@ -72,9 +92,12 @@ test('an event the lake lacks, a stream event the API lacks, an unresolved rehyd
   assert.deepEqual(att.reasons, [
     '1 events the audit query API returned are not in the sealed lake',
     '2 API records could not be transformed and are in quarantine, not in the table',
-    '1 events the stream delivered are not in the audit query API\'s answer for the day',
+    "1 events the stream delivered are not in the audit query API's answer for the day",
     '1 stream events could not be rehydrated from the API',
   ]);
   assert.deepEqual(att.notes, ['the stream did not deliver 1 events the API has (they are in the lake from the API)']);
-  assert.match(completenessLine(att), /^incomplete: 1 events the audit query API returned are not in the sealed lake; 2 API records/);
+  assert.match(
+    completenessLine(att),
+    /^incomplete: 1 events the audit query API returned are not in the sealed lake; 2 API records/,
+  );
 });

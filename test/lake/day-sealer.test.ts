@@ -3,7 +3,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { GetObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  GetObjectRetentionCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectLockConfigurationCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Config } from '../../src/config/config';
 import { Secret } from '../../src/config/secret';
 import { ImmutabilityError } from '../../src/errors';
@@ -63,7 +70,9 @@ async function readRows(key: string): Promise<Array<[string, number]>> {
   writeFileSync(file, await res.Body!.transformToByteArray());
   const db = await openDuckDb();
   try {
-    const r = await db.connection.runAndReadAll(`SELECT event_id, change_index FROM read_parquet('${file}') ORDER BY 1, 2`);
+    const r = await db.connection.runAndReadAll(
+      `SELECT event_id, change_index FROM read_parquet('${file}') ORDER BY 1, 2`,
+    );
     return r.getRows().map(([id, ci]) => [String(id), Number(ci)]);
   } finally {
     db.close();
@@ -77,7 +86,11 @@ describe('sealing a day', () => {
     const prefix = await stage(day, 'run1', [
       [line('e1', '2026-11-20T01:00:00.000Z'), line('e2', '2026-11-20T02:00:00.000Z', 2)],
       // e2 again on the next page (the API can repeat an event across pages), and one event of another day.
-      [line('e2', '2026-11-20T02:00:00.000Z', 2), line('e3', '2026-11-20T23:59:59.999Z'), line('x9', '2026-11-21T00:00:00.000Z')],
+      [
+        line('e2', '2026-11-20T02:00:00.000Z', 2),
+        line('e3', '2026-11-20T23:59:59.999Z'),
+        line('x9', '2026-11-21T00:00:00.000Z'),
+      ],
     ]);
     const sealed = await sealDay({ s3, config, signer }, request(day, prefix));
     assert.equal(sealed.changed, true);
@@ -86,9 +99,17 @@ describe('sealing a day', () => {
     assert.equal(sealed.newRows, 4);
     assert.equal(sealed.outsideDay, 1);
     // Page order; the rows staged twice (e2's two) once each, the event of another day left out.
-    assert.deepEqual(sealed.objects.map((o) => o.key), [`${partitionPrefix(ORG, 'audit_events', day)}part-00000.parquet`]);
+    assert.deepEqual(
+      sealed.objects.map((o) => o.key),
+      [`${partitionPrefix(ORG, 'audit_events', day)}part-00000.parquet`],
+    );
     assert.match(sealed.objects[0].key, /^acme\/audit_events\/year=2026\/month=11\/day=20\//);
-    assert.deepEqual(await readRows(sealed.objects[0].key), [['e1', 0], ['e2', 0], ['e2', 1], ['e3', 0]]);
+    assert.deepEqual(await readRows(sealed.objects[0].key), [
+      ['e1', 0],
+      ['e2', 0],
+      ['e2', 1],
+      ['e3', 0],
+    ]);
     const head = await s3.send(new HeadObjectCommand({ Bucket: config.s3.bucket, Key: sealed.objects[0].key }));
     assert.equal(head.ObjectLockMode, 'COMPLIANCE');
     assert.equal(head.ServerSideEncryption, 'AES256');
@@ -100,8 +121,12 @@ describe('sealing a day', () => {
     assert.equal(manifest.objects[0].minEventTime, '2026-11-20T01:00:00.000Z');
     assert.equal(manifest.objects[0].maxEventTime, '2026-11-20T23:59:59.999Z');
     assert.ok(verifyManifestSignature(manifest, signer.publicKeyPem));
-    assert.ok(!verifyManifestSignature({ ...manifest, dayTotals: { ...manifest.dayTotals, events: 2 } }, signer.publicKeyPem));
-    const retention = await s3.send(new GetObjectRetentionCommand({ Bucket: config.s3.bucket, Key: sealed.manifestKey }));
+    assert.ok(
+      !verifyManifestSignature({ ...manifest, dayTotals: { ...manifest.dayTotals, events: 2 } }, signer.publicKeyPem),
+    );
+    const retention = await s3.send(
+      new GetObjectRetentionCommand({ Bucket: config.s3.bucket, Key: sealed.manifestKey }),
+    );
     assert.equal(retention.Retention?.Mode, 'COMPLIANCE');
 
     assert.deepEqual(await listKeys(s3, config.s3.bucket, prefix), [], 'staging is cleared once sealed');
@@ -109,7 +134,9 @@ describe('sealing a day', () => {
 
   test('sealing the same events again changes nothing', async () => {
     const before = await listKeys(s3, config.s3.bucket, `${ORG}/`);
-    const prefix = await stage(day, 'run2', [[line('e3', '2026-11-20T23:59:59.999Z'), line('e1', '2026-11-20T01:00:00.000Z')]]);
+    const prefix = await stage(day, 'run2', [
+      [line('e3', '2026-11-20T23:59:59.999Z'), line('e1', '2026-11-20T01:00:00.000Z')],
+    ]);
     const again = await sealDay({ s3, config, signer }, request(day, prefix, { sealedAt: '2026-11-23T03:00:00.000Z' }));
     assert.equal(again.changed, false);
     assert.equal(again.version, 1);
@@ -118,7 +145,11 @@ describe('sealing a day', () => {
 
   test('late events go into a supplement that holds only the new ids', async () => {
     const prefix = await stage(day, 'run3', [
-      [line('e1', '2026-11-20T01:00:00.000Z'), line('e4', '2026-11-20T05:00:00.000Z'), line('e5', '2026-11-20T06:00:00.000Z', 1)],
+      [
+        line('e1', '2026-11-20T01:00:00.000Z'),
+        line('e4', '2026-11-20T05:00:00.000Z'),
+        line('e5', '2026-11-20T06:00:00.000Z', 1),
+      ],
     ]);
     const late = await sealDay({ s3, config, signer }, request(day, prefix));
     assert.equal(late.changed, true);
@@ -126,20 +157,34 @@ describe('sealing a day', () => {
     assert.equal(late.newEvents, 2);
     assert.equal(late.dayEvents, 5);
     assert.match(late.objects[0].key, /supplement-v0002-00000\.parquet$/);
-    assert.deepEqual(await readRows(late.objects[0].key), [['e4', 0], ['e5', 0]]);
+    assert.deepEqual(await readRows(late.objects[0].key), [
+      ['e4', 0],
+      ['e5', 0],
+    ]);
     const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: ORG, lake: config.lake });
     const manifests = await chain.dayManifests(day);
-    assert.deepEqual(manifests.map((m) => m.version), [1, 2]);
+    assert.deepEqual(
+      manifests.map((m) => m.version),
+      [1, 2],
+    );
     assert.equal(manifests[1].previous?.key, (await chain.dayPointers(day))[0].key, 'version 2 chains to version 1');
     assert.equal(manifests[1].previous?.sha256, (await chain.dayPointers(day))[0].sha256);
   });
 
   test('an empty day gets a manifest too', async () => {
-    const sealed = await sealDay({ s3, config, signer }, request('2026-11-19', stagingPrefix(ORG, '2026-11-19', 'none')));
+    const sealed = await sealDay(
+      { s3, config, signer },
+      request('2026-11-19', stagingPrefix(ORG, '2026-11-19', 'none')),
+    );
     assert.equal(sealed.changed, true);
     assert.equal(sealed.dayEvents, 0);
     assert.deepEqual(sealed.objects, []);
-    const [manifest] = await new ManifestChain({ s3, bucket: config.s3.bucket, org: ORG, lake: config.lake }).dayManifests('2026-11-19');
+    const [manifest] = await new ManifestChain({
+      s3,
+      bucket: config.s3.bucket,
+      org: ORG,
+      lake: config.lake,
+    }).dayManifests('2026-11-19');
     assert.equal(manifest.dayTotals.events, 0);
   });
 });
@@ -150,15 +195,31 @@ test('with a bucket default COMPLIANCE lock (gcaudit init), sealing still clears
     await locked.s3.send(
       new PutObjectLockConfigurationCommand({
         Bucket: locked.config.s3.bucket,
-        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } },
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } },
+        },
       }),
     );
     const day = '2026-08-10';
-    await writeStagingChunk(locked.s3, { bucket: locked.config.s3.bucket, key: stagingChunkKey(ORG, day, 'r', 'c0'), lines: [line('s1', `${day}T10:00:00.000Z`)] });
-    const sealed = await sealDay({ s3: locked.s3, config: locked.config, signer }, request(day, stagingPrefix(ORG, day, 'r')));
+    await writeStagingChunk(locked.s3, {
+      bucket: locked.config.s3.bucket,
+      key: stagingChunkKey(ORG, day, 'r', 'c0'),
+      lines: [line('s1', `${day}T10:00:00.000Z`)],
+    });
+    const sealed = await sealDay(
+      { s3: locked.s3, config: locked.config, signer },
+      request(day, stagingPrefix(ORG, day, 'r')),
+    );
     assert.equal(sealed.newEvents, 1);
-    const versions = await locked.s3.send(new ListObjectVersionsCommand({ Bucket: locked.config.s3.bucket, Prefix: stagingPrefix(ORG, day, 'r') }));
-    assert.deepEqual([...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])], [], 'no staging version or marker is left');
+    const versions = await locked.s3.send(
+      new ListObjectVersionsCommand({ Bucket: locked.config.s3.bucket, Prefix: stagingPrefix(ORG, day, 'r') }),
+    );
+    assert.deepEqual(
+      [...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])],
+      [],
+      'no staging version or marker is left',
+    );
   } finally {
     locked.s3.destroy();
   }
@@ -170,11 +231,18 @@ test('concurrent seals never fork the chain', async () => {
   const results = await Promise.all(
     days.map(async (day, i) => {
       const prefix = stagingPrefix(org, day, 'r');
-      await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(org, day, 'r', 'c0'), lines: [line(`r${i}`, `${day}T10:00:00.000Z`)] });
+      await writeStagingChunk(s3, {
+        bucket: config.s3.bucket,
+        key: stagingChunkKey(org, day, 'r', 'c0'),
+        lines: [line(`r${i}`, `${day}T10:00:00.000Z`)],
+      });
       return sealDay({ s3, config, signer }, { ...request(day, prefix), org });
     }),
   );
-  assert.deepEqual(results.map((r) => r.sequence).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(
+    results.map((r) => r.sequence).sort((a, b) => a - b),
+    [1, 2, 3, 4, 5, 6],
+  );
   const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org, lake: config.lake });
   const keys = await chain.listChainKeys();
   assert.equal(keys.length, 6);
@@ -195,7 +263,10 @@ test('identical events give identical part bytes, and a key is never overwritten
     for (const lake of [{ config, s3 }, other]) {
       const key = stagingChunkKey('det', '2026-09-01', 'r', 'c0');
       await writeStagingChunk(lake.s3, { bucket: lake.config.s3.bucket, key, lines });
-      const sealed = await sealDay({ s3: lake.s3, config: lake.config, signer }, { ...request('2026-09-01', stagingPrefix('det', '2026-09-01', 'r')), org: 'det' });
+      const sealed = await sealDay(
+        { s3: lake.s3, config: lake.config, signer },
+        { ...request('2026-09-01', stagingPrefix('det', '2026-09-01', 'r')), org: 'det' },
+      );
       hashes.push(sealed.objects[0].sha256);
     }
     assert.equal(hashes[0], hashes[1]);

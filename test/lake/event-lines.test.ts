@@ -33,7 +33,11 @@ const ID = 'a3c1f6e2-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 test('an event without changes is one row with change_index 0 and null property and values, in the lake columns', async () => {
   const rows = await rowsOf([lakeEvent(ID, '2026-11-21T09:49:25.000Z', { userName: 'Jane Doe' })]);
   assert.equal(rows.length, 1);
-  assert.deepEqual(Object.keys(rows[0]), LAKE_COLUMNS.map((c) => c.name), 'every lake column, in order, and nothing else');
+  assert.deepEqual(
+    Object.keys(rows[0]),
+    LAKE_COLUMNS.map((c) => c.name),
+    'every lake column, in order, and nothing else',
+  );
   assert.deepEqual(rows[0], {
     event_id: ID,
     event_time: '2026-11-21 09:49:25',
@@ -56,7 +60,11 @@ test('an event without changes is one row with change_index 0 and null property 
     source: 'api',
     extra: null,
   });
-  const [type] = (await db.connection.runAndReadAll(`SELECT typeof(event_time) FROM ${lakeRowsFrom([path.join(dir, '*.ndjson')])} LIMIT 1`)).getRows()[0];
+  const [type] = (
+    await db.connection.runAndReadAll(
+      `SELECT typeof(event_time) FROM ${lakeRowsFrom([path.join(dir, '*.ndjson')])} LIMIT 1`,
+    )
+  ).getRows()[0];
   assert.equal(type, 'TIMESTAMP_MS');
 });
 
@@ -91,10 +99,22 @@ test('one row per property change: one value as is, several as a JSON array, non
 
 test('rows keep file and line order, and events keep their own rows', async () => {
   const rows = await rowsOf([
-    lakeEvent('b', '2026-11-21T10:00:00.000Z', { propertyChanges: [{ property: 'p', oldValues: [], newValues: ['1'] }, { property: 'q', oldValues: [], newValues: ['2'] }] }),
+    lakeEvent('b', '2026-11-21T10:00:00.000Z', {
+      propertyChanges: [
+        { property: 'p', oldValues: [], newValues: ['1'] },
+        { property: 'q', oldValues: [], newValues: ['2'] },
+      ],
+    }),
     lakeEvent('a', '2026-11-21T09:00:00.000Z'),
   ]);
-  assert.deepEqual(rows.map((r) => [r.event_id, r.change_index, r.property]), [['b', 0, 'p'], ['b', 1, 'q'], ['a', 0, null]]);
+  assert.deepEqual(
+    rows.map((r) => [r.event_id, r.change_index, r.property]),
+    [
+      ['b', 0, 'p'],
+      ['b', 1, 'q'],
+      ['a', 0, null],
+    ],
+  );
 });
 
 test('a lone surrogate (which DuckDB cannot read) becomes U+FFFD; an escaped backslash before "ud800" stays text', async () => {

@@ -75,16 +75,28 @@ test('a sealed day gets its OCSF copy from a workflow after the seal: every even
   assert.equal(summary.events, truth.eventIds.length);
 
   const keys = await listKeys(t.deps.s3, config.ocsf.bucket, 'ext/');
-  const expected = Object.values(OCSF_CLASSES).map((c) => ocsfObjectKey(c, 'eu-west-1', '123456789012', ORG, DAY, 1)).sort();
-  assert.deepEqual(keys, expected.filter((k) => keys.includes(k)), 'only the deterministic keys');
-  assert.equal(expected[0], `ext/gcaudit-acct-change/region=eu-west-1/accountId=123456789012/eventDay=20261119/acme-20261119-v0001.parquet`);
+  const expected = Object.values(OCSF_CLASSES)
+    .map((c) => ocsfObjectKey(c, 'eu-west-1', '123456789012', ORG, DAY, 1))
+    .sort();
+  assert.deepEqual(
+    keys,
+    expected.filter((k) => keys.includes(k)),
+    'only the deterministic keys',
+  );
+  assert.equal(
+    expected[0],
+    `ext/gcaudit-acct-change/region=eu-west-1/accountId=123456789012/eventDay=20261119/acme-20261119-v0001.parquet`,
+  );
   assert.ok(keys.length >= 3, `objects for several classes: ${keys.join(', ')}`);
 
   const all: Array<Record<string, unknown>> = [];
   for (const key of keys) {
     const events = await readOcsfObject(key);
     const cls = Object.values(OCSF_CLASSES).find((c) => key.startsWith(`ext/${c.source}/`))!;
-    assert.ok(events.every((e) => e.class_uid === cls.uid), `${key} holds one class only`);
+    assert.ok(
+      events.every((e) => e.class_uid === cls.uid),
+      `${key} holds one class only`,
+    );
     all.push(...events);
   }
   const uids = all.map((e) => (e.metadata as { uid: string }).uid).sort();
@@ -92,16 +104,27 @@ test('a sealed day gets its OCSF copy from a workflow after the seal: every even
   const report = validateOcsf(all);
   assert.deepEqual(report.errors.slice(0, 10), [], `${report.errors.length} OCSF schema errors`);
   const specific = all.filter((e) => e.class_uid !== 6003).length;
-  console.log(`OCSF coverage of a simulated day: ${specific}/${all.length} = ${((specific / all.length) * 100).toFixed(1)}% in a specific class`, report.classes);
+  console.log(
+    `OCSF coverage of a simulated day: ${specific}/${all.length} = ${((specific / all.length) * 100).toFixed(1)}% in a specific class`,
+    report.classes,
+  );
 
   // The completeness attestation, signed and chained in the day's manifest.
-  const [manifest] = await new ManifestChain({ s3: t.deps.s3, bucket: config.s3.bucket, org: ORG, lake: config.lake }).dayManifests(DAY);
+  const [manifest] = await new ManifestChain({
+    s3: t.deps.s3,
+    bucket: config.s3.bucket,
+    org: ORG,
+    lake: config.lake,
+  }).dayManifests(DAY);
   const att = manifest.completeness!;
   assert.equal(att.verdict, 'complete', att.reasons.join('; '));
   assert.equal(att.totals.api, truth.eventIds.length);
   assert.equal(att.totals.lake, truth.eventIds.length);
   assert.equal(att.totals.stream, null, 'no stream configured');
-  assert.equal(Object.values(att.services).reduce((n, s) => n + s.lake, 0), truth.eventIds.length);
+  assert.equal(
+    Object.values(att.services).reduce((n, s) => n + s.lake, 0),
+    truth.eventIds.length,
+  );
   assert.ok(Object.keys(att.services).length > 10, 'counted per service');
 });
 
@@ -117,7 +140,14 @@ test('the OCSF copy is rebuilt from the lake without writing anything twice; the
 
   const run = await gcaudit(env, 'ocsf', 'export', '--from', '2026-11-18', '--to', DAY, '--json');
   assert.equal(run.code, 0, run.stderr);
-  const out = JSON.parse(run.stdout) as { sealedDays: number; unsealedDays: number; events: number; coverage: number; written: string[]; unchanged: string[] };
+  const out = JSON.parse(run.stdout) as {
+    sealedDays: number;
+    unsealedDays: number;
+    events: number;
+    coverage: number;
+    written: string[];
+    unchanged: string[];
+  };
   assert.deepEqual([out.sealedDays, out.unsealedDays, out.written.length, out.unchanged.sort()], [1, 1, 0, keys]);
   assert.ok(out.coverage > 0.5 && out.coverage <= 1);
 

@@ -41,7 +41,12 @@ before(async () => {
   lake = await checkLake({
     seed: 'athena-test',
     org: 'acme-athena',
-    env: { QUERY_ENGINE: 'athena', ATHENA_DATABASE: 'gcaudit_test', ATHENA_REGION: 'us-east-1', CHECKS_AFTER_SEAL: 'false' },
+    env: {
+      QUERY_ENGINE: 'athena',
+      ATHENA_DATABASE: 'gcaudit_test',
+      ATHENA_REGION: 'us-east-1',
+      CHECKS_AFTER_SEAL: 'false',
+    },
     configure: async (config) => {
       serverS3 = createS3Client(config);
       server = await startAthenaTestServer({ s3: serverS3, cacheDir: cache });
@@ -64,24 +69,44 @@ after(async () => {
 });
 
 test('the DDL has the database, three tables with partition projection, the view and a named query per check', () => {
-  const ddl = athenaDdl({ database: lake.config.query.athena.database, bucket: lake.config.s3.bucket, org: lake.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, lake.config) });
+  const ddl = athenaDdl({
+    database: lake.config.query.athena.database,
+    bucket: lake.config.s3.bucket,
+    org: lake.org,
+    extraColumns: [],
+    namedQueries: athenaNamedQueries(checks, lake.config),
+  });
   const script = ddlScript(ddl);
   assert.match(script, /CREATE DATABASE IF NOT EXISTS `gcaudit_test`/);
-  for (const t of ['audit_events', 'audit_events_live', 'audit_findings']) assert.match(script, new RegExp(`CREATE EXTERNAL TABLE IF NOT EXISTS \`gcaudit_test\`\\.\`${t}\``));
+  for (const t of ['audit_events', 'audit_events_live', 'audit_findings'])
+    assert.match(script, new RegExp(`CREATE EXTERNAL TABLE IF NOT EXISTS \`gcaudit_test\`\\.\`${t}\``));
   assert.equal((script.match(/'projection.enabled' = 'true'/g) ?? []).length, 3);
-  assert.ok(script.includes(`'storage.location.template' = 's3://${lake.config.s3.bucket}/${lake.org}/audit_events/year=\${year}/month=\${month}/day=\${day}/'`));
+  assert.ok(
+    script.includes(
+      `'storage.location.template' = 's3://${lake.config.s3.bucket}/${lake.org}/audit_events/year=\${year}/month=\${month}/day=\${day}/'`,
+    ),
+  );
   assert.match(script, /CREATE OR REPLACE VIEW "gcaudit_test"\.audit_events_all/);
   assert.equal(ddl.namedQueries.length, checks.length);
 });
 
 test('a query before the tables exist fails with Athena’s reason', async () => {
-  await assert.rejects(athena.query('SELECT count(*) FROM audit_events_all'), (err: Error) => err instanceof BadRequestError && /audit_events_all/.test(err.message));
+  await assert.rejects(
+    athena.query('SELECT count(*) FROM audit_events_all'),
+    (err: Error) => err instanceof BadRequestError && /audit_events_all/.test(err.message),
+  );
 });
 
 test('athena apply creates everything once; applying again changes nothing', async () => {
   const client = createAthenaClient(lake.config);
   try {
-    const ddl = athenaDdl({ database: lake.config.query.athena.database, bucket: lake.config.s3.bucket, org: lake.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, lake.config) });
+    const ddl = athenaDdl({
+      database: lake.config.query.athena.database,
+      bucket: lake.config.s3.bucket,
+      org: lake.org,
+      extraColumns: [],
+      namedQueries: athenaNamedQueries(checks, lake.config),
+    });
     const first = await applyAthenaDdl(athena, client, ddl, [], lake.config.query.athena.workgroup);
     assert.deepEqual([...server.tables.keys()].sort(), ['audit_events', 'audit_events_live', 'audit_findings']);
     assert.ok(server.views.has('audit_events_all'));
@@ -100,12 +125,16 @@ test('every check gives the same findings on Athena as on DuckDB: the planted ev
   const onAthena = await runChecks(athena, checks, dayWindow(lake.anomalyDay), ctx);
   const onDuck = await runChecks(duck, checks, dayWindow(lake.anomalyDay), ctx);
   for (const [i, run] of onAthena.entries()) {
-    const planted = truth.anomalies.filter((a) => a.kind === run.check.tests.firesOn).flatMap((a) => a.eventIds).sort();
+    const planted = truth.anomalies
+      .filter((a) => a.kind === run.check.tests.firesOn)
+      .flatMap((a) => a.eventIds)
+      .sort();
     assert.deepEqual(run.findings.flatMap((f) => f.eventIds).sort(), planted, `${run.check.id} on Athena`);
     assert.deepEqual(run.findings, onDuck[i].findings, `${run.check.id}: same findings on both engines`);
     assert.ok(run.stats.bytesScanned > 0 && run.stats.queryId);
   }
-  for (const run of await runChecks(athena, checks, dayWindow(lake.normalDay), ctx)) assert.deepEqual(run.findings, [], `${run.check.id} silent`);
+  for (const run of await runChecks(athena, checks, dayWindow(lake.normalDay), ctx))
+    assert.deepEqual(run.findings, [], `${run.check.id} silent`);
 });
 
 test('results are paged (more rows than one page) and match DuckDB', async () => {
@@ -114,24 +143,41 @@ test('results are paged (more rows than one page) and match DuckDB', async () =>
   const d = await duck.query(sql);
   assert.ok(a.rows.length > 1000, `${a.rows.length} rows span pages`);
   assert.deepEqual(a.rows, d.rows);
-  assert.deepEqual(a.columns.map((c) => c.name), ['event_id', 'change_index']);
+  assert.deepEqual(
+    a.columns.map((c) => c.name),
+    ['event_id', 'change_index'],
+  );
 });
 
 test('the schema recrawl adds a column for a new source field (ALTER TABLE on Athena, the local views follow), and never drops one', async () => {
   const { config } = lake;
   const s3 = lake.workers.deps.s3;
   // Stream rows (audit_events_live) of new events that carry fields this version does not know.
-  const records = lake.sim.events(lake.normalDay).slice(0, 5).map((r, i) => ({ ...r, id: randomUUID(), riskScore: 40 + i, deviceInfo: { os: 'ios', build: i } }));
+  const records = lake.sim
+    .events(lake.normalDay)
+    .slice(0, 5)
+    .map((r, i) => ({ ...r, id: randomUUID(), riskScore: 40 + i, deviceInfo: { os: 'ios', build: i } }));
   const batch = transformBatch(records, 'api', lake.workers.deps.transform);
   assert.equal(batch.invalid.length, 0);
-  assert.ok(batch.events.every((e) => e.extra.riskScore !== undefined), 'unknown fields land in extra');
+  assert.ok(
+    batch.events.every((e) => e.extra.riskScore !== undefined),
+    'unknown fields land in extra',
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'live-'));
   const db = await openDuckDb();
   try {
     writeFileSync(path.join(dir, 'events.ndjson'), eventLinesText(batch.lines));
-    await writeParquet(db.connection, { relation: lakeRowsFrom([path.join(dir, 'events.ndjson')]), outPath: path.join(dir, 'live.parquet') });
+    await writeParquet(db.connection, {
+      relation: lakeRowsFrom([path.join(dir, 'events.ndjson')]),
+      outPath: path.join(dir, 'live.parquet'),
+    });
     const { readFileSync } = await import('node:fs');
-    await putLockedObject(s3, { bucket: config.s3.bucket, key: `${partitionPrefix(lake.org, 'audit_events_live', lake.normalDay)}stream-test.parquet`, body: readFileSync(path.join(dir, 'live.parquet')), lake: config.lake });
+    await putLockedObject(s3, {
+      bucket: config.s3.bucket,
+      key: `${partitionPrefix(lake.org, 'audit_events_live', lake.normalDay)}stream-test.parquet`,
+      body: readFileSync(path.join(dir, 'live.parquet')),
+      lake: config.lake,
+    });
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -144,11 +190,18 @@ test('the schema recrawl adds a column for a new source field (ALTER TABLE on At
       args: [{ org: lake.org, days: 2, today: addDays(lake.normalDay, 1), lakeTaskQueue: lake.workers.queues.lake }],
     });
   const first = await recrawl();
-  assert.ok(first.added.includes('risk_score') && first.added.includes('device_info'), `added ${first.added.join(', ')}`);
+  assert.ok(
+    first.added.includes('risk_score') && first.added.includes('device_info'),
+    `added ${first.added.join(', ')}`,
+  );
   assert.equal(first.athena, 'altered');
   const tableColumns = server.tables.get('audit_events')!.columns.map((c) => c.name);
   assert.deepEqual(tableColumns.slice(-first.added.length), first.added, 'new columns at the end');
-  assert.ok(server.statements.some((s) => /ALTER TABLE `gcaudit_test`\.`audit_events_live` ADD COLUMNS \(.*`risk_score` string/.test(s)));
+  assert.ok(
+    server.statements.some((s) =>
+      /ALTER TABLE `gcaudit_test`\.`audit_events_live` ADD COLUMNS \(.*`risk_score` string/.test(s),
+    ),
+  );
 
   const sql = `SELECT risk_score, device_info FROM audit_events_all WHERE risk_score IS NOT NULL ORDER BY risk_score`;
   for (const engine of [duck, athena]) {
@@ -163,5 +216,8 @@ test('the schema recrawl adds a column for a new source field (ALTER TABLE on At
   const state = await readSchemaState(s3, config.s3.bucket, lake.org);
   assert.ok(first.added.every((name) => state.columns.some((c) => c.name === name)));
   // Every column the table had before the recrawl is still there, in place.
-  assert.deepEqual(server.tables.get('audit_events')!.columns.map((c) => c.name), tableColumns);
+  assert.deepEqual(
+    server.tables.get('audit_events')!.columns.map((c) => c.name),
+    tableColumns,
+  );
 });

@@ -27,7 +27,12 @@ async function put(day: string, name: string, selectSql: string) {
     const file = path.join(work, `${day}-${name}`);
     await db.connection.run(`COPY (${selectSql}) TO '${file}' (FORMAT parquet)`);
     const { readFileSync } = await import('node:fs');
-    await putLockedObject(s3, { bucket: config.s3.bucket, key: `${partitionPrefix(ORG, 'audit_events', day)}${name}`, body: readFileSync(file), lake: config.lake });
+    await putLockedObject(s3, {
+      bucket: config.s3.bucket,
+      key: `${partitionPrefix(ORG, 'audit_events', day)}${name}`,
+      body: readFileSync(file),
+      lake: config.lake,
+    });
   } finally {
     db.close();
   }
@@ -55,13 +60,26 @@ after(() => {
 
 test('a one-day query syncs and reads only that day’s files', async () => {
   const cacheDir = path.join(work, 'cache-one');
-  const engine = new DuckDbQueryEngine({ source: new S3PartitionCache({ s3, bucket: config.s3.bucket, org: ORG, cacheDir }) });
-  const r = await engine.query('SELECT event_id FROM audit_events_all ORDER BY event_id', { days: { from: '2026-03-02', to: '2026-03-02' } });
-  assert.deepEqual(r.rows.map((x) => x[0]), ['b1', 'b2']);
-  assert.equal(r.stats.filesRead, (await listKeys(s3, config.s3.bucket, partitionPrefix(ORG, 'audit_events', '2026-03-02'))).length);
+  const engine = new DuckDbQueryEngine({
+    source: new S3PartitionCache({ s3, bucket: config.s3.bucket, org: ORG, cacheDir }),
+  });
+  const r = await engine.query('SELECT event_id FROM audit_events_all ORDER BY event_id', {
+    days: { from: '2026-03-02', to: '2026-03-02' },
+  });
+  assert.deepEqual(
+    r.rows.map((x) => x[0]),
+    ['b1', 'b2'],
+  );
+  assert.equal(
+    r.stats.filesRead,
+    (await listKeys(s3, config.s3.bucket, partitionPrefix(ORG, 'audit_events', '2026-03-02'))).length,
+  );
   const cached = readdirSync(cacheDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.parquet'));
   assert.equal(cached.length, 2);
-  assert.ok(cached.every((f) => f.includes(`day=02`)), `only day 02 cached: ${cached.join(', ')}`);
+  assert.ok(
+    cached.every((f) => f.includes(`day=02`)),
+    `only day 02 cached: ${cached.join(', ')}`,
+  );
   // Without days: everything (and the cached files are reused, not fetched again).
   const all = await engine.query('SELECT count(*) AS n FROM audit_events');
   assert.equal(all.rows[0][0], '4');
@@ -69,8 +87,14 @@ test('a one-day query syncs and reads only that day’s files', async () => {
 });
 
 test('files are read by column name: a newer column is kept, older files read it as NULL; partition columns are text', async () => {
-  const engine = new DuckDbQueryEngine({ source: new S3PartitionCache({ s3, bucket: config.s3.bucket, org: ORG, cacheDir: path.join(work, 'cache-two') }) });
-  const r = rowObjects(await engine.query(`SELECT event_id, newer_column, year, month, day FROM audit_events WHERE month = '03' AND day = '02' ORDER BY event_id`));
+  const engine = new DuckDbQueryEngine({
+    source: new S3PartitionCache({ s3, bucket: config.s3.bucket, org: ORG, cacheDir: path.join(work, 'cache-two') }),
+  });
+  const r = rowObjects(
+    await engine.query(
+      `SELECT event_id, newer_column, year, month, day FROM audit_events WHERE month = '03' AND day = '02' ORDER BY event_id`,
+    ),
+  );
   assert.deepEqual(r, [
     { event_id: 'b1', newer_column: null, year: '2026', month: '03', day: '02' },
     { event_id: 'b2', newer_column: 'v2', year: '2026', month: '03', day: '02' },
@@ -78,18 +102,33 @@ test('files are read by column name: a newer column is kept, older files read it
 });
 
 test('live rows join the view unless the event is sealed; the live table may be missing', async () => {
-  const engine = new DuckDbQueryEngine({ source: new S3PartitionCache({ s3, bucket: config.s3.bucket, org: ORG, cacheDir: path.join(work, 'cache-three') }) });
+  const engine = new DuckDbQueryEngine({
+    source: new S3PartitionCache({ s3, bucket: config.s3.bucket, org: ORG, cacheDir: path.join(work, 'cache-three') }),
+  });
   const empty = await engine.query('SELECT count(*) FROM audit_events_live');
   assert.equal(empty.rows[0][0], '0');
   const db = await openDuckDb();
   try {
     const file = path.join(work, 'live.parquet');
-    await db.connection.run(`COPY (${row('b1', '2026-03-02')} UNION ALL ${row('live-only', '2026-03-02')} UNION ALL ${row('live-only', '2026-03-02')}) TO '${file}' (FORMAT parquet)`);
+    await db.connection.run(
+      `COPY (${row('b1', '2026-03-02')} UNION ALL ${row('live-only', '2026-03-02')} UNION ALL ${row('live-only', '2026-03-02')}) TO '${file}' (FORMAT parquet)`,
+    );
     const { readFileSync } = await import('node:fs');
-    await putLockedObject(s3, { bucket: config.s3.bucket, key: `${partitionPrefix(ORG, 'audit_events_live', '2026-03-02')}stream-1.parquet`, body: readFileSync(file), lake: config.lake });
+    await putLockedObject(s3, {
+      bucket: config.s3.bucket,
+      key: `${partitionPrefix(ORG, 'audit_events_live', '2026-03-02')}stream-1.parquet`,
+      body: readFileSync(file),
+      lake: config.lake,
+    });
   } finally {
     db.close();
   }
-  const r = await engine.query('SELECT event_id, source FROM audit_events_all ORDER BY event_id', { days: { from: '2026-03-02', to: '2026-03-02' } });
-  assert.deepEqual(r.rows.map((x) => x[0]), ['b1', 'b2', 'live-only'], 'the sealed b1 wins, the live duplicate is gone');
+  const r = await engine.query('SELECT event_id, source FROM audit_events_all ORDER BY event_id', {
+    days: { from: '2026-03-02', to: '2026-03-02' },
+  });
+  assert.deepEqual(
+    r.rows.map((x) => x[0]),
+    ['b1', 'b2', 'live-only'],
+    'the sealed b1 wins, the live duplicate is gone',
+  );
 });

@@ -93,7 +93,12 @@ function inserts(table: string, day: string, rows: Array<Array<string | null>>):
   const [y, m, d] = day.split('-');
   // Named columns: the recrawl's added columns stay NULL, as in files written before they existed.
   const columns = [...LAKE_COLUMNS.map((c) => c.name), 'year', 'month', 'day'].join(', ');
-  const values = [...LAKE_COLUMNS.map((c, j) => typed(c.athena, `r[${j + 1}]`)), sqlLiteral(y), sqlLiteral(m), sqlLiteral(d)].join(', ');
+  const values = [
+    ...LAKE_COLUMNS.map((c, j) => typed(c.athena, `r[${j + 1}]`)),
+    sqlLiteral(y),
+    sqlLiteral(m),
+    sqlLiteral(d),
+  ].join(', ');
   const statement = (json: string[]) => ({
     sql: `INSERT INTO "${DB}".${table} (${columns})\nSELECT ${values}\nFROM UNNEST(CAST(json_parse(${sqlLiteral(`[${json.join(',')}]`)}) AS array(array(varchar)))) AS t(r)`,
     rows: json.length,
@@ -123,7 +128,11 @@ function trinoAnswers(prefix: string): QueryEngine {
       const r = bySql.get(sql);
       if (!r) throw new Error(`not run on Trino: ${sql.slice(0, 200)}`);
       if (!r.ok) throw new Error(`Trino: ${r.error}`);
-      return { columns: r.columns!.map((name, i) => ({ name, type: r.types![i] })), rows: r.rows!, stats: { engine: 'athena', bytesScanned: 0, filesRead: null, ms: 0 } };
+      return {
+        columns: r.columns!.map((name, i) => ({ name, type: r.types![i] })),
+        rows: r.rows!,
+        stats: { engine: 'athena', bytesScanned: 0, filesRead: null, ms: 0 },
+      };
     },
     close: async () => undefined,
   };
@@ -132,19 +141,34 @@ function trinoAnswers(prefix: string): QueryEngine {
 before(async () => {
   sim = await startSimulator({ seed: 'trino-test', eventsPerDay: 1200 });
   ({ anomalyDay, normalDay } = checkDays(sim));
-  config = loadConfig({ ...process.env, GCAUDIT_ORG: 'acme-trino', ATHENA_DATABASE: DB, CHECKS_SYSTEM_USER_IDS: sim.truth(anomalyDay).systemUserIds.join(',') });
-  const ddl = athenaDdl({ database: config.query.athena.database, bucket: config.s3.bucket, org: config.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, config) });
+  config = loadConfig({
+    ...process.env,
+    GCAUDIT_ORG: 'acme-trino',
+    ATHENA_DATABASE: DB,
+    CHECKS_SYSTEM_USER_IDS: sim.truth(anomalyDay).systemUserIds.join(','),
+  });
+  const ddl = athenaDdl({
+    database: config.query.athena.database,
+    bucket: config.s3.bucket,
+    org: config.org,
+    extraColumns: [],
+    namedQueries: athenaNamedQueries(checks, config),
+  });
   const ctx = renderContextFromConfig(config);
 
   steps = [];
   // Tables: the Hive DDL's columns and types, on Trino.
   const tables = ddl.statements.filter((s) => s.what.startsWith('table '));
   assert.equal(tables.length, 3);
-  for (const t of tables) steps.push({ id: `ddl:${t.what}`, sql: trinoCreateTable(readCreateExternalTable(t.sql)), run: 'execute' });
+  for (const t of tables)
+    steps.push({ id: `ddl:${t.what}`, sql: trinoCreateTable(readCreateExternalTable(t.sql)), run: 'execute' });
   // The schema recrawl's new columns (Hive ALTER TABLE ADD COLUMNS, as Trino's ADD COLUMN). Added
   // before the rows: Trino's memory connector fails reading rows stored before an ADD COLUMN
   // ("Index 23 out of bounds for length 23"), which Hive tables over Parquet do not.
-  for (const alter of addColumnsStatements(DB, EXTRA)) trinoAddColumns(alter).forEach((sql, i) => steps.push({ id: `recrawl:alter:${alter.slice(0, 60)}:${i}`, sql, run: 'execute' }));
+  for (const alter of addColumnsStatements(DB, EXTRA))
+    trinoAddColumns(alter).forEach((sql, i) =>
+      steps.push({ id: `recrawl:alter:${alter.slice(0, 60)}:${i}`, sql, run: 'execute' }),
+    );
 
   // Sealed rows: the anomaly day and the normal day.
   sealedRows = new Map();
@@ -158,7 +182,16 @@ before(async () => {
   }
   // Live rows of the normal day: 5 new events carrying fields no column has yet, each delivered
   // twice (the view keeps one), and 3 events the sealed day already holds (the view drops them).
-  const fresh = sim.events(normalDay).slice(0, 5).map((r, i) => ({ ...r, id: randomUUID(), propertyChanges: [], riskScore: 40 + i, deviceInfo: { os: 'ios', build: i } }));
+  const fresh = sim
+    .events(normalDay)
+    .slice(0, 5)
+    .map((r, i) => ({
+      ...r,
+      id: randomUUID(),
+      propertyChanges: [],
+      riskScore: 40 + i,
+      deviceInfo: { os: 'ios', build: i },
+    }));
   liveOnly = fresh.map((r) => r.id);
   const freshRows = await lakeRows(fresh);
   liveRowsPerEvent = freshRows.length / fresh.length;
@@ -172,33 +205,63 @@ before(async () => {
   // The view exactly as `gcaudit athena ddl` prints it and `gcaudit athena apply` sends it.
   const view = ddl.statements.find((s) => s.what === 'view audit_events_all')!;
   steps.push({ id: 'view', sql: view.sql, run: 'execute' });
-  steps.push({ id: 'view:live-count', sql: `SELECT count(*) FROM audit_events_all WHERE year = '${normalDay.slice(0, 4)}' AND month = '${normalDay.slice(5, 7)}' AND day = '${normalDay.slice(8, 10)}'`, run: 'execute' });
+  steps.push({
+    id: 'view:live-count',
+    sql: `SELECT count(*) FROM audit_events_all WHERE year = '${normalDay.slice(0, 4)}' AND month = '${normalDay.slice(5, 7)}' AND day = '${normalDay.slice(8, 10)}'`,
+    run: 'execute',
+  });
 
   // Every check for a day (as the daily run renders it), on both days; every named query as
   // saved (analyzed by the engine: names, functions, types), and run as it reads on the day after
   // the anomaly day (the engine's clock cannot be set: there current_date is that day's DATE).
   for (const check of checks) {
-    for (const day of [anomalyDay, normalDay]) steps.push({ id: `check:${day}:${check.id}`, sql: renderCheck(check, dayWindow(day), ctx).sql, run: 'execute' });
+    for (const day of [anomalyDay, normalDay])
+      steps.push({ id: `check:${day}:${check.id}`, sql: renderCheck(check, dayWindow(day), ctx).sql, run: 'execute' });
   }
   for (const q of ddl.namedQueries) {
     steps.push({ id: `named:${q.name}`, sql: `EXPLAIN (TYPE VALIDATE)\n${q.sql}`, run: 'execute' });
     assert.match(q.sql, /\bcurrent_date\b/);
-    steps.push({ id: `named-next-day:${q.name}`, sql: q.sql.replace(/\bcurrent_date\b/g, `DATE '${addDays(anomalyDay, 1)}'`), run: 'execute' });
+    steps.push({
+      id: `named-next-day:${q.name}`,
+      sql: q.sql.replace(/\bcurrent_date\b/g, `DATE '${addDays(anomalyDay, 1)}'`),
+      run: 'execute',
+    });
   }
 
   // The schema recrawl's view over the added columns.
   steps.push({ id: 'recrawl:view', sql: allEventsViewStatement(DB, EXTRA), run: 'execute' });
-  steps.push({ id: 'recrawl:query', sql: 'SELECT risk_score, device_info FROM audit_events_all WHERE risk_score IS NOT NULL ORDER BY risk_score', run: 'execute' });
+  steps.push({
+    id: 'recrawl:query',
+    sql: 'SELECT risk_score, device_info FROM audit_events_all WHERE risk_score IS NOT NULL ORDER BY risk_score',
+    run: 'execute',
+  });
 
   // The view as it was (backquoted database), for Trino's parser to judge.
-  steps.push({ id: 'backquoted-view', sql: `CREATE OR REPLACE VIEW \`${DB}\`.audit_events_all AS\n${allEventsViewSql('athena', [])}`, run: 'parse' });
+  steps.push({
+    id: 'backquoted-view',
+    sql: `CREATE OR REPLACE VIEW \`${DB}\`.audit_events_all AS\n${allEventsViewSql('athena', [])}`,
+    run: 'parse',
+  });
 
   const started = Date.now();
   results = await runOnTrino(DB, steps);
-  const ms = (prefix: string) => steps.filter((s) => s.id.startsWith(prefix)).reduce((n, s) => n + (results.get(s.id)?.ms ?? 0), 0);
+  const ms = (prefix: string) =>
+    steps.filter((s) => s.id.startsWith(prefix)).reduce((n, s) => n + (results.get(s.id)?.ms ?? 0), 0);
   console.log(
     `Trino: ${steps.length} statements in ${Date.now() - started} ms (JVM and engine start included); ` +
-      ['ddl:', 'recrawl:alter:', 'insert:', 'view', 'check:', 'named:', 'named-next-day:', 'recrawl:view', 'recrawl:query'].map((p) => `${p} ${ms(p)} ms`).join(', '),
+      [
+        'ddl:',
+        'recrawl:alter:',
+        'insert:',
+        'view',
+        'check:',
+        'named:',
+        'named-next-day:',
+        'recrawl:view',
+        'recrawl:query',
+      ]
+        .map((p) => `${p} ${ms(p)} ms`)
+        .join(', '),
   );
 });
 
@@ -215,7 +278,10 @@ function ok(id: string): TrinoResult {
 
 test('the tables of the Hive DDL, with its column types, and the rows load on Trino', () => {
   for (const s of steps.filter((x) => x.id.startsWith('ddl:'))) assert.equal(ok(s.id).statement, 'CreateTable');
-  assert.equal([...insertRows.values()].reduce((a, b) => a + b, 0), [...sealedRows.values()].reduce((a, b) => a + b, 0) + liveInserted);
+  assert.equal(
+    [...insertRows.values()].reduce((a, b) => a + b, 0),
+    [...sealedRows.values()].reduce((a, b) => a + b, 0) + liveInserted,
+  );
   for (const [id, rows] of insertRows) {
     assert.equal(ok(id).statement, 'Insert');
     assert.deepEqual(ok(id).rows, [[String(rows)]], id);
@@ -234,15 +300,25 @@ test('every check runs on Trino and finds exactly the planted events; none fires
   const runs = await runChecks(trinoAnswers(`check:${anomalyDay}:`), checks, dayWindow(anomalyDay), ctx);
   assert.equal(runs.length, checks.length);
   for (const run of runs) {
-    const planted = truth.anomalies.filter((a) => a.kind === run.check.tests.firesOn).flatMap((a) => a.eventIds).sort();
+    const planted = truth.anomalies
+      .filter((a) => a.kind === run.check.tests.firesOn)
+      .flatMap((a) => a.eventIds)
+      .sort();
     assert.ok(planted.length > 0, `${run.check.id}: the simulator plants ${run.check.tests.firesOn}`);
     assert.deepEqual(run.findings.flatMap((f) => f.eventIds).sort(), planted, `${run.check.id} on Trino`);
   }
-  for (const run of await runChecks(trinoAnswers(`check:${normalDay}:`), checks, dayWindow(normalDay), ctx)) assert.deepEqual(run.findings, [], `${run.check.id} silent`);
+  for (const run of await runChecks(trinoAnswers(`check:${normalDay}:`), checks, dayWindow(normalDay), ctx))
+    assert.deepEqual(run.findings, [], `${run.check.id} silent`);
 });
 
 test('every named query runs on Trino and, the day after, returns the rows of its check for the previous UTC day', () => {
-  const ddl = athenaDdl({ database: config.query.athena.database, bucket: config.s3.bucket, org: config.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, config) });
+  const ddl = athenaDdl({
+    database: config.query.athena.database,
+    bucket: config.s3.bucket,
+    org: config.org,
+    extraColumns: [],
+    namedQueries: athenaNamedQueries(checks, config),
+  });
   assert.equal(ddl.namedQueries.length, checks.length);
   for (const check of checks) {
     const saved = ok(`named:gcaudit-${check.id}`);
@@ -272,15 +348,33 @@ test('Trino rejects a backquoted view, and the Athena test server rejects it wit
   assert.ok(trino.error!.includes(TRINO_BACKQUOTE_ERROR), trino.error);
   const sql = steps.find((s) => s.id === 'backquoted-view')!.sql;
   // DDL and views never touch S3 on the test server.
-  const s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
   const server = await startAthenaTestServer({ s3, cacheDir: tmpdir() });
-  const client = new AthenaClient({ region: 'us-east-1', endpoint: server.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const client = new AthenaClient({
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
   const athena = new AthenaQueryEngine({ client, database: DB, workgroup: 'primary', firstPollMs: 10 });
   try {
-    await assert.rejects(athena.execute(sql), (err: Error) => err instanceof BadRequestError && err.message.endsWith(trino.error!), 'same message as Trino');
+    await assert.rejects(
+      athena.execute(sql),
+      (err: Error) => err instanceof BadRequestError && err.message.endsWith(trino.error!),
+      'same message as Trino',
+    );
     assert.equal(server.views.size, 0);
     // Hive DDL takes backquotes, on Athena and its double; the fixed view is accepted.
-    const ddl = athenaDdl({ database: config.query.athena.database, bucket: config.s3.bucket, org: config.org, extraColumns: [], namedQueries: athenaNamedQueries(checks, config) });
+    const ddl = athenaDdl({
+      database: config.query.athena.database,
+      bucket: config.s3.bucket,
+      org: config.org,
+      extraColumns: [],
+      namedQueries: athenaNamedQueries(checks, config),
+    });
     for (const s of ddl.statements) await athena.execute(s.sql);
     assert.deepEqual([...server.tables.keys()].sort(), ['audit_events', 'audit_events_live', 'audit_findings']);
     assert.ok(server.views.has('audit_events_all'));

@@ -34,12 +34,19 @@ test('POST /oauth/token: client credentials with Basic auth; a wrong secret gets
 
   const bad = await login(sim, 'not-the-secret');
   assert.equal(bad.status, 401);
-  assert.deepEqual(bad.body, { error: 'invalid_client', description: 'authentication failed', error_description: 'authentication failed' });
+  assert.deepEqual(bad.body, {
+    error: 'invalid_client',
+    description: 'authentication failed',
+    error_description: 'authentication failed',
+  });
   assert.ok(bad.headers.get('inin-correlation-id'));
 
   const noGrant = await fetch(sim.tokenUrl, {
     method: 'POST',
-    headers: { Authorization: `Basic ${Buffer.from(`${sim.clientId}:${sim.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${sim.clientId}:${sim.clientSecret}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
     body: '',
   });
   assert.equal(noGrant.status, 400);
@@ -63,7 +70,11 @@ test('a bearer token is required everywhere; an unknown or expired one gets 401'
   } finally {
     sim.setNow(NOW);
   }
-  assert.equal((await call(sim, short, 'GET', '/api/v2/audits/query/servicemapping')).status, 200, 'valid again before its expiry');
+  assert.equal(
+    (await call(sim, short, 'GET', '/api/v2/audits/query/servicemapping')).status,
+    200,
+    'valid again before its expiry',
+  );
 });
 
 test('POST /audits/query validates its body: interval required and ISO-8601, at most 31 days, known filters', async () => {
@@ -81,8 +92,15 @@ test('POST /audits/query validates its body: interval required and ISO-8601, at 
   const tooLong = await post({ interval: '2026-01-01T00:00:00Z/2026-02-01T00:00:01Z' });
   assert.equal(tooLong.status, 400);
   errorBody(tooLong.body, 400);
-  assert.equal(tooLong.body.message, 'You must specify a search interval as part of your query that does not exceed 31 days');
-  assert.equal((await post({ interval: '2026-01-01T00:00:00Z/2026-02-01T00:00:00Z' })).status, 202, 'exactly 31 days is fine');
+  assert.equal(
+    tooLong.body.message,
+    'You must specify a search interval as part of your query that does not exceed 31 days',
+  );
+  assert.equal(
+    (await post({ interval: '2026-01-01T00:00:00Z/2026-02-01T00:00:00Z' })).status,
+    202,
+    'exactly 31 days is fine',
+  );
   assert.equal((await post({ interval: '2026-03-01T00:00:00Z/P1D' })).status, 202, 'start/duration is ISO-8601 too');
   const badFilter = await post({ interval: dayInterval(day), filters: [{ property: 'Email', value: 'x' }] });
   assert.equal(badFilter.status, 400);
@@ -139,22 +157,37 @@ test('no serviceName means every service; serviceName, filters and sort are hono
 
   const dir = await runQuery(sim, tok, { interval: dayInterval(day), serviceName: 'Directory' });
   const dirIds = (await allResults(sim, tok, dir.id, 'pageSize=500')).ids;
-  assert.deepEqual(dirIds, all.filter((e) => e.serviceName === 'Directory').map((e) => e.id));
+  assert.deepEqual(
+    dirIds,
+    all.filter((e) => e.serviceName === 'Directory').map((e) => e.id),
+  );
   assert.ok(dirIds.length > 0);
 
   const someone = all.find((e) => e.level === 'USER')!;
   const byUser = await runQuery(sim, tok, {
     interval: dayInterval(day),
-    filters: [{ property: 'UserId', value: someone.user!.id }, { property: 'Action', value: someone.action }],
+    filters: [
+      { property: 'UserId', value: someone.user!.id },
+      { property: 'Action', value: someone.action },
+    ],
   });
   assert.deepEqual(
     (await allResults(sim, tok, byUser.id, 'pageSize=500')).ids,
     all.filter((e) => e.user!.id === someone.user!.id && e.action === someone.action).map((e) => e.id),
   );
-  const byEntity = await runQuery(sim, tok, { interval: dayInterval(day), filters: [{ property: 'EntityType', value: someone.entityType }, { property: 'EntityId', value: someone.entity!.id }] });
+  const byEntity = await runQuery(sim, tok, {
+    interval: dayInterval(day),
+    filters: [
+      { property: 'EntityType', value: someone.entityType },
+      { property: 'EntityId', value: someone.entity!.id },
+    ],
+  });
   assert.ok((await allResults(sim, tok, byEntity.id)).ids.includes(someone.id!));
 
-  const desc = await runQuery(sim, tok, { interval: dayInterval(day), sort: [{ name: 'Timestamp', sortOrder: 'descending' }] });
+  const desc = await runQuery(sim, tok, {
+    interval: dayInterval(day),
+    sort: [{ name: 'Timestamp', sortOrder: 'descending' }],
+  });
   assert.deepEqual((await allResults(sim, tok, desc.id, 'pageSize=500')).ids, [...sim.truth(day).eventIds].reverse());
 });
 
@@ -162,31 +195,65 @@ test('expand=user adds the user name; the default leaves it out', async () => {
   const { id } = await runQuery(sim, tok, { interval: dayInterval(day) });
   const plain = await call(sim, tok, 'GET', `/api/v2/audits/query/${id}/results?pageSize=50`);
   const expanded = await call(sim, tok, 'GET', `/api/v2/audits/query/${id}/results?pageSize=50&expand=user`);
-  const names = sim.events(day, { expandUser: true }).slice(0, 50).map((e) => e.user!.name);
+  const names = sim
+    .events(day, { expandUser: true })
+    .slice(0, 50)
+    .map((e) => e.user!.name);
   assert.ok(plain.body.entities.every((e: { user: { name?: string } }) => e.user.name === undefined));
-  assert.deepEqual(expanded.body.entities.map((e: { user: { name: string } }) => e.user.name), names);
+  assert.deepEqual(
+    expanded.body.entities.map((e: { user: { name: string } }) => e.user.name),
+    names,
+  );
 });
 
 test('allowRedirect=true turns a large page into 302 {id, pageSize, cursor, downloadUrl}; an over-limit page without it gets 400', async () => {
-  const small = await startSimulator({ seed: 'api-test', eventsPerDay: 400, redirectThresholdBytes: 20_000, maxResponseBytes: 200_000 });
+  const small = await startSimulator({
+    seed: 'api-test',
+    eventsPerDay: 400,
+    redirectThresholdBytes: 20_000,
+    maxResponseBytes: 200_000,
+  });
   try {
     small.setNow(NOW);
     const t = await token(small);
     const { id } = await runQuery(small, t, { interval: dayInterval(day) });
-    const r = await call(small, t, 'GET', `/api/v2/audits/query/${id}/results?pageSize=100&allowRedirect=true&expand=user`);
+    const r = await call(
+      small,
+      t,
+      'GET',
+      `/api/v2/audits/query/${id}/results?pageSize=100&allowRedirect=true&expand=user`,
+    );
     assert.equal(r.status, 302);
     assert.deepEqual(Object.keys(r.body), ['id', 'pageSize', 'cursor', 'downloadUrl']);
     assert.equal(r.body.pageSize, 100);
     assert.ok(r.body.downloadUrl.startsWith(`${small.baseUrl}/`));
     const dl = await fetch(r.body.downloadUrl); // no token: like a presigned URL
     assert.equal(dl.status, 200);
-    const page = (await dl.json()) as { id: string; entities: Array<{ id: string; user: { name?: string } }>; cursor: string };
-    assert.deepEqual(page.entities.map((e) => e.id), small.truth(day).eventIds.slice(0, 100));
-    assert.ok(page.entities.every((e) => e.user.name === undefined), 'downloaded results are not expanded');
+    const page = (await dl.json()) as {
+      id: string;
+      entities: Array<{ id: string; user: { name?: string } }>;
+      cursor: string;
+    };
+    assert.deepEqual(
+      page.entities.map((e) => e.id),
+      small.truth(day).eventIds.slice(0, 100),
+    );
+    assert.ok(
+      page.entities.every((e) => e.user.name === undefined),
+      'downloaded results are not expanded',
+    );
     assert.equal(page.cursor, r.body.cursor);
-    const next = await call(small, t, 'GET', `/api/v2/audits/query/${id}/results?pageSize=5&cursor=${encodeURIComponent(r.body.cursor)}&allowRedirect=true`);
+    const next = await call(
+      small,
+      t,
+      'GET',
+      `/api/v2/audits/query/${id}/results?pageSize=5&cursor=${encodeURIComponent(r.body.cursor)}&allowRedirect=true`,
+    );
     assert.equal(next.status, 200, 'a small page is served directly even with allowRedirect');
-    assert.deepEqual(next.body.entities.map((e: { id: string }) => e.id), small.truth(day).eventIds.slice(100, 105));
+    assert.deepEqual(
+      next.body.entities.map((e: { id: string }) => e.id),
+      small.truth(day).eventIds.slice(100, 105),
+    );
 
     const tooLarge = await call(small, t, 'GET', `/api/v2/audits/query/${id}/results?pageSize=500`);
     assert.equal(tooLarge.status, 400);
@@ -198,24 +265,43 @@ test('allowRedirect=true turns a large page into 302 {id, pageSize, cursor, down
 
 test('realtime: the last 14 days only, with pageNumber, pageSize, total and pageCount', async () => {
   const interval = `${addDays(today, -2)}T00:00:00.000Z/${NOW}`;
-  const expected = [...sim.truth(addDays(today, -2)).eventIds, ...sim.truth(addDays(today, -1)).eventIds, ...sim.events(today).filter((e) => e.eventDate! <= NOW).map((e) => e.id)];
+  const expected = [
+    ...sim.truth(addDays(today, -2)).eventIds,
+    ...sim.truth(addDays(today, -1)).eventIds,
+    ...sim
+      .events(today)
+      .filter((e) => e.eventDate! <= NOW)
+      .map((e) => e.id),
+  ];
   const p1 = await call(sim, tok, 'POST', '/api/v2/audits/query/realtime', { interval, pageSize: 100 });
   assert.equal(p1.status, 200);
   assert.deepEqual(Object.keys(p1.body), ['entities', 'pageSize', 'pageNumber', 'total', 'pageCount']);
   assert.equal(p1.body.total, expected.length);
   assert.equal(p1.body.pageCount, Math.ceil(expected.length / 100));
   assert.equal(p1.body.pageNumber, 1);
-  const p3 = await call(sim, tok, 'POST', '/api/v2/audits/query/realtime?expand=user', { interval, pageSize: 100, pageNumber: 3 });
-  assert.deepEqual(p3.body.entities.map((e: { id: string }) => e.id), expected.slice(200, 300));
+  const p3 = await call(sim, tok, 'POST', '/api/v2/audits/query/realtime?expand=user', {
+    interval,
+    pageSize: 100,
+    pageNumber: 3,
+  });
+  assert.deepEqual(
+    p3.body.entities.map((e: { id: string }) => e.id),
+    expected.slice(200, 300),
+  );
   assert.ok(p3.body.entities.every((e: { user: { name?: string } }) => typeof e.user.name === 'string'));
   const def = await call(sim, tok, 'POST', '/api/v2/audits/query/realtime', { interval });
   assert.equal(def.body.pageSize, 25);
   assert.equal(def.body.entities.length, 25);
 
-  const old = await call(sim, tok, 'POST', '/api/v2/audits/query/realtime', { interval: `${addDays(today, -20)}T00:00:00Z/${addDays(today, -19)}T00:00:00Z` });
+  const old = await call(sim, tok, 'POST', '/api/v2/audits/query/realtime', {
+    interval: `${addDays(today, -20)}T00:00:00Z/${addDays(today, -19)}T00:00:00Z`,
+  });
   assert.equal(old.status, 400);
   errorBody(old.body, 400);
-  assert.equal((await call(sim, tok, 'POST', '/api/v2/audits/query/realtime', { interval, pageSize: 501 })).status, 400);
+  assert.equal(
+    (await call(sim, tok, 'POST', '/api/v2/audits/query/realtime', { interval, pageSize: 501 })).status,
+    400,
+  );
 });
 
 test('realtime/related returns every audit written by the same action', async () => {
@@ -226,11 +312,23 @@ test('realtime/related returns every audit written by the same action', async ()
   assert.ok(group.length >= 2);
   const r = await call(sim, tok, 'POST', '/api/v2/audits/query/realtime/related', { auditId: member.id });
   assert.equal(r.status, 200);
-  assert.deepEqual(r.body.entities.map((e: { id: string }) => e.id), group);
+  assert.deepEqual(
+    r.body.entities.map((e: { id: string }) => e.id),
+    group,
+  );
   const single = events.find((e) => !e.initiatingAction?.transactionId)!;
-  assert.deepEqual((await call(sim, tok, 'POST', '/api/v2/audits/query/realtime/related', { auditId: single.id })).body.entities.map((e: { id: string }) => e.id), [single.id]);
+  assert.deepEqual(
+    (await call(sim, tok, 'POST', '/api/v2/audits/query/realtime/related', { auditId: single.id })).body.entities.map(
+      (e: { id: string }) => e.id,
+    ),
+    [single.id],
+  );
   const old = sim.events(addDays(today, -30))[0];
-  assert.deepEqual((await call(sim, tok, 'POST', '/api/v2/audits/query/realtime/related', { auditId: old.id })).body, { entities: [] }, 'outside the 14 days');
+  assert.deepEqual(
+    (await call(sim, tok, 'POST', '/api/v2/audits/query/realtime/related', { auditId: old.id })).body,
+    { entities: [] },
+    'outside the 14 days',
+  );
   assert.equal((await call(sim, tok, 'POST', '/api/v2/audits/query/realtime/related', {})).status, 400);
 });
 
@@ -240,7 +338,11 @@ test('servicemapping lists every service with its entities and actions (both pat
     assert.equal(r.status, 200);
     assert.equal(r.body.services.length, 56);
     const pp = r.body.services.find((s: { name: string }) => s.name === 'PeoplePermissions');
-    assert.ok(pp.entities.some((e: { name: string; actions: string[] }) => e.name === 'OAuthClient' && e.actions.includes('Create')));
+    assert.ok(
+      pp.entities.some(
+        (e: { name: string; actions: string[] }) => e.name === 'OAuthClient' && e.actions.includes('Create'),
+      ),
+    );
   }
 });
 
@@ -249,7 +351,10 @@ test('data exists for one year before now and never after it; late events wait f
   assert.deepEqual((await allResults(sim, tok, old.id)).ids, [], 'older than the retention: nothing');
   const now = await runQuery(sim, tok, { interval: dayInterval(today) });
   const ids = (await allResults(sim, tok, now.id, 'pageSize=500')).ids;
-  const expected = sim.events(today).filter((e) => e.eventDate! <= NOW).map((e) => e.id);
+  const expected = sim
+    .events(today)
+    .filter((e) => e.eventDate! <= NOW)
+    .map((e) => e.id);
   assert.ok(expected.length > 0 && expected.length < sim.truth(today).eventIds.length);
   assert.deepEqual(ids, expected, 'today: only what happened up to now');
 });

@@ -11,12 +11,16 @@ after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Runs `gcaudit sim`, waits for its banner, runs `check`, then stops it with Ctrl-C. */
 async function withSim(check: (out: string) => Promise<void>, extraArgs: string[] = []): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/client/cli.ts', 'sim', '--port', '0', '--events-per-day', '50', ...extraArgs], {
-    cwd: PROJECT_ROOT,
-    // Without NODE_TEST_CONTEXT: otherwise the child node takes itself for a test subprocess.
-    env: { ...process.env, NODE_TEST_CONTEXT: undefined, GCAUDIT_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/client/cli.ts', 'sim', '--port', '0', '--events-per-day', '50', ...extraArgs],
+    {
+      cwd: PROJECT_ROOT,
+      // Without NODE_TEST_CONTEXT: otherwise the child node takes itself for a test subprocess.
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined, GCAUDIT_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -50,36 +54,51 @@ test('gcaudit sim prints its base URL, login URL and credentials; they work; the
     });
     assert.equal(res.status, 200, 'the printed credentials log in');
     const { access_token } = (await res.json()) as { access_token: string };
-    const mapping = await fetch(`${base}/api/v2/audits/query/servicemapping`, { headers: { Authorization: `Bearer ${access_token}` } });
+    const mapping = await fetch(`${base}/api/v2/audits/query/servicemapping`, {
+      headers: { Authorization: `Bearer ${access_token}` },
+    });
     assert.equal(mapping.status, 200);
   });
   const file = path.join(dataDir, 'local-credentials.json');
   assert.equal(statSync(file).mode & 0o777, 0o600);
   const second = await withSim(() => Promise.resolve());
-  assert.equal(field(second, 'GENESYS_CLIENT_SECRET'), field(first, 'GENESYS_CLIENT_SECRET'), 'the same secret on the next run');
+  assert.equal(
+    field(second, 'GENESYS_CLIENT_SECRET'),
+    field(first, 'GENESYS_CLIENT_SECRET'),
+    'the same secret on the next run',
+  );
 });
 
 test('gcaudit sim --client-roles admin gives the sandbox client the admin role; a bad value is refused', async () => {
-  await withSim(async (out) => {
-    const base = field(out, 'GENESYS_API_BASE');
-    const res = await fetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Basic ${Buffer.from(`${field(out, 'GENESYS_CLIENT_ID')}:${field(out, 'GENESYS_CLIENT_SECRET')}`).toString('base64')}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials',
-    });
-    const { access_token } = (await res.json()) as { access_token: string };
-    const me = await fetch(`${base}/api/v2/authorization/subjects/me`, { headers: { Authorization: `Bearer ${access_token}` } });
-    assert.match(await me.text(), /"\*:\*:\*"|"admin"/, 'the client holds the admin role');
-  }, ['--client-roles', 'admin']);
+  await withSim(
+    async (out) => {
+      const base = field(out, 'GENESYS_API_BASE');
+      const res = await fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${field(out, 'GENESYS_CLIENT_ID')}:${field(out, 'GENESYS_CLIENT_SECRET')}`).toString('base64')}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      });
+      const { access_token } = (await res.json()) as { access_token: string };
+      const me = await fetch(`${base}/api/v2/authorization/subjects/me`, {
+        headers: { Authorization: `Bearer ${access_token}` },
+      });
+      assert.match(await me.text(), /"\*:\*:\*"|"admin"/, 'the client holds the admin role');
+    },
+    ['--client-roles', 'admin'],
+  );
 
-  const bad = spawn(process.execPath, ['--import', 'tsx', 'src/client/cli.ts', 'sim', '--port', '0', '--client-roles', 'root'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, NODE_TEST_CONTEXT: undefined, GCAUDIT_DATA_DIR: dataDir },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const bad = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/client/cli.ts', 'sim', '--port', '0', '--client-roles', 'root'],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined, GCAUDIT_DATA_DIR: dataDir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   try {
     let stderr = '';
     bad.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));

@@ -24,7 +24,12 @@ interface Extended {
 }
 
 before(async () => {
-  sim = await startSimulator({ seed: 'conformance', eventsPerDay: 300, rateLimitPerMinute: 100_000, redirectThresholdBytes: 30_000 });
+  sim = await startSimulator({
+    seed: 'conformance',
+    eventsPerDay: 300,
+    rateLimitPerMinute: 100_000,
+    redirectThresholdBytes: 30_000,
+  });
   sim.setNow(NOW);
   const port = Number(new URL(sim.baseUrl).port);
   client.setGateway({ host: '127.0.0.1', protocol: 'http', port, path_params_login: '', path_params_api: '' });
@@ -46,7 +51,11 @@ test('the SDK logs in and runs an async query end to end; every answer parses an
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await audit.getAuditsQueryTransactionIdResults(submitted.id!, { pageSize: 100, cursor, expand: ['user'] });
+    const page = await audit.getAuditsQueryTransactionIdResults(submitted.id!, {
+      pageSize: 100,
+      cursor,
+      expand: ['user'],
+    });
     assertResponse('getAuditsQueryTransactionIdResults', 200, page);
     for (const e of page.entities!) {
       ids.push(e.id!);
@@ -83,7 +92,8 @@ test('every record of a day, expanded or not, is a valid AuditLogMessage', () =>
   assert.equal(v({ id: 5 }), false);
   assert.equal(v({ level: 'ROOT' }), false);
   assert.equal(v({ eventDate: 'yesterday' }), false);
-  for (const e of [...sim.events(day), ...sim.events(day, { expandUser: true })]) assert.ok(v(e), JSON.stringify(v.errors));
+  for (const e of [...sim.events(day), ...sim.events(day, { expandUser: true })])
+    assert.ok(v(e), JSON.stringify(v.errors));
 });
 
 test('the 302 large-results answer and its download validate', async () => {
@@ -91,7 +101,12 @@ test('the 302 large-results answer and its download validate', async () => {
   const submitted = await call(sim, tok, 'POST', '/api/v2/audits/query', { interval: dayInterval(day) });
   await call(sim, tok, 'GET', `/api/v2/audits/query/${submitted.body.id}`);
   await call(sim, tok, 'GET', `/api/v2/audits/query/${submitted.body.id}`);
-  const r = await call(sim, tok, 'GET', `/api/v2/audits/query/${submitted.body.id}/results?pageSize=200&allowRedirect=true`);
+  const r = await call(
+    sim,
+    tok,
+    'GET',
+    `/api/v2/audits/query/${submitted.body.id}/results?pageSize=200&allowRedirect=true`,
+  );
   assert.equal(r.status, 302);
   assertResponse('getAuditsQueryTransactionIdResults', 302, r.body);
   const download = await fetch(r.body.downloadUrl);
@@ -99,10 +114,12 @@ test('the 302 large-results answer and its download validate', async () => {
   // The SDK (axios) treats the 302 without a Location as an error and hands over the body.
   client.setReturnExtendedResponses(true);
   try {
-    const err = (await audit.getAuditsQueryTransactionIdResults(submitted.body.id, { pageSize: 200, allowRedirect: true }).then(
-      () => assert.fail('expected the 302 to reject'),
-      (e: Extended) => e,
-    ));
+    const err = await audit
+      .getAuditsQueryTransactionIdResults(submitted.body.id, { pageSize: 200, allowRedirect: true })
+      .then(
+        () => assert.fail('expected the 302 to reject'),
+        (e: Extended) => e,
+      );
     assert.equal(err.status, 302);
     assert.equal(typeof err.body.downloadUrl, 'string');
   } finally {
@@ -111,37 +128,42 @@ test('the 302 large-results answer and its download validate', async () => {
 });
 
 test('the SDK sees 400s as ErrorBody: the 31-day rule, a malformed filter, pageSize over 500', async () => {
-  const tooLong = (await audit.postAuditsQuery({ interval: '2026-01-01T00:00:00Z/2026-02-15T00:00:00Z' }).then(
+  const tooLong = await audit.postAuditsQuery({ interval: '2026-01-01T00:00:00Z/2026-02-15T00:00:00Z' }).then(
     () => assert.fail('expected 400'),
     (e: Record<string, unknown>) => e,
-  ));
+  );
   assertResponse('postAuditsQuery', 400, tooLong);
   assert.equal(tooLong.status, 400);
-  assert.equal(tooLong.message, 'You must specify a search interval as part of your query that does not exceed 31 days');
+  assert.equal(
+    tooLong.message,
+    'You must specify a search interval as part of your query that does not exceed 31 days',
+  );
 
-  const badFilter = (await audit.postAuditsQuery({ interval: dayInterval(day), filters: [{ property: 'Nope' as 'UserId', value: 'x' }] }).then(
-    () => assert.fail('expected 400'),
-    (e: Record<string, unknown>) => e,
-  ));
+  const badFilter = await audit
+    .postAuditsQuery({ interval: dayInterval(day), filters: [{ property: 'Nope' as 'UserId', value: 'x' }] })
+    .then(
+      () => assert.fail('expected 400'),
+      (e: Record<string, unknown>) => e,
+    );
   assertResponse('postAuditsQuery', 400, badFilter);
 
   const submitted = await audit.postAuditsQuery({ interval: dayInterval(day) });
   await audit.getAuditsQueryTransactionId(submitted.id!);
   await audit.getAuditsQueryTransactionId(submitted.id!);
-  const pageSize = (await audit.getAuditsQueryTransactionIdResults(submitted.id!, { pageSize: 501 }).then(
+  const pageSize = await audit.getAuditsQueryTransactionIdResults(submitted.id!, { pageSize: 501 }).then(
     () => assert.fail('expected 400'),
     (e: Record<string, unknown>) => e,
-  ));
+  );
   assertResponse('getAuditsQueryTransactionIdResults', 400, pageSize);
   assert.equal(pageSize.status, 400);
 });
 
 test('the SDK sees 401 (bad login, expired token) and 429 (with Retry-After) as it expects', async () => {
   // A wrong secret: the login promise rejects with the HTTP error carrying the OAuth body.
-  const login = (await client.loginClientCredentialsGrant(sim.clientId, 'wrong').then(
+  const login = await client.loginClientCredentialsGrant(sim.clientId, 'wrong').then(
     () => assert.fail('expected 401'),
     (e: { response: { status: number; data: Record<string, string> } }) => e,
-  ));
+  );
   assert.equal(login.response.status, 401);
   assert.equal(login.response.data.error, 'invalid_client');
   assert.equal(login.response.data.error_description, 'authentication failed');
@@ -150,20 +172,20 @@ test('the SDK sees 401 (bad login, expired token) and 429 (with Retry-After) as 
   client.setReturnExtendedResponses(true);
   try {
     sim.advance(86_401_000);
-    const expired = (await audit.getAuditsQueryServicemapping().then(
+    const expired = await audit.getAuditsQueryServicemapping().then(
       () => assert.fail('expected 401'),
       (e: Extended) => e,
-    ));
+    );
     assert.equal(expired.status, 401);
     assertResponse('getAuditsQueryServicemapping', 401, expired.body);
     sim.setNow(NOW);
     await client.loginClientCredentialsGrant(sim.clientId, sim.clientSecret);
 
     sim.setFaults({ rate429Share: 1, retryAfterSeconds: 3 });
-    const limited = (await audit.getAuditsQueryServicemapping().then(
+    const limited = await audit.getAuditsQueryServicemapping().then(
       () => assert.fail('expected 429'),
       (e: Extended) => e,
-    ));
+    );
     assert.equal(limited.status, 429);
     assert.equal(limited.headers['retry-after'], '3');
     assert.match(limited.headers['inin-correlation-id'], /^[0-9a-f-]{36}$/);

@@ -11,7 +11,10 @@ import { detect } from './detectors';
 import { NOW, addDays } from './helpers';
 
 // A copy of the reference enum lists (genesys-audit-enums.json), so CI has it.
-const enums = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'genesys-audit-enums.json'), 'utf8')) as Record<string, Record<string, string[]>>;
+const enums = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'genesys-audit-enums.json'), 'utf8')) as Record<
+  string,
+  Record<string, string[]>
+>;
 
 let sim: Simulator;
 const today = NOW.slice(0, 10);
@@ -36,7 +39,10 @@ test('the same seed gives the same org and events; another seed gives others; da
     assert.deepEqual(JSON.stringify(twin.events(day)), JSON.stringify(sim.events(day)));
     assert.equal(twin.orgId, sim.orgId);
     const mine = new Set(sim.truth(day).eventIds);
-    assert.ok(other.truth(day).eventIds.every((id) => !mine.has(id)), 'another seed shares no event id');
+    assert.ok(
+      other.truth(day).eventIds.every((id) => !mine.has(id)),
+      'another seed shares no event id',
+    );
     assert.notEqual(other.orgId, sim.orgId);
   } finally {
     await twin.close();
@@ -68,7 +74,12 @@ test('records look like real AuditLogMessages: fields, formats, enum values, uni
     assert.equal(e.user!.name, undefined, 'no user name without expand=user');
     assert.equal(typeof e.client!.id, 'string');
     assert.ok(Array.isArray(e.remoteIp) && Array.isArray(e.propertyChanges));
-    assert.ok(e.message!.localizableMessageCode && e.message!.message && e.message!.messageWithParams && e.message!.messageParams);
+    assert.ok(
+      e.message!.localizableMessageCode &&
+        e.message!.message &&
+        e.message!.messageWithParams &&
+        e.message!.messageParams,
+    );
     assert.equal(typeof e.transactionInitiator, 'boolean');
   }
   const services = new Set(events.map((e) => e.serviceName));
@@ -132,7 +143,8 @@ test('anomalies: every day, the reference rules find exactly the planted events;
       assert.equal(truth.anomalies.length, 0);
       assert.equal(listed.has(day), false);
     }
-    if (truth.anomalies.length) assert.deepEqual(listed.get(day)!.kinds.sort(), truth.anomalies.map((a) => a.kind).sort());
+    if (truth.anomalies.length)
+      assert.deepEqual(listed.get(day)!.kinds.sort(), truth.anomalies.map((a) => a.kind).sort());
     for (const a of truth.anomalies) {
       assert.ok(a.eventIds.length > 0 && a.from <= a.to && a.from.startsWith(day));
       assert.ok(a.eventIds.every((id) => truth.eventIds.includes(id)));
@@ -151,7 +163,9 @@ test('anomalies: every day, the reference rules find exactly the planted events;
 test('the system-user trap: routine SYSTEM deletions would look like a spike if not excluded', () => {
   const day = addDays(today, -6);
   const events = sim.events(day);
-  const systemDeletes = events.filter((e) => e.entityType === 'Recording' && e.action === 'Delete' && e.level === 'SYSTEM');
+  const systemDeletes = events.filter(
+    (e) => e.entityType === 'Recording' && e.action === 'Delete' && e.level === 'SYSTEM',
+  );
   assert.ok(systemDeletes.length >= 10);
 });
 
@@ -169,7 +183,8 @@ function plantedCountries(p: string): string[] {
   const found: string[] = [];
   for (const country of PHONE_COUNTRIES) {
     const phone = parsePhoneNumberFromString(p, country as CountryCode);
-    if (phone?.isValid() && phone.country && phone.formatNational().replace(/\D/g, '') === p.replace(/\D/g, '')) found.push(phone.country);
+    if (phone?.isValid() && phone.country && phone.formatNational().replace(/\D/g, '') === p.replace(/\D/g, ''))
+      found.push(phone.country);
   }
   return found;
 }
@@ -180,31 +195,64 @@ test('PII is planted in every format and place, each value recorded exactly as p
   const events = sim.events(day, { expandUser: true });
   const text = JSON.stringify(events);
   // Every Genesys region's country, nationally and with +, 00 and 011; every number valid by the numbering plans.
-  assert.deepEqual([...new Set(Object.values(REGION_COUNTRIES))].sort(), [...PHONE_COUNTRIES].sort(), 'a phone template per region country');
+  assert.deepEqual(
+    [...new Set(Object.values(REGION_COUNTRIES))].sort(),
+    [...PHONE_COUNTRIES].sort(),
+    'a phone template per region country',
+  );
   for (const country of PHONE_COUNTRIES) {
     const mine = truth.pii.phones.filter((p) => plantedCountries(p).includes(country));
-    assert.ok(mine.some((p) => /^\+\d+ \d/.test(p)), `${country}: +<cc> and groups`);
-    assert.ok(mine.some((p) => /^\+\d+$/.test(p)), `${country}: E.164`);
-    assert.ok(mine.some((p) => /^00\d/.test(p)), `${country}: 00 prefix`);
-    assert.ok(mine.some((p) => /^011 /.test(p)), `${country}: 011 prefix`);
-    assert.ok(mine.some((p) => /^[(\d]/.test(p) && !/^0(?:0|11 )/.test(p)), `${country}: national`);
+    assert.ok(
+      mine.some((p) => /^\+\d+ \d/.test(p)),
+      `${country}: +<cc> and groups`,
+    );
+    assert.ok(
+      mine.some((p) => /^\+\d+$/.test(p)),
+      `${country}: E.164`,
+    );
+    assert.ok(
+      mine.some((p) => /^00\d/.test(p)),
+      `${country}: 00 prefix`,
+    );
+    assert.ok(
+      mine.some((p) => /^011 /.test(p)),
+      `${country}: 011 prefix`,
+    );
+    assert.ok(
+      mine.some((p) => /^[(\d]/.test(p) && !/^0(?:0|11 )/.test(p)),
+      `${country}: national`,
+    );
   }
   for (const p of truth.pii.phones) {
     assert.ok(plantedCountries(p).length > 0, `a valid number: ${p}`);
     assert.ok(text.includes(p), `planted phone ${p} is in the records`);
   }
-  assert.ok(truth.pii.phones.some((p) => /^\d{3}-\d{3}-\d{4}$/.test(p)) && truth.pii.phones.some((p) => /^\d{3}\.\d{3}\.\d{4}$/.test(p)), 'North American dashes and dots');
+  assert.ok(
+    truth.pii.phones.some((p) => /^\d{3}-\d{3}-\d{4}$/.test(p)) &&
+      truth.pii.phones.some((p) => /^\d{3}\.\d{3}\.\d{4}$/.test(p)),
+    'North American dashes and dots',
+  );
   assert.ok(truth.pii.names.length > 10, 'names of people');
   for (const n of truth.pii.names) assert.ok(text.includes(n), `planted name ${n} is in the records`);
-  assert.ok(truth.pii.emails.some((e) => /^[a-z0-9.]+@[a-z.]+$/.test(e)), 'lower-case e-mail');
-  assert.ok(truth.pii.emails.some((e) => /^[A-Z0-9.]+@[A-Z.]+$/.test(e)), 'upper-case e-mail');
+  assert.ok(
+    truth.pii.emails.some((e) => /^[a-z0-9.]+@[a-z.]+$/.test(e)),
+    'lower-case e-mail',
+  );
+  assert.ok(
+    truth.pii.emails.some((e) => /^[A-Z0-9.]+@[A-Z.]+$/.test(e)),
+    'upper-case e-mail',
+  );
   for (const e of truth.pii.emails) {
     assert.ok(text.includes(e), `planted e-mail ${e} is in the records`);
     assert.match(e.toLowerCase(), /@(corp\.)?example\.(com|org|net)$/, 'reserved example domains only');
   }
   const values = (pick: (e: (typeof events)[number]) => string[]) => events.flatMap(pick).join('\n');
-  const anyPii = (s: string) => truth.pii.emails.some((e) => s.includes(e)) || truth.pii.phones.some((p) => s.includes(p));
-  assert.ok(anyPii(values((e) => (e.propertyChanges ?? []).flatMap((c) => [...(c.oldValues ?? []), ...(c.newValues ?? [])]))), 'in propertyChanges values');
+  const anyPii = (s: string) =>
+    truth.pii.emails.some((e) => s.includes(e)) || truth.pii.phones.some((p) => s.includes(p));
+  assert.ok(
+    anyPii(values((e) => (e.propertyChanges ?? []).flatMap((c) => [...(c.oldValues ?? []), ...(c.newValues ?? [])]))),
+    'in propertyChanges values',
+  );
   assert.ok(anyPii(values((e) => Object.values(e.message?.messageParams ?? {}))), 'in message params');
   assert.ok(anyPii(values((e) => [e.entity?.name ?? ''])), 'in entity names');
   assert.ok(anyPii(values((e) => [e.user?.name ?? ''])), 'in user names (expand=user)');

@@ -16,10 +16,16 @@ const isWeekday = (ms: number) => {
 const hourOf = (ms: number) => new Date(ms).getUTCHours() + new Date(ms).getUTCMinutes() / 60;
 const inWindow = (ms: number) => new Date(ms).getUTCDay() === 6 && hourOf(ms) >= 1 && hourOf(ms) < 3;
 const inBusiness = (ms: number) => isWeekday(ms) && hourOf(ms) >= 7 && hourOf(ms) < 19;
-const changes = (e: AuditLogMessage, property: string) => (e.propertyChanges ?? []).filter((c) => c.property === property);
+const changes = (e: AuditLogMessage, property: string) =>
+  (e.propertyChanges ?? []).filter((c) => c.property === property);
 
 /** Ids of every event that falls in some window of `windowMs` holding at least `min` events of one group. */
-function bursts(events: AuditLogMessage[], key: (e: AuditLogMessage) => string, windowMs: number, min: number): string[] {
+function bursts(
+  events: AuditLogMessage[],
+  key: (e: AuditLogMessage) => string,
+  windowMs: number,
+  min: number,
+): string[] {
   const groups = new Map<string, AuditLogMessage[]>();
   for (const e of events) groups.set(key(e), [...(groups.get(key(e)) ?? []), e]);
   const out = new Set<string>();
@@ -40,18 +46,67 @@ export function detect(events: AuditLogMessage[]): Record<AnomalyKind, string[]>
   const user = (e: AuditLogMessage) => e.user!.id!;
   const ids = (xs: AuditLogMessage[]) => xs.map((e) => e.id!);
   return {
-    admin_role_outside_window: ids(events.filter((e) => is(e, 'PeoplePermissions', 'Role', 'MemberAdd') && /admin/i.test(e.entity?.name ?? '') && !inWindow(t(e)))),
-    oauth_client_burst: bursts(events.filter((e) => is(e, null, 'OAuthClient', 'Create')), user, HOUR, 4),
-    mass_user_deletion: bursts(events.filter((e) => is(e, 'Directory', 'User', 'Delete') && e.level === 'USER'), user, HOUR, 10),
-    role_permission_escalation: ids(
-      events.filter((e) => is(e, null, 'Role', 'Update') && changes(e, 'permissionPolicies').some((c) => (c.newValues ?? []).some((p) => !(c.oldValues ?? []).includes(p) && HIGH_RISK_PERMISSIONS.includes(p)))),
+    admin_role_outside_window: ids(
+      events.filter(
+        (e) =>
+          is(e, 'PeoplePermissions', 'Role', 'MemberAdd') && /admin/i.test(e.entity?.name ?? '') && !inWindow(t(e)),
+      ),
     ),
-    oauth_client_secret_or_scope_change: ids(events.filter((e) => is(e, null, 'OAuthClient', 'Update') && (changes(e, 'secret').length > 0 || changes(e, 'scopes').length > 0))),
-    integration_credential_change: ids(events.filter((e) => is(e, 'Integrations', 'Credential', 'Create', 'Update', 'Delete'))),
-    recording_export_spike: bursts(events.filter((e) => is(e, null, 'Recording', 'Export', 'Download')), user, HOUR, 20),
-    recording_deletion_spike: bursts(events.filter((e) => is(e, null, 'Recording', 'Delete') && e.level === 'USER'), user, HOUR, 20),
-    auth_failure_spike: bursts(events.filter((e) => is(e, null, 'AuthUser', 'AuthenticationFailed')), (e) => e.entity!.id!, 15 * 60_000, 10),
-    org_security_setting_change: ids(events.filter((e) => is(e, null, 'AuthOrganization', 'Update') && (e.propertyChanges ?? []).some((c) => SECURITY_SETTINGS.includes(c.property!)))),
+    oauth_client_burst: bursts(
+      events.filter((e) => is(e, null, 'OAuthClient', 'Create')),
+      user,
+      HOUR,
+      4,
+    ),
+    mass_user_deletion: bursts(
+      events.filter((e) => is(e, 'Directory', 'User', 'Delete') && e.level === 'USER'),
+      user,
+      HOUR,
+      10,
+    ),
+    role_permission_escalation: ids(
+      events.filter(
+        (e) =>
+          is(e, null, 'Role', 'Update') &&
+          changes(e, 'permissionPolicies').some((c) =>
+            (c.newValues ?? []).some((p) => !(c.oldValues ?? []).includes(p) && HIGH_RISK_PERMISSIONS.includes(p)),
+          ),
+      ),
+    ),
+    oauth_client_secret_or_scope_change: ids(
+      events.filter(
+        (e) =>
+          is(e, null, 'OAuthClient', 'Update') && (changes(e, 'secret').length > 0 || changes(e, 'scopes').length > 0),
+      ),
+    ),
+    integration_credential_change: ids(
+      events.filter((e) => is(e, 'Integrations', 'Credential', 'Create', 'Update', 'Delete')),
+    ),
+    recording_export_spike: bursts(
+      events.filter((e) => is(e, null, 'Recording', 'Export', 'Download')),
+      user,
+      HOUR,
+      20,
+    ),
+    recording_deletion_spike: bursts(
+      events.filter((e) => is(e, null, 'Recording', 'Delete') && e.level === 'USER'),
+      user,
+      HOUR,
+      20,
+    ),
+    auth_failure_spike: bursts(
+      events.filter((e) => is(e, null, 'AuthUser', 'AuthenticationFailed')),
+      (e) => e.entity!.id!,
+      15 * 60_000,
+      10,
+    ),
+    org_security_setting_change: ids(
+      events.filter(
+        (e) =>
+          is(e, null, 'AuthOrganization', 'Update') &&
+          (e.propertyChanges ?? []).some((c) => SECURITY_SETTINGS.includes(c.property!)),
+      ),
+    ),
     after_hours_admin: ids(
       events.filter(
         (e) =>
@@ -62,6 +117,12 @@ export function detect(events: AuditLogMessage[]): Record<AnomalyKind, string[]>
           !inWindow(t(e)),
       ),
     ),
-    new_admin_user: ids(events.filter((e) => is(e, 'Directory', 'User', 'Create') && changes(e, 'roles').some((c) => (c.newValues ?? []).some((r) => /admin/i.test(r))))),
+    new_admin_user: ids(
+      events.filter(
+        (e) =>
+          is(e, 'Directory', 'User', 'Create') &&
+          changes(e, 'roles').some((c) => (c.newValues ?? []).some((r) => /admin/i.test(r))),
+      ),
+    ),
   };
 }

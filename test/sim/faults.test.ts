@@ -22,7 +22,8 @@ test('rate limit: a per-token budget; over it, 429 with Retry-After and too.many
   try {
     const a = await token(limited);
     const b = await token(limited);
-    for (let i = 0; i < 60; i++) assert.equal((await call(limited, a, 'GET', mapping)).status, 200, `request ${i + 1} is inside the budget`);
+    for (let i = 0; i < 60; i++)
+      assert.equal((await call(limited, a, 'GET', mapping)).status, 200, `request ${i + 1} is inside the budget`);
     const over = await call(limited, a, 'GET', mapping);
     assert.equal(over.status, 429);
     assert.match(over.headers.get('retry-after')!, /^\d+$/);
@@ -49,7 +50,9 @@ test('fault: a share of 429s, with the configured Retry-After', async () => {
     assert.equal(r.body.code, 'too.many.requests.retry.after');
     assert.equal((await login(sim)).status, 200, 'the login server is not affected');
     sim.setFaults({ rate429Share: 0.5 });
-    const statuses = await Promise.all(Array.from({ length: 60 }, () => call(sim, tok, 'GET', mapping).then((x) => x.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, () => call(sim, tok, 'GET', mapping).then((x) => x.status)),
+    );
     assert.ok(statuses.includes(429) && statuses.includes(200), 'a share, not all');
   } finally {
     sim.setFaults({ rate429Share: 0, retryAfterSeconds: 1 });
@@ -79,7 +82,9 @@ test('fault: connections reset mid-body', async () => {
   sim.setFaults({ resetMidBodyShare: 1 });
   try {
     await assert.rejects(
-      fetch(`${sim.baseUrl}/api/v2/audits/query/${id}/results?pageSize=200`, { headers: { Authorization: `Bearer ${tok}` } }).then((r) => r.text()),
+      fetch(`${sim.baseUrl}/api/v2/audits/query/${id}/results?pageSize=200`, {
+        headers: { Authorization: `Bearer ${tok}` },
+      }).then((r) => r.text()),
       'reading the body fails',
     );
   } finally {
@@ -97,7 +102,11 @@ test('fault: slow query completion takes more polls', async () => {
   } finally {
     sim.setFaults({ slowQueryExtraPolls: 0 });
   }
-  assert.deepEqual((await runQuery(sim, tok, { interval: dayInterval(day) })).states, ['Queued', 'Running', 'Succeeded']);
+  assert.deepEqual((await runQuery(sim, tok, { interval: dayInterval(day) })).states, [
+    'Queued',
+    'Running',
+    'Succeeded',
+  ]);
 });
 
 test('fault: short token lifetime; the token expires on the simulated clock', async () => {
@@ -145,10 +154,18 @@ test('fault: late-arriving events appear in the API hours after their eventDate'
     assert.ok(notYet.size > 0);
     const early = await runQuery(sim, tok, { interval: dayInterval(day) });
     const seen = (await allResults(sim, tok, early.id, 'pageSize=500')).ids;
-    assert.deepEqual(seen, truth.eventIds.filter((id) => !notYet.has(id)), 'only what is visible at query time');
+    assert.deepEqual(
+      seen,
+      truth.eventIds.filter((id) => !notYet.has(id)),
+      'only what is visible at query time',
+    );
     sim.advance(10 * 3_600_000);
     const later = await runQuery(sim, tok, { interval: dayInterval(day) });
-    assert.deepEqual((await allResults(sim, tok, later.id, 'pageSize=500')).ids, truth.eventIds, 'a later query sees every event');
+    assert.deepEqual(
+      (await allResults(sim, tok, later.id, 'pageSize=500')).ids,
+      truth.eventIds,
+      'a later query sees every event',
+    );
   } finally {
     sim.setFaults({ lateEventShare: 0 });
     sim.setNow(NOW);
@@ -161,7 +178,11 @@ test('fault: the same event returned twice across pages', async () => {
     const { id } = await runQuery(sim, tok, { interval: dayInterval(day) });
     const { ids, pages } = await allResults(sim, tok, id, 'pageSize=100');
     for (let i = 1; i < pages.length; i++) {
-      assert.equal(pages[i].body.entities[0].id, pages[i - 1].body.entities.at(-1).id, `page ${i + 1} starts with page ${i}'s last event`);
+      assert.equal(
+        pages[i].body.entities[0].id,
+        pages[i - 1].body.entities.at(-1).id,
+        `page ${i + 1} starts with page ${i}'s last event`,
+      );
     }
     assert.equal(ids.length, sim.truth(day).eventIds.length + pages.length - 1);
     assert.deepEqual([...new Set(ids)], sim.truth(day).eventIds);
@@ -175,8 +196,15 @@ test('faults are off by default and validated when set', async () => {
   const fresh = await startSimulator({ seed: 'fault-test', eventsPerDay: 10 });
   try {
     assert.deepEqual(fresh.faults(), {
-      rate429Share: 0, retryAfterSeconds: 1, serverErrorShare: 0, resetMidBodyShare: 0, slowQueryExtraPolls: 0,
-      tokenLifetimeSeconds: 86_400, failedQueryShare: 0, lateEventShare: 0, duplicateAcrossPagesShare: 0,
+      rate429Share: 0,
+      retryAfterSeconds: 1,
+      serverErrorShare: 0,
+      resetMidBodyShare: 0,
+      slowQueryExtraPolls: 0,
+      tokenLifetimeSeconds: 86_400,
+      failedQueryShare: 0,
+      lateEventShare: 0,
+      duplicateAcrossPagesShare: 0,
     });
     assert.throws(() => fresh.setFaults({ rate429Share: 2 }), RangeError);
     assert.throws(() => fresh.setFaults({ tokenLifetimeSeconds: 0 }), RangeError);

@@ -21,7 +21,11 @@ before(async () => {
   sim = await startSimulator({
     seed: 'firehose-test',
     eventsPerDay: 1500,
-    firehose: { s3, bucket: config.s3.bucket, shares: { neverDeliveredShare: 0.02, unparsableShare: 0.02, truncatedShare: 0.01, missingFieldsShare: 0.01 } },
+    firehose: {
+      s3,
+      bucket: config.s3.bucket,
+      shares: { neverDeliveredShare: 0.02, unparsableShare: 0.02, truncatedShare: 0.01, missingFieldsShare: 0.01 },
+    },
   });
   sim.setNow(NOW);
 });
@@ -34,7 +38,9 @@ async function objects(prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: config.s3.bucket, Prefix: prefix, ContinuationToken: token }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: config.s3.bucket, Prefix: prefix, ContinuationToken: token }),
+    );
     for (const o of page.Contents ?? []) keys.push(o.Key!);
     token = page.NextContinuationToken;
   } while (token);
@@ -56,9 +62,18 @@ test('a day flushed on demand lands as gzip NDJSON of EventBridge envelopes unde
   assert.ok(stream, 'the truth records the stream');
   const keys = await objects('raw/');
   assert.deepEqual([...keys].sort(), [...stream.objects].sort());
-  for (const key of keys) assert.match(key, /^raw\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/gcaudit-sim-audit-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/);
+  for (const key of keys)
+    assert.match(
+      key,
+      /^raw\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/gcaudit-sim-audit-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/,
+    );
 
-  const seen = { delivered: [] as string[], truncated: [] as string[], missingFields: [] as string[], unparsable: [] as string[] };
+  const seen = {
+    delivered: [] as string[],
+    truncated: [] as string[],
+    missingFields: [] as string[],
+    unparsable: [] as string[],
+  };
   const api = new Map(sim.events(day).map((e) => [e.id!, e]));
   for (const key of keys) {
     for (const line of await lines(key)) {
@@ -83,7 +98,16 @@ test('a day flushed on demand lands as gzip NDJSON of EventBridge envelopes unde
       assert.equal(b.eventTime, full.eventDate);
       assert.equal(b.userId, full.user!.id);
       assert.equal(b.clientId!.id, full.client!.id);
-      for (const absent of ['eventDate', 'status', 'application', 'initiatingAction', 'transactionInitiator', 'entityChanges', 'user', 'client']) {
+      for (const absent of [
+        'eventDate',
+        'status',
+        'application',
+        'initiatingAction',
+        'transactionInitiator',
+        'entityChanges',
+        'user',
+        'client',
+      ]) {
         assert.equal(absent in b, false, `topic shape has no ${absent}`);
       }
       assert.equal(env.detail!.topicName, `v2.audits.entitytype.${full.entityType}.entityid.${full.entity!.id}`);
@@ -100,8 +124,13 @@ test('a day flushed on demand lands as gzip NDJSON of EventBridge envelopes unde
   assert.deepEqual(sort(seen.unparsable), sort(stream.unparsable));
   assert.deepEqual(sort([...seen.truncated, ...seen.missingFields]), sort(stream.truncated));
   assert.deepEqual(sort(seen.missingFields), sort(stream.missingFields));
-  for (const list of [stream.delivered, stream.truncated, stream.unparsable, stream.neverDelivered]) assert.ok(list.length > 0);
-  assert.deepEqual(sort([...stream.delivered, ...stream.truncated, ...stream.unparsable, ...stream.neverDelivered]), sort(truth.eventIds), 'every event has exactly one fate');
+  for (const list of [stream.delivered, stream.truncated, stream.unparsable, stream.neverDelivered])
+    assert.ok(list.length > 0);
+  assert.deepEqual(
+    sort([...stream.delivered, ...stream.truncated, ...stream.unparsable, ...stream.neverDelivered]),
+    sort(truth.eventIds),
+    'every event has exactly one fate',
+  );
   assert.deepEqual(result, {
     objects: result.objects,
     delivered: stream.delivered.length,
@@ -112,7 +141,11 @@ test('a day flushed on demand lands as gzip NDJSON of EventBridge envelopes unde
 
   // The oversized audit arrives truncated and marked; its full record is in the API.
   assert.equal(truth.oversizedEventIds.length, 1);
-  assert.ok(stream.truncated.includes(truth.oversizedEventIds[0]) || stream.neverDelivered.includes(truth.oversizedEventIds[0]) || stream.unparsable.includes(truth.oversizedEventIds[0]));
+  assert.ok(
+    stream.truncated.includes(truth.oversizedEventIds[0]) ||
+      stream.neverDelivered.includes(truth.oversizedEventIds[0]) ||
+      stream.unparsable.includes(truth.oversizedEventIds[0]),
+  );
   assert.ok(JSON.stringify(api.get(truth.oversizedEventIds[0])).length > LIMIT);
 
   // Never-delivered events are still in the API.
@@ -128,7 +161,17 @@ test('a day flushed on demand lands as gzip NDJSON of EventBridge envelopes unde
 });
 
 test('a marked truncated record is cut below 256 KB and keeps its id for rehydration', async () => {
-  const big = await startSimulator({ seed: 'firehose-big', eventsPerDay: 50, oversizedPerDay: 2, firehose: { s3, bucket: config.s3.bucket, prefix: 'raw-big/', shares: { neverDeliveredShare: 0, unparsableShare: 0, missingFieldsShare: 0 } } });
+  const big = await startSimulator({
+    seed: 'firehose-big',
+    eventsPerDay: 50,
+    oversizedPerDay: 2,
+    firehose: {
+      s3,
+      bucket: config.s3.bucket,
+      prefix: 'raw-big/',
+      shares: { neverDeliveredShare: 0, unparsableShare: 0, missingFieldsShare: 0 },
+    },
+  });
   try {
     big.setNow(NOW);
     await big.firehose!.flush({ day });
@@ -154,7 +197,11 @@ test('a marked truncated record is cut below 256 KB and keeps its id for rehydra
 });
 
 test('on a clock: every interval, what arrived since the last delivery (also via POST /_sim/firehose/flush)', async () => {
-  const clocked = await startSimulator({ seed: 'firehose-clock', eventsPerDay: 2000, firehose: { s3, bucket: config.s3.bucket, prefix: 'raw-clock/', intervalMs: 100 } });
+  const clocked = await startSimulator({
+    seed: 'firehose-clock',
+    eventsPerDay: 2000,
+    firehose: { s3, bucket: config.s3.bucket, prefix: 'raw-clock/', intervalMs: 100 },
+  });
   try {
     const start = `${today}T10:00:00.000Z`;
     clocked.setNow(start);
@@ -163,12 +210,17 @@ test('on a clock: every interval, what arrived since the last delivery (also via
     await sleep(400);
     await clocked.firehose!.idle();
     const stream = clocked.truth(today).stream!;
-    const total = stream.delivered.length + stream.truncated.length + stream.unparsable.length + stream.neverDelivered.length;
+    const total =
+      stream.delivered.length + stream.truncated.length + stream.unparsable.length + stream.neverDelivered.length;
     assert.ok(total > 0, 'events of the 15 minutes were delivered');
     const byId = new Map(clocked.events(today).map((e) => [e.id!, e.eventDate!]));
     for (const id of [...stream.delivered, ...stream.truncated]) {
       const at = byId.get(id)!;
-      assert.ok(at >= new Date(Date.parse(start) - 60_000).toISOString() && at < new Date(Date.parse(start) + 15 * 60_000).toISOString(), at);
+      assert.ok(
+        at >= new Date(Date.parse(start) - 60_000).toISOString() &&
+          at < new Date(Date.parse(start) + 15 * 60_000).toISOString(),
+        at,
+      );
     }
     assert.ok((await objects('raw-clock/')).length > 0);
     clocked.firehose!.stop();

@@ -3,14 +3,21 @@ import { Simulator } from '../../src/sim';
 
 export const NOW = '2026-03-20T12:00:00.000Z';
 
-export interface Reply<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Reply<T = any> {
   status: number;
   headers: Headers;
   body: T;
   text: string;
 }
 
-export async function call(sim: Simulator, token: string | undefined, method: string, path: string, body?: unknown): Promise<Reply> {
+export async function call(
+  sim: Simulator,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -50,7 +57,11 @@ export async function token(sim: Simulator): Promise<string> {
 }
 
 /** Submits a query and polls it to its final state; returns its id and the states seen. */
-export async function runQuery(sim: Simulator, tok: string, request: unknown): Promise<{ id: string; states: string[]; final: Reply }> {
+export async function runQuery(
+  sim: Simulator,
+  tok: string,
+  request: unknown,
+): Promise<{ id: string; states: string[]; final: Reply }> {
   const submitted = await call(sim, tok, 'POST', '/api/v2/audits/query', request);
   if (submitted.status !== 202) throw new Error(`submit: ${submitted.status} ${submitted.text}`);
   const states = [submitted.body.state as string];
@@ -63,7 +74,12 @@ export async function runQuery(sim: Simulator, tok: string, request: unknown): P
 }
 
 /** Pages through every result with the cursor; returns the ids in order and the pages seen. */
-export async function allResults(sim: Simulator, tok: string, id: string, query = ''): Promise<{ ids: string[]; pages: Reply[] }> {
+export async function allResults(
+  sim: Simulator,
+  tok: string,
+  id: string,
+  query = '',
+): Promise<{ ids: string[]; pages: Reply[] }> {
   const ids: string[] = [];
   const pages: Reply[] = [];
   let cursor: string | undefined;

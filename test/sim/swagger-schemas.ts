@@ -15,16 +15,25 @@ import YAML from 'yaml';
 
 type Schema = Record<string, unknown>;
 interface Swagger {
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, { schema?: { $ref: string } }> }>>;
+  paths: Record<
+    string,
+    Record<string, { operationId: string; responses: Record<string, { schema?: { $ref: string } }> }>
+  >;
   definitions: Record<string, Schema>;
 }
 
-export const swagger = YAML.parse(readFileSync(path.join(__dirname, 'fixtures', 'genesys-audit-openapi.yml'), 'utf8')) as Swagger;
+export const swagger = YAML.parse(
+  readFileSync(path.join(__dirname, 'fixtures', 'genesys-audit-openapi.yml'), 'utf8'),
+) as Swagger;
 
 function close(schema: Schema): Schema {
   const out: Schema = { ...schema };
-  if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
-  if (out.properties) out.properties = Object.fromEntries(Object.entries(out.properties as Record<string, Schema>).map(([k, v]) => [k, close(v)]));
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined)
+    out.additionalProperties = false;
+  if (out.properties)
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties as Record<string, Schema>).map(([k, v]) => [k, close(v)]),
+    );
   if (out.items) out.items = close(out.items as Schema);
   // Draft-4 style: a $ref with siblings (description) -- keep only the $ref.
   if (out.$ref) return { $ref: out.$ref };
@@ -37,7 +46,10 @@ ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteg
 ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
 ajv.addFormat('uri', (s: string) => /^(https?:\/\/[^\s]+|\/[^\s]*)$/.test(s));
 ajv.addFormat('interval', (s: string) => /^[^/\s]+\/[^/\s]+$/.test(s));
-ajv.addSchema({ $id: 'swagger', definitions: Object.fromEntries(Object.entries(swagger.definitions).map(([k, v]) => [k, close(v)])) });
+ajv.addSchema({
+  $id: 'swagger',
+  definitions: Object.fromEntries(Object.entries(swagger.definitions).map(([k, v]) => [k, close(v)])),
+});
 
 const cache = new Map<string, ValidateFunction>();
 

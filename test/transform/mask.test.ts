@@ -21,7 +21,7 @@ function expectedToken(normal: string, key = KEY): string {
   return `phone#${keyId}:${createHmac('sha256', key).update(normal).digest('hex').slice(0, 16)}`;
 }
 
-test('keyId is the first 8 hex digits of the key\'s SHA-256; the key never shows', () => {
+test("keyId is the first 8 hex digits of the key's SHA-256; the key never shows", () => {
   assert.equal(masker.keyId, createHash('sha256').update(KEY).digest('hex').slice(0, 8));
   assert.ok(!inspect(masker, { depth: 5, showHidden: true }).includes(KEY));
   assert.ok(!JSON.stringify(masker).includes(KEY));
@@ -57,9 +57,28 @@ test('things with an @ that are no email stay as they are', () => {
 
 test('one phone number in any format gives one token: the keyed HMAC of its normal form', () => {
   const groups: Array<[string, string[]]> = [
-    ['+15551234567', ['(555) 123-4567', '555-123-4567', '555.123.4567', '555 123 4567', '(555)123-4567', '+1 555 123 4567', '+1-555-123-4567', '+1 (555) 123-4567', '1-555-123-4567', '1 (555) 123-4567', '1.555.123.4567', '+15551234567']],
+    [
+      '+15551234567',
+      [
+        '(555) 123-4567',
+        '555-123-4567',
+        '555.123.4567',
+        '555 123 4567',
+        '(555)123-4567',
+        '+1 555 123 4567',
+        '+1-555-123-4567',
+        '+1 (555) 123-4567',
+        '1-555-123-4567',
+        '1 (555) 123-4567',
+        '1.555.123.4567',
+        '+15551234567',
+      ],
+    ],
     ['+14155550123', ['+14155550123', '(415) 555-0123', '415-555-0123', '+1 415 555 0123']],
-    ['+442079460958', ['+442079460958', '+44 20 7946 0958', '+44-20-7946-0958', '+44 (0)20 7946 0958', '+44.20.7946.0958']],
+    [
+      '+442079460958',
+      ['+442079460958', '+44 20 7946 0958', '+44-20-7946-0958', '+44 (0)20 7946 0958', '+44.20.7946.0958'],
+    ],
     ['+33184881234', ['+33 1 84 88 12 34', '+33184881234']],
   ];
   for (const [normal, forms] of groups) {
@@ -169,7 +188,9 @@ test('maskEvent masks every column and extra, and leaves event time and source a
     client: { id: 'c jane@example.com' },
     remoteIp: ['203.0.113.7'],
     initiatingAction: { transactionId: 't jane@example.com' },
-    propertyChanges: [{ property: 'p jane@example.com', oldValues: ['555.123.4567'], newValues: ['x', 'jane@example.com'] }],
+    propertyChanges: [
+      { property: 'p jane@example.com', oldValues: ['555.123.4567'], newValues: ['x', 'jane@example.com'] },
+    ],
     context: { note: 'call +44 20 7946 0958' },
   });
   const masked = masker.maskEvent(event);
@@ -207,11 +228,18 @@ test('masking a long string with stray @ and digits stays linear', () => {
  * listed wins, so the ones whose national examples are checked below come first.
  */
 const FIRST = ['GB', 'DE', 'FR', 'AU', 'JP', 'IN'];
-const world = new Masker({ hmacKey: new Secret(KEY), phoneCountries: [...FIRST, ...GENESYS_COUNTRIES.filter((c) => !FIRST.includes(c))] });
+const world = new Masker({
+  hmacKey: new Secret(KEY),
+  phoneCountries: [...FIRST, ...GENESYS_COUNTRIES.filter((c) => !FIRST.includes(c))],
+});
 
 test('every Genesys region maps to a country with a numbering plan; MASK_PHONE_COUNTRIES defaults from the region', () => {
   assert.deepEqual(Object.keys(REGION_COUNTRIES).sort(), Object.keys(REGION_DOMAINS).sort());
-  for (const country of GENESYS_COUNTRIES) assert.ok(REGION_PHONES.some((p) => p.country === country), `a test number for ${country}`);
+  for (const country of GENESYS_COUNTRIES)
+    assert.ok(
+      REGION_PHONES.some((p) => p.country === country),
+      `a test number for ${country}`,
+    );
   assert.deepEqual(phoneCountries({}, 'eu_west_2'), ['GB']);
   assert.deepEqual(phoneCountries({}, 'ap-northeast-1'), ['JP']);
   assert.deepEqual(phoneCountries({}, undefined), GENESYS_COUNTRIES);
@@ -232,11 +260,20 @@ test('the numbers below are what the numbering plans (libphonenumber-js metadata
   }
 });
 
-test('every region country\'s number, national and international (+, 00, 011), gives the token of its E.164 form', () => {
+test("every region country's number, national and international (+, 00, 011), gives the token of its E.164 form", () => {
   for (const { country, national, e164, international } of REGION_PHONES) {
     const token = expectedToken(e164);
     const spaced = international.slice(1); // "44 20 7946 0958"
-    const forms = [national, international, e164, `00${spaced}`, `00 ${spaced}`, `011 ${spaced}`, `011${e164.slice(1)}`, `00${e164.slice(1)}`];
+    const forms = [
+      national,
+      international,
+      e164,
+      `00${spaced}`,
+      `00 ${spaced}`,
+      `011 ${spaced}`,
+      `011${e164.slice(1)}`,
+      `00${e164.slice(1)}`,
+    ];
     for (const form of forms) {
       // Masked in any case; as this country's number unless an earlier country calls it valid too.
       const expected = form !== national || world.maskString(form) === token ? token : world.maskString(form);
@@ -249,7 +286,8 @@ test('every region country\'s number, national and international (+, 00, 011), g
     assert.equal(alone.maskString(national), token, `${national} with MASK_PHONE_COUNTRIES=${country}`);
     // International ones for every country, whatever the org's countries.
     const none = new Masker({ hmacKey: new Secret(KEY), phoneCountries: [] });
-    for (const form of [international, `00 ${spaced}`, `011 ${spaced}`]) assert.equal(none.maskString(form), token, `${form} with no national country`);
+    for (const form of [international, `00 ${spaced}`, `011 ${spaced}`])
+      assert.equal(none.maskString(form), token, `${form} with no national country`);
   }
 });
 
@@ -272,7 +310,11 @@ test('the formats the field writes: 0049, 011 44, and national numbers of GB, DE
   ];
   for (const [form, expected, normal, country] of cases) {
     const masker = new Masker({ hmacKey: new Secret(KEY), phoneCountries: [country] });
-    assert.equal(masker.maskString(form), expected.replace('{}', expectedToken(normal)), `${form} -> token of ${normal} (${country})`);
+    assert.equal(
+      masker.maskString(form),
+      expected.replace('{}', expectedToken(normal)),
+      `${form} -> token of ${normal} (${country})`,
+    );
     assert.match(world.maskString(form), /phone#/, `${form} with every country`);
   }
   // A national number is the longest valid run of groups: a year after it stays.
@@ -282,10 +324,14 @@ test('the formats the field writes: 0049, 011 44, and national numbers of GB, DE
   // Not a national number of the org's countries: left alone.
   const gb = new Masker({ hmacKey: new Secret(KEY), phoneCountries: ['GB'] });
   assert.equal(gb.maskString('03-1234-5678'), '03-1234-5678');
-  assert.equal(gb.maskString('20 7946 0958'), '20 7946 0958', 'a GB number without its trunk 0 is not written as GB writes it');
+  assert.equal(
+    gb.maskString('20 7946 0958'),
+    '20 7946 0958',
+    'a GB number without its trunk 0 is not written as GB writes it',
+  );
 });
 
-test('not phones, with every region\'s national formats on: ids, epoch millis, UUIDs, IPs, dates, times, durations, versions, amounts', () => {
+test("not phones, with every region's national formats on: ids, epoch millis, UUIDs, IPs, dates, times, durations, versions, amounts", () => {
   const notPhones = [
     // ids
     '46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5',
@@ -354,7 +400,13 @@ test('not phones, with every region\'s national formats on: ids, epoch millis, U
 });
 
 test('finding phones stays linear with every country on', () => {
-  const hostile = ['030 '.repeat(50_000), '0049 '.repeat(50_000), '01 23 '.repeat(50_000), '(02) '.repeat(50_000), '12-34-'.repeat(50_000)].join('');
+  const hostile = [
+    '030 '.repeat(50_000),
+    '0049 '.repeat(50_000),
+    '01 23 '.repeat(50_000),
+    '(02) '.repeat(50_000),
+    '12-34-'.repeat(50_000),
+  ].join('');
   const t0 = process.hrtime.bigint();
   world.maskString(hostile);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -16,7 +16,12 @@ function apiRecord(): Record<string, unknown> {
     user: { id: 'u1', name: 'Jane', selfUri: '/api/v2/users/u1' },
     client: { id: 'c1', selfUri: '/api/v2/oauth/clients/c1' },
     entity: { id: 'e1', name: 'Admin', selfUri: '/api/v2/authorization/roles/e1' },
-    message: { localizableMessageCode: 'CODE', message: 'Jane changed it', messageWithParams: '{user} changed it', messageParams: { user: 'Jane' } },
+    message: {
+      localizableMessageCode: 'CODE',
+      message: 'Jane changed it',
+      messageWithParams: '{user} changed it',
+      messageParams: { user: 'Jane' },
+    },
     application: 'Admin UI',
     initiatingAction: { transactionId: 'tx', actionContext: 'ctx' },
     transactionInitiator: true,
@@ -44,8 +49,14 @@ test('fields unknown to this version are always kept, at any depth', () => {
     brandNew: { nested: ['kept'] },
     user: { id: 'u1', selfUri: '/x', email: 'new subfield' },
     message: { message: 'dropped', severity: 'new subfield' },
-    entityChanges: [{ entityId: 'e1', entityName: 'n' }, { entityId: 'e2', parentId: 'p' }],
-    propertyChanges: [{ property: 'a', newValues: ['1'] }, { property: 'b', newValues: ['2'], reason: 'policy' }],
+    entityChanges: [
+      { entityId: 'e1', entityName: 'n' },
+      { entityId: 'e2', parentId: 'p' },
+    ],
+    propertyChanges: [
+      { property: 'a', newValues: ['1'] },
+      { property: 'b', newValues: ['2'], reason: 'policy' },
+    ],
   };
   const event = new Minimizer([]).minimize(normalizeApi(record));
   assert.deepEqual(event.extra, {
@@ -63,7 +74,12 @@ test('an allowlisted path keeps its whole subtree; a path inside an opaque map k
   const m = new Minimizer(['message', 'context.reason', 'entityChanges.entityName', 'user.selfUri']);
   assert.deepEqual(m.minimize(normalizeApi(record)).extra, {
     user: { selfUri: '/api/v2/users/u1' },
-    message: { localizableMessageCode: 'CODE', message: 'Jane changed it', messageWithParams: '{user} changed it', messageParams: { user: 'Jane' } },
+    message: {
+      localizableMessageCode: 'CODE',
+      message: 'Jane changed it',
+      messageWithParams: '{user} changed it',
+      messageParams: { user: 'Jane' },
+    },
     context: { reason: 'r' },
     entityChanges: [{ entityName: 'n' }],
   });
@@ -100,7 +116,12 @@ test('stream events are minimized against the topic schema', () => {
 });
 
 test('a known field in a shape this version does not expect is kept as sent', () => {
-  const event = normalizeApi({ id, eventDate: '2026-11-21T09:49:25Z', message: 'a plain string now', entityChanges: { not: 'an array' } });
+  const event = normalizeApi({
+    id,
+    eventDate: '2026-11-21T09:49:25Z',
+    message: 'a plain string now',
+    entityChanges: { not: 'an array' },
+  });
   const extra = new Minimizer([]).minimize(event).extra;
   assert.equal(extra.message, 'a plain string now');
   assert.deepEqual(extra.entityChanges, { not: 'an array' });

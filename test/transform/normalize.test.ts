@@ -18,7 +18,12 @@ function fullApiRecord(): Record<string, unknown> {
     serviceName: 'PeoplePermissions',
     level: 'USER',
     eventDate: '2026-11-21T10:49:25.120+01:00',
-    message: { localizableMessageCode: 'ROLE_GRANTED', message: 'Role granted', messageWithParams: 'Role {r}', messageParams: { r: 'admin' } },
+    message: {
+      localizableMessageCode: 'ROLE_GRANTED',
+      message: 'Role granted',
+      messageWithParams: 'Role {r}',
+      messageParams: { r: 'admin' },
+    },
     action: 'Add',
     entity: { id: 'e0000000-0000-4000-8000-000000000001', name: 'Admin', selfUri: '/api/v2/authorization/roles/e0' },
     entityType: 'Role',
@@ -65,7 +70,12 @@ test('an AuditLogMessage becomes a canonical event; uncolumned fields go to extr
       userHomeOrgId: '23faea37-1117-4c0a-88a2-572c46780b03',
       user: { selfUri: '/api/v2/users/d7ff136e' },
       client: { selfUri: '/api/v2/oauth/clients/46a10c81' },
-      message: { localizableMessageCode: 'ROLE_GRANTED', message: 'Role granted', messageWithParams: 'Role {r}', messageParams: { r: 'admin' } },
+      message: {
+        localizableMessageCode: 'ROLE_GRANTED',
+        message: 'Role granted',
+        messageWithParams: 'Role {r}',
+        messageParams: { r: 'admin' },
+      },
       entity: { selfUri: '/api/v2/authorization/roles/e0' },
       application: 'Genesys Cloud Admin UI',
       initiatingAction: { actionContext: 'bulk grant' },
@@ -82,11 +92,19 @@ test('the swagger fields are all known; unknown ones are reported and kept in ex
     ...fullApiRecord(),
     riskScore: 7,
     user: { id: 'u1', name: 'Jane', email: 'x' },
-    propertyChanges: [{ property: 'p', newValues: ['1'] }, { property: 'q', reason: 'policy', newValues: [] }],
+    propertyChanges: [
+      { property: 'p', newValues: ['1'] },
+      { property: 'q', reason: 'policy', newValues: [] },
+    ],
     entityChanges: [{ entityId: 'e1', parent: { id: 'p1' } }],
     context: { anyKey: 'context keys are data, not schema' },
   };
-  assert.deepEqual(unknownFields(record, 'api'), ['entityChanges.parent', 'propertyChanges.reason', 'riskScore', 'user.email']);
+  assert.deepEqual(unknownFields(record, 'api'), [
+    'entityChanges.parent',
+    'propertyChanges.reason',
+    'riskScore',
+    'user.email',
+  ]);
   const event = normalizeApi(record);
   assert.equal(event.extra.riskScore, 7);
   assert.deepEqual(event.extra.user, { email: 'x' });
@@ -160,7 +178,12 @@ test('the EventBridge sample becomes a stream event', () => {
 
 test('topic user fields: username.name, else userDisplay; a differing second id or display is kept', () => {
   const base = { id: 'a3c1f6e2-5b7d-4e8f-9a0b-1c2d3e4f5a6b', eventTime: '2021-05-31T09:49:25+00:00' };
-  const named = normalizeTopic({ ...base, userId: 'u1', username: { id: 'u1', name: 'Jane Doe' }, userDisplay: 'Jane Doe' });
+  const named = normalizeTopic({
+    ...base,
+    userId: 'u1',
+    username: { id: 'u1', name: 'Jane Doe' },
+    userDisplay: 'Jane Doe',
+  });
   assert.equal(named.userName, 'Jane Doe');
   assert.equal(named.userId, 'u1');
   assert.deepEqual(named.extra, {});
@@ -171,7 +194,13 @@ test('topic user fields: username.name, else userDisplay; a differing second id 
   assert.equal(displayed.clientId, null);
   assert.deepEqual(displayed.extra, {});
 
-  const bothRecord = { ...base, userId: 'u1', username: { id: 'u9', name: 'Jane Doe' }, userDisplay: 'Someone Else', status: 'NEW' };
+  const bothRecord = {
+    ...base,
+    userId: 'u1',
+    username: { id: 'u9', name: 'Jane Doe' },
+    userDisplay: 'Someone Else',
+    status: 'NEW',
+  };
   assert.deepEqual(unknownFields(bothRecord, 'stream'), ['status']);
   assert.deepEqual(unknownFields(bothRecord, 'api'), ['eventTime', 'userDisplay', 'userId', 'username']);
   const both = normalizeTopic(bothRecord);
@@ -199,7 +228,10 @@ test('bad records are InvalidDataErrors naming the event and the field, never a 
     [{ id, eventDate: '2026-11-21T09:49:25Z', user: { name: 7 } }, /field user.name: expected a string/],
     [{ id, eventDate: '2026-11-21T09:49:25Z', action: { secretish } }, /field action: expected a string/],
     [{ id, eventDate: '2026-11-21T09:49:25Z', propertyChanges: {} }, /field propertyChanges: expected an array/],
-    [{ id, eventDate: '2026-11-21T09:49:25Z', propertyChanges: [secretish] }, /field propertyChanges\[0\]: expected an object/],
+    [
+      { id, eventDate: '2026-11-21T09:49:25Z', propertyChanges: [secretish] },
+      /field propertyChanges\[0\]: expected an object/,
+    ],
     [
       { id, eventDate: '2026-11-21T09:49:25Z', propertyChanges: [{ property: 'a' }, { newValues: [secretish, 3] }] },
       /field propertyChanges\[1\]\.newValues\[1\]: expected a string/,
@@ -217,6 +249,9 @@ test('bad records are InvalidDataErrors naming the event and the field, never a 
   assert.ok(!odd.message.includes('jane'));
 
   assert.match(invalid(() => normalizeTopic({ id, eventDate: '2026-11-21T09:49:25Z' })).message, /field eventTime/);
-  assert.match(invalid(() => normalizeTopic({ id, eventTime: '2026-11-21T09:49:25Z', clientId: 'x' })).message, /field clientId: expected an object/);
+  assert.match(
+    invalid(() => normalizeTopic({ id, eventTime: '2026-11-21T09:49:25Z', clientId: 'x' })).message,
+    /field clientId: expected an object/,
+  );
   assert.match(invalid(() => eventBodyOf({ detail: {} })).message, /detail\.eventBody/);
 });

@@ -19,7 +19,11 @@ function personToken(normal: string): string {
 }
 
 const context = (personNames?: PersonNamePolicy) =>
-  transformContext({ hmacKey: new Secret(KEY), extraAllowlist: SETTINGS.LAKE_EXTRA_ALLOWLIST.default.split(','), personNames });
+  transformContext({
+    hmacKey: new Secret(KEY),
+    extraAllowlist: SETTINGS.LAKE_EXTRA_ALLOWLIST.default.split(','),
+    personNames,
+  });
 
 const USER = 'd7ff136e-8f5a-4878-a0ae-e2138ad0345d';
 const OTHER = '46a10c81-ca63-4bfe-bc9d-3fbf41ee06b5';
@@ -79,13 +83,31 @@ test('pseudonymize (the default): every name of a person becomes its keyed token
   const event = one([apiRecord()], 'api');
   assert.equal(event.userName, personToken('jane doe'));
   assert.equal(event.entityName, personToken('hannah schmidt'));
-  assert.deepEqual(event.propertyChanges[0], { property: 'name', oldValues: [personToken('hannah smith')], newValues: [personToken('hannah schmidt')] });
-  assert.deepEqual(event.propertyChanges[1], { property: 'department', oldValues: ['Sales'], newValues: ['Support'] }, 'other properties untouched');
+  assert.deepEqual(event.propertyChanges[0], {
+    property: 'name',
+    oldValues: [personToken('hannah smith')],
+    newValues: [personToken('hannah schmidt')],
+  });
+  assert.deepEqual(
+    event.propertyChanges[1],
+    { property: 'department', oldValues: ['Sales'], newValues: ['Support'] },
+    'other properties untouched',
+  );
   assert.deepEqual(event.propertyChanges[2].oldValues, ['***@example.com'], 'emails still masked');
   const params = (event.extra.message as { messageParams: Record<string, string> }).messageParams;
-  assert.deepEqual(params, { entityType: 'User', entityName: personToken('hannah schmidt'), userName: personToken('omar haddad') });
-  assert.equal((event.extra.context as Record<string, string>).note, `renamed at the request of ${personToken('hannah schmidt')}`, 'a known name inside a text');
-  assert.deepEqual(event.extra.entityChanges, [{ entityId: OTHER, entityName: personToken('hannah schmidt'), entityType: 'User' }]);
+  assert.deepEqual(params, {
+    entityType: 'User',
+    entityName: personToken('hannah schmidt'),
+    userName: personToken('omar haddad'),
+  });
+  assert.equal(
+    (event.extra.context as Record<string, string>).note,
+    `renamed at the request of ${personToken('hannah schmidt')}`,
+    'a known name inside a text',
+  );
+  assert.deepEqual(event.extra.entityChanges, [
+    { entityId: OTHER, entityName: personToken('hannah schmidt'), entityType: 'User' },
+  ]);
   assert.doesNotMatch(JSON.stringify(event), NAMES);
   // Ids stay: the checks key on them.
   assert.equal(event.userId, USER);
@@ -114,7 +136,11 @@ test('keep stores names as sent; drop removes them', () => {
   const dropped = one([apiRecord()], 'api', 'drop');
   assert.equal(dropped.userName, null);
   assert.equal(dropped.entityName, null);
-  assert.deepEqual(dropped.propertyChanges[0], { property: 'name', oldValues: [DROPPED_NAME], newValues: [DROPPED_NAME] });
+  assert.deepEqual(dropped.propertyChanges[0], {
+    property: 'name',
+    oldValues: [DROPPED_NAME],
+    newValues: [DROPPED_NAME],
+  });
   const params = (dropped.extra.message as { messageParams: Record<string, string> }).messageParams;
   assert.deepEqual(params, { entityType: 'User' });
   assert.doesNotMatch(JSON.stringify(dropped), NAMES);
@@ -126,13 +152,19 @@ test('keep stores names as sent; drop removes them', () => {
 });
 
 test('another key gives other tokens; MASK_PERSON_NAMES is validated and defaults to pseudonymize', () => {
-  const other = transformContext({ hmacKey: new Secret('another-key-0123456789abcdef-0123456789'), extraAllowlist: [] });
+  const other = transformContext({
+    hmacKey: new Secret('another-key-0123456789abcdef-0123456789'),
+    extraAllowlist: [],
+  });
   assert.notEqual(other.masker.personToken('Jane Doe'), personToken('jane doe'));
   assert.equal(context().masker.personToken('Jane Doe'), context().masker.personToken('jane  DOE'));
   assert.notEqual(context().masker.personToken('Jane Doe'), context().masker.personToken('Jane Do'));
   assert.equal(loadConfig({}).mask.personNames, 'pseudonymize');
   assert.equal(loadConfig({ MASK_PERSON_NAMES: 'drop' }).mask.personNames, 'drop');
-  assert.throws(() => loadConfig({ MASK_PERSON_NAMES: 'hash' }), /MASK_PERSON_NAMES: expected keep, pseudonymize or drop/);
+  assert.throws(
+    () => loadConfig({ MASK_PERSON_NAMES: 'hash' }),
+    /MASK_PERSON_NAMES: expected keep, pseudonymize or drop/,
+  );
 });
 
 test('a record kept in quarantine (it could not be normalized) has its names replaced too, in either shape and inside an envelope', () => {
@@ -142,7 +174,10 @@ test('a record kept in quarantine (it could not be normalized) has its names rep
   const kept = JSON.stringify(maskedForQuarantine(ctx.masker, bad, ctx.persons));
   assert.doesNotMatch(kept, NAMES);
   assert.ok(kept.includes(personToken('jane doe')) && kept.includes(personToken('hannah schmidt')));
-  const envelope = { 'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}', detail: { eventBody: { ...topicRecord(), eventTime: 42 } } };
+  const envelope = {
+    'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}',
+    detail: { eventBody: { ...topicRecord(), eventTime: 42 } },
+  };
   const keptStream = JSON.stringify(maskedForQuarantine(ctx.masker, envelope, ctx.persons));
   assert.doesNotMatch(keptStream, NAMES);
   assert.ok(keptStream.includes(personToken('jane doe')));

@@ -36,7 +36,11 @@ test('zero leaks: no planted email or phone survives the pipeline, from either s
   assert.deepEqual(events, fromApi.events, 'each line is its event');
   assert.ok(events.some((e) => e.action === 'SomeActionAddedNextYear' && e.status === 'PARTIAL_SUCCESS'));
   assert.ok(events.some((e) => (e.extra.actorDetails as { score?: number } | undefined)?.score === 0.7));
-  assert.ok(events.some((e) => e.propertyChanges.some((c) => c.newValues[0] === '1622454293000' && c.oldValues[0] === '2021-05-31T09:44:53Z')));
+  assert.ok(
+    events.some((e) =>
+      e.propertyChanges.some((c) => c.newValues[0] === '1622454293000' && c.oldValues[0] === '2021-05-31T09:44:53Z'),
+    ),
+  );
 });
 
 test('rows per event: one per property change, one for an event without changes', () => {
@@ -55,7 +59,10 @@ test('one bad record is reported with its index and reason; the rest of the batc
   const records = [good[0], badDate, 'not an object', good[1], noId, badIps, good[2]];
   const result = transformBatch(records, 'api', context);
 
-  assert.deepEqual(result.events.map((e) => e.eventId), good.map((g) => g.id));
+  assert.deepEqual(
+    result.events.map((e) => e.eventId),
+    good.map((g) => g.id),
+  );
   assert.equal(result.lines.length, 3);
   assert.deepEqual(
     result.invalid.map((i) => [i.index, i.eventId]),
@@ -77,7 +84,10 @@ test('an oversized event is invalid, not written', () => {
   const [big, normal] = apiRecords(2);
   big.propertyChanges = [{ property: 'description', oldValues: [], newValues: ['x'.repeat(2_000_000)] }];
   const result = transformBatch([big, normal], 'api', context);
-  assert.deepEqual(result.events.map((e) => e.eventId), [normal.id]);
+  assert.deepEqual(
+    result.events.map((e) => e.eventId),
+    [normal.id],
+  );
   assert.equal(result.lines.length, 1);
   assert.equal(result.invalid.length, 1);
   assert.equal(result.invalid[0].index, 0);

@@ -58,7 +58,10 @@ export function apiRecords(count: number): Record<string, unknown>[] {
       id: uuid(`api-${i}`),
       userHomeOrgId: uuid('org'),
       user: { id: userId, name: i % 4 === 0 ? email(i) : 'Jane Doe', selfUri: `/api/v2/users/${userId}` },
-      client: i % 3 === 0 ? { id: '' } : { id: uuid(`client-${i % 5}`), selfUri: `/api/v2/oauth/clients/${uuid(`client-${i % 5}`)}` },
+      client:
+        i % 3 === 0
+          ? { id: '' }
+          : { id: uuid(`client-${i % 5}`), selfUri: `/api/v2/oauth/clients/${uuid(`client-${i % 5}`)}` },
       remoteIp: ['203.0.113.7', '10.24.0.15'],
       serviceName: i % 2 === 0 ? 'Directory' : 'PeoplePermissions',
       level: 'USER',
@@ -74,22 +77,39 @@ export function apiRecords(count: number): Record<string, unknown>[] {
       entityType: 'User',
       status: i % 7 === 0 ? 'PARTIAL_SUCCESS' : 'SUCCESS',
       application: i % 2 === 0 ? '' : 'Genesys Cloud Admin UI',
-      initiatingAction: i % 2 === 0 ? {} : { transactionId: uuid(`tx-${i}`), actionContext: `changed by ${email(i + 4)}` },
+      initiatingAction:
+        i % 2 === 0 ? {} : { transactionId: uuid(`tx-${i}`), actionContext: `changed by ${email(i + 4)}` },
       transactionInitiator: i % 2 === 1,
       propertyChanges: [
         { property: 'email', oldValues: [email(i + 5)], newValues: [email(i + 6)] },
         { property: 'phoneNumbers', oldValues: [phone(i + 4), phone(i + 5)], newValues: [`Mobile: ${phone(i + 6)}`] },
-        { property: 'addresses', oldValues: [], newValues: [`{"type":"WORK","address":"${email(i)}","mediaType":"EMAIL"}`] },
+        {
+          property: 'addresses',
+          oldValues: [],
+          newValues: [`{"type":"WORK","address":"${email(i)}","mediaType":"EMAIL"}`],
+        },
         { property: 'dateModified', oldValues: ['2021-05-31T09:44:53Z'], newValues: ['1622454293000'] },
       ],
       context: { reason: `Ticket from ${email(i + 2)}, call back on ${phone(i + 7)}`, ip: '198.51.100.23' },
       entityChanges: [
-        { entityId, entityName: email(i + 3), entityType: 'User', oldValues: [phone(i + 8)], newValues: [phone(i + 9)] },
+        {
+          entityId,
+          entityName: email(i + 3),
+          entityType: 'User',
+          oldValues: [phone(i + 8)],
+          newValues: [phone(i + 9)],
+        },
       ],
     };
     if (i % 6 === 0) {
       // Fields Genesys might add tomorrow, nested the way their other fields are.
-      base.actorDetails = { contacts: [{ kind: 'phone', value: phone(i + 10) }, { kind: 'email', value: email(i + 5) }], score: 0.7 };
+      base.actorDetails = {
+        contacts: [
+          { kind: 'phone', value: phone(i + 10) },
+          { kind: 'email', value: email(i + 5) },
+        ],
+        score: 0.7,
+      };
       base.notifiedAddresses = [email(i + 6), phone(i + 1)];
     }
     out.push(base);
@@ -148,7 +168,12 @@ export function leakNeedles(): Map<string, string[]> {
     // The number without its first group (prefix, country or area code), as written.
     const rest = p.slice(p.search(/[ .\-/)]/) + 1).trim();
     const national = [nanp ? digits.slice(-10) : p.startsWith('+') ? digits.slice(2) : digits];
-    needles.set(p, [p, ...national, ...(last ? [last[0]] : []), ...(rest.replace(/\D/g, '').length >= 6 ? [rest] : [])]);
+    needles.set(p, [
+      p,
+      ...national,
+      ...(last ? [last[0]] : []),
+      ...(rest.replace(/\D/g, '').length >= 6 ? [rest] : []),
+    ]);
   }
   return needles;
 }

@@ -47,7 +47,10 @@ export interface HiveTable {
 
 /** The parts of a CREATE EXTERNAL TABLE that the engine needs: names, columns, partition columns. */
 export function readCreateExternalTable(sql: string): HiveTable {
-  const m = /^CREATE EXTERNAL TABLE IF NOT EXISTS (`[^`]+`|\w+)\.(`[^`]+`|\w+) \(\n([\s\S]*?)\n\)\nPARTITIONED BY \(([^)]*)\)\nSTORED AS PARQUET\nLOCATION '[^']+'\nTBLPROPERTIES \(/.exec(sql);
+  const m =
+    /^CREATE EXTERNAL TABLE IF NOT EXISTS (`[^`]+`|\w+)\.(`[^`]+`|\w+) \(\n([\s\S]*?)\n\)\nPARTITIONED BY \(([^)]*)\)\nSTORED AS PARQUET\nLOCATION '[^']+'\nTBLPROPERTIES \(/.exec(
+      sql,
+    );
   if (!m) throw new Error(`not the CREATE EXTERNAL TABLE shape this reads:\n${sql}`);
   return {
     database: hiveIdentifier(m[1]),
@@ -70,5 +73,8 @@ export function trinoAddColumns(sql: string): string[] {
   const m = /^ALTER TABLE (`[^`]+`|\w+)\.(`[^`]+`|\w+) ADD COLUMNS \((.*)\)$/.exec(sql);
   if (!m) throw new Error(`not the ALTER TABLE ADD COLUMNS shape this reads: ${sql}`);
   const table = `${quoted(hiveIdentifier(m[1]))}.${quoted(hiveIdentifier(m[2]))}`;
-  return m[3].split(',').map(column).map((c) => `ALTER TABLE ${table} ADD COLUMN ${quoted(c.name)} ${c.trinoType}`);
+  return m[3]
+    .split(',')
+    .map(column)
+    .map((c) => `ALTER TABLE ${table} ADD COLUMN ${quoted(c.name)} ${c.trinoType}`);
 }

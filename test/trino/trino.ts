@@ -31,7 +31,8 @@ export interface TrinoResult {
 export const TRINO_RUNNER = path.join(PROJECT_ROOT, '.tools', 'trino', 'run');
 
 export async function runOnTrino(schema: string, steps: readonly TrinoStep[]): Promise<Map<string, TrinoResult>> {
-  if (!existsSync(TRINO_RUNNER)) throw new Error(`Trino's runner is not installed at ${TRINO_RUNNER}: run "npm run setup" (scripts/setup.sh) first`);
+  if (!existsSync(TRINO_RUNNER))
+    throw new Error(`Trino's runner is not installed at ${TRINO_RUNNER}: run "npm run setup" (scripts/setup.sh) first`);
   const ids = new Set<string>();
   for (const s of steps) {
     if (ids.has(s.id)) throw new Error(`duplicate Trino step id ${s.id}`);

@@ -8,7 +8,10 @@ import { cliConfig, lakeContext } from '../context';
 import { EXIT } from '../output';
 
 /** `gcaudit athena ddl|apply`: prints, or applies, the lake's Athena DDL and the checks' named queries. */
-export async function athenaCommand(action: 'ddl' | 'apply', opts: { database?: string; json?: boolean }): Promise<number> {
+export async function athenaCommand(
+  action: 'ddl' | 'apply',
+  opts: { database?: string; json?: boolean },
+): Promise<number> {
   const config = cliConfig();
   const checks = loadChecks();
   const lake = lakeContext(config);
@@ -28,7 +31,12 @@ export async function athenaCommand(action: 'ddl' | 'apply', opts: { database?: 
     }
     const client = createAthenaClient(config);
     const a = config.query.athena;
-    const engine = new AthenaQueryEngine({ client, database: ddl.database, workgroup: a.workgroup, outputLocation: a.outputLocation });
+    const engine = new AthenaQueryEngine({
+      client,
+      database: ddl.database,
+      workgroup: a.workgroup,
+      outputLocation: a.outputLocation,
+    });
     try {
       const report = await applyAthenaDdl(engine, client, ddl, extra, a.workgroup);
       if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -3,7 +3,13 @@ import { collectProgressQuery } from '../../workflows/collect-day';
 import { KIND, ORG } from '../../temporal/search-attributes';
 import { taskQueues } from '../../temporal/task-queues';
 import { backfillWorkflow } from '../../workflows';
-import { backfillProgressQuery, BackfillProgress, pauseSignal, resumeCommand, resumeSignal } from '../../workflows/backfill';
+import {
+  backfillProgressQuery,
+  BackfillProgress,
+  pauseSignal,
+  resumeCommand,
+  resumeSignal,
+} from '../../workflows/backfill';
 import { parseDayRange } from '../date-range';
 import { cliConfig, temporalContext } from '../context';
 import { ConfigError } from '../../errors';
@@ -28,7 +34,11 @@ export interface BackfillOptions {
 export async function backfill(opts: BackfillOptions): Promise<number> {
   const config = cliConfig();
   // Pause and resume address a backfill already running: its range was checked when it started.
-  const { from, to } = parseDayRange(opts.from, opts.to, opts.pause || opts.resume ? {} : { collectable: { retentionDays: config.collection.apiRetentionDays } });
+  const { from, to } = parseDayRange(
+    opts.from,
+    opts.to,
+    opts.pause || opts.resume ? {} : { collectable: { retentionDays: config.collection.apiRetentionDays } },
+  );
   const concurrency = opts.concurrency ? Number(opts.concurrency) : config.collection.backfillConcurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new ConfigError(`--concurrency: expected a whole number from 1 to 64, got "${opts.concurrency}"`);
@@ -37,7 +47,8 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
   try {
     const { client } = ctx;
     const workflowId = workflowIds.backfill(config.org, from, to);
-    const out = (text: string, value: unknown) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+    const out = (text: string, value: unknown) =>
+      process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
 
     if (opts.pause || opts.resume) {
       const handle = client.workflow.getHandle(workflowId);
@@ -50,7 +61,10 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
         }
         throw err;
       }
-      out(`${opts.pause ? 'paused' : 'resumed'} ${workflowId}`, { workflowId, signal: opts.pause ? 'pause' : 'resume' });
+      out(`${opts.pause ? 'paused' : 'resumed'} ${workflowId}`, {
+        workflowId,
+        signal: opts.pause ? 'pause' : 'resume',
+      });
       return EXIT.ok;
     }
 
@@ -58,7 +72,16 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
     const handle = await client.workflow.start(backfillWorkflow, {
       workflowId,
       taskQueue: queues.backfill,
-      args: [{ org: config.org, from, to, concurrency, pauseAfterFailedDays: config.collection.backfillPauseAfterFailedDays, lakeTaskQueue: queues.lake }],
+      args: [
+        {
+          org: config.org,
+          from,
+          to,
+          concurrency,
+          pauseAfterFailedDays: config.collection.backfillPauseAfterFailedDays,
+          lakeTaskQueue: queues.lake,
+        },
+      ],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       typedSearchAttributes: [
         { key: ORG, value: config.org },
@@ -66,10 +89,16 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
       ],
       staticSummary: `Backfill ${from}..${to} for ${config.org} (${concurrency} days at a time; pauses after ${config.collection.backfillPauseAfterFailedDays} failed days, or at the end if any day failed)`,
     });
-    out(`backfill ${workflowId} (run ${handle.firstExecutionRunId}); Web UI: workflow id ${workflowId}`, { workflowId, runId: handle.firstExecutionRunId });
+    out(`backfill ${workflowId} (run ${handle.firstExecutionRunId}); Web UI: workflow id ${workflowId}`, {
+      workflowId,
+      runId: handle.firstExecutionRunId,
+    });
     if (!opts.follow) return EXIT.ok;
 
-    const final = await followProgress<BackfillProgress>(() => liveProgress(client, config.org, handle.query(backfillProgressQuery)), { json: opts.json ?? false });
+    const final = await followProgress<BackfillProgress>(
+      () => liveProgress(client, config.org, handle.query(backfillProgressQuery)),
+      { json: opts.json ?? false },
+    );
     if (final.failed.length > 0) {
       process.stderr.write(failureMessage(workflowId, final));
       return EXIT.failure;
@@ -85,9 +114,20 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
  * only, so the events and requests the running collect-day children have so far are added
  * (from their own progress query), and a follower sees the numbers move within a day.
  */
-export async function liveProgress(client: Client, org: string, backfillProgress: Promise<BackfillProgress>): Promise<BackfillProgress> {
+export async function liveProgress(
+  client: Client,
+  org: string,
+  backfillProgress: Promise<BackfillProgress>,
+): Promise<BackfillProgress> {
   const p = await backfillProgress;
-  const running = await Promise.all(p.running.map((day) => client.workflow.getHandle(`collect-day/${org}/${day}`).query(collectProgressQuery).catch(() => null)));
+  const running = await Promise.all(
+    p.running.map((day) =>
+      client.workflow
+        .getHandle(`collect-day/${org}/${day}`)
+        .query(collectProgressQuery)
+        .catch(() => null),
+    ),
+  );
   for (const c of running) {
     if (!c) continue;
     p.events += c.events;

@@ -34,7 +34,8 @@ export async function checkRun(opts: CheckRunOptions): Promise<number> {
   const config = cliConfig();
   const all = loadChecks();
   const unknown = (opts.check ?? []).filter((id) => !all.some((c) => c.id === id));
-  if (unknown.length > 0) throw new ConfigError(`--check: unknown check ${unknown.join(', ')} (known: ${all.map((c) => c.id).join(', ')})`);
+  if (unknown.length > 0)
+    throw new ConfigError(`--check: unknown check ${unknown.join(', ')} (known: ${all.map((c) => c.id).join(', ')})`);
   const lake = lakeContext(config);
   const { s3 } = lake;
   const engine = createQueryEngine(config, s3, opts.engine ?? config.query.engine);
@@ -49,7 +50,12 @@ export async function checkRun(opts: CheckRunOptions): Promise<number> {
         `${JSON.stringify({
           window,
           engine: engine.name,
-          checks: recorded.runs.map((r) => ({ id: r.check.id, severity: r.check.severity, findings: r.findings.length, stats: r.stats })),
+          checks: recorded.runs.map((r) => ({
+            id: r.check.id,
+            severity: r.check.severity,
+            findings: r.findings.length,
+            stats: r.stats,
+          })),
           findings,
           stored: recorded.stored,
           webhook: recorded.webhook,
@@ -60,7 +66,14 @@ export async function checkRun(opts: CheckRunOptions): Promise<number> {
       process.stdout.write(
         formatTable(
           ['check', 'severity', 'findings', 'ms', 'files', 'bytes'],
-          recorded.runs.map((r) => [r.check.id, r.check.severity, String(r.findings.length), String(r.stats.ms), String(r.stats.filesRead ?? '-'), String(r.stats.bytesScanned)]),
+          recorded.runs.map((r) => [
+            r.check.id,
+            r.check.severity,
+            String(r.findings.length),
+            String(r.stats.ms),
+            String(r.stats.filesRead ?? '-'),
+            String(r.stats.bytesScanned),
+          ]),
         ),
       );
       if (findings.length > 0) {
@@ -68,12 +81,21 @@ export async function checkRun(opts: CheckRunOptions): Promise<number> {
         process.stdout.write(
           formatTable(
             ['severity', 'check', 'first event', 'user', 'events', 'summary'],
-            findings.map((f) => [f.severity, f.checkId, f.firstEventTime, f.userId ?? '', String(f.eventIds.length), f.summary]),
+            findings.map((f) => [
+              f.severity,
+              f.checkId,
+              f.firstEventTime,
+              f.userId ?? '',
+              String(f.eventIds.length),
+              f.summary,
+            ]),
           ),
         );
       }
       const written = recorded.stored.filter((s) => s.written).length;
-      process.stdout.write(`\n${findings.length} findings; ${written} findings objects written, ${recorded.stored.length - written} already in the lake; webhook: ${recorded.webhook}\n`);
+      process.stdout.write(
+        `\n${findings.length} findings; ${written} findings objects written, ${recorded.stored.length - written} already in the lake; webhook: ${recorded.webhook}\n`,
+      );
     }
     return findings.length > 0 ? EXIT.findings : EXIT.ok;
   } finally {

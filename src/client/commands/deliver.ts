@@ -24,11 +24,16 @@ const MAX_DAYS = 366;
 
 /** Checks the arguments and that the sink is configured, before anything connects (exit 2). */
 export function validateDeliver(opts: DeliverOptions, config = cliConfig()): { sink: 'splunk'; days: string[] } {
-  if (!(SINKS as readonly string[]).includes(opts.sink)) throw new ConfigError(`--sink: expected one of ${SINKS.join(', ')}, got "${opts.sink}"`);
+  if (!(SINKS as readonly string[]).includes(opts.sink))
+    throw new ConfigError(`--sink: expected one of ${SINKS.join(', ')}, got "${opts.sink}"`);
   const { from, to } = parseDayRange(opts.from, opts.to);
   const days = daysBetween(from, to);
-  if (days.length > MAX_DAYS) throw new ConfigError(`--from ${from} --to ${to}: ${days.length} days; deliver at most ${MAX_DAYS} at once`);
-  if (!config.splunk) throw new ConfigError('SPLUNK_HEC_URL: not set, so there is no Splunk to deliver to (set SPLUNK_HEC_URL and SPLUNK_HEC_TOKEN on the worker and here)');
+  if (days.length > MAX_DAYS)
+    throw new ConfigError(`--from ${from} --to ${to}: ${days.length} days; deliver at most ${MAX_DAYS} at once`);
+  if (!config.splunk)
+    throw new ConfigError(
+      'SPLUNK_HEC_URL: not set, so there is no Splunk to deliver to (set SPLUNK_HEC_URL and SPLUNK_HEC_TOKEN on the worker and here)',
+    );
   return { sink: 'splunk', days };
 }
 
@@ -58,7 +63,11 @@ export async function deliver(opts: DeliverOptions): Promise<number> {
       staticSummary: `Deliver sealed days of ${config.org} to Splunk HEC`,
     });
     const range = `${days[0]}..${days.at(-1)}`;
-    process.stdout.write(opts.json ? `${JSON.stringify({ workflowId, days: days.length })}\n` : `deliver ${range} to ${sink}: workflow ${workflowId}\n`);
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ workflowId, days: days.length })}\n`
+        : `deliver ${range} to ${sink}: workflow ${workflowId}\n`,
+    );
     if (!opts.follow) return EXIT.ok;
 
     const final = await followProgress<DeliveryProgress>(() => handle.query(deliveryProgressQuery, days), {
@@ -67,7 +76,9 @@ export async function deliver(opts: DeliverOptions): Promise<number> {
     });
     const unsealed = final.days.filter((d) => d.status === 'not sealed').map((d) => d.day);
     if (!opts.json) {
-      process.stdout.write(`${final.events} events and ${final.days.reduce((n, d) => n + d.findings, 0)} findings sent in ${final.requests} batches (${final.resends} resent); ${final.days.filter((d) => d.status === 'delivered').length} days delivered\n`);
+      process.stdout.write(
+        `${final.events} events and ${final.days.reduce((n, d) => n + d.findings, 0)} findings sent in ${final.requests} batches (${final.resends} resent); ${final.days.filter((d) => d.status === 'delivered').length} days delivered\n`,
+      );
     }
     if (unsealed.length > 0) process.stderr.write(`gcaudit: not sealed, nothing delivered: ${unsealed.join(', ')}\n`);
     if (final.failed.length > 0) {

@@ -21,7 +21,8 @@ export async function evidenceExport(opts: EvidenceExportOptions): Promise<numbe
   const range = parseDayRange(opts.from, opts.to);
   const pinnedKey = readPinnedKey(opts.publicKey);
   const config = cliConfig();
-  if (!config.manifest.signingKey) throw new ConfigError('MANIFEST_SIGNING_KEY: required to sign the evidence package index');
+  if (!config.manifest.signingKey)
+    throw new ConfigError('MANIFEST_SIGNING_KEY: required to sign the evidence package index');
   const signer = createSigner(config.manifest.signingKey);
   const lake = lakeContext(config);
   const { s3 } = lake;

@@ -16,13 +16,17 @@ export async function ingest(action: 'start' | 'status' | 'poke', opts: { json?:
   try {
     const { client } = ctx;
     const workflowId = workflowIds.ingest(config.org);
-    const out = (text: string, value: unknown) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+    const out = (text: string, value: unknown) =>
+      process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
     if (action === 'start') {
       const handle = await startIngest(client, config);
-      out(`ingest ${workflowId} running (run ${handle.firstExecutionRunId}); reads s3://${config.s3.bucket}/${config.ingest.rawPrefix} every ${config.ingest.pollSeconds} s`, {
-        workflowId,
-        runId: handle.firstExecutionRunId,
-      });
+      out(
+        `ingest ${workflowId} running (run ${handle.firstExecutionRunId}); reads s3://${config.s3.bucket}/${config.ingest.rawPrefix} every ${config.ingest.pollSeconds} s`,
+        {
+          workflowId,
+          runId: handle.firstExecutionRunId,
+        },
+      );
       return EXIT.ok;
     }
     const handle = client.workflow.getHandle(workflowId);
@@ -33,7 +37,9 @@ export async function ingest(action: 'start' | 'status' | 'poke', opts: { json?:
         return EXIT.ok;
       }
       const status = await handle.query(ingestStatusQuery);
-      const pending = await client.workflow.count(`GcauditKind = "rehydrate" AND GcauditOrg = "${config.org}" AND ExecutionStatus = "Running"`);
+      const pending = await client.workflow.count(
+        `GcauditKind = "rehydrate" AND GcauditOrg = "${config.org}" AND ExecutionStatus = "Running"`,
+      );
       const value = { workflowId, ...status, pendingRehydrations: pending.count };
       out(
         [

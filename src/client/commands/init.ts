@@ -11,13 +11,21 @@ export async function init(opts: { dryRun?: boolean; json?: boolean }): Promise<
   const plan = planRetention(config);
   if (opts.dryRun) {
     const out = { plan, lifecycle: lifecycleRules(plan), applied: false };
-    process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `${describePlan(plan.bucket, plan.warnings, null, out.lifecycle, plan)}(dry run: nothing applied)\n`);
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify(out)}\n`
+        : `${describePlan(plan.bucket, plan.warnings, null, out.lifecycle, plan)}(dry run: nothing applied)\n`,
+    );
     return EXIT.ok;
   }
   const lake = lakeContext(config);
   try {
     const applied = await applyRetention(lake.s3, plan);
-    process.stdout.write(opts.json ? `${JSON.stringify({ plan, applied })}\n` : describePlan(plan.bucket, plan.warnings, applied, applied.lifecycle, plan));
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ plan, applied })}\n`
+        : describePlan(plan.bucket, plan.warnings, applied, applied.lifecycle, plan),
+    );
     return EXIT.ok;
   } finally {
     lake.close();
@@ -28,11 +36,18 @@ function describeRule(r: LifecycleRule): string {
   const parts: string[] = [];
   for (const t of r.Transitions ?? []) parts.push(`to ${t.StorageClass} after ${t.Days} days`);
   if (r.Expiration?.Days) parts.push(`expire after ${r.Expiration.Days} days`);
-  if (r.NoncurrentVersionExpiration?.NoncurrentDays) parts.push(`noncurrent versions after ${r.NoncurrentVersionExpiration.NoncurrentDays} days`);
+  if (r.NoncurrentVersionExpiration?.NoncurrentDays)
+    parts.push(`noncurrent versions after ${r.NoncurrentVersionExpiration.NoncurrentDays} days`);
   return `${r.ID ?? '(no id)'} on ${r.Filter?.Prefix ?? r.Prefix ?? '(all)'}: ${parts.join(', ')}`;
 }
 
-function describePlan(bucket: string, warnings: string[], applied: BucketConfiguration | null, rules: LifecycleRule[], plan: ReturnType<typeof planRetention>): string {
+function describePlan(
+  bucket: string,
+  warnings: string[],
+  applied: BucketConfiguration | null,
+  rules: LifecycleRule[],
+  plan: ReturnType<typeof planRetention>,
+): string {
   const lines = [
     `lake bucket ${bucket}${applied?.created ? ' (created)' : ''}`,
     `  versioning        ${applied?.versioning ?? 'Enabled'}`,

@@ -25,9 +25,12 @@ export function lookup(opts: { name?: string; json?: boolean }): number {
   if (name.trim() === '') throw new ConfigError('--name: expected a person\'s name, e.g. --name "Jane Doe"');
   const config = loadConfig();
   // The local stack's key only when it exists: a key made up now would give a token nothing matches.
-  const hmacKey = config.mask.hmacKey ?? (usesEmbeddedS3(config) ? readLocalCredentials(config.dataDir)?.maskHmacKey : undefined);
+  const hmacKey =
+    config.mask.hmacKey ?? (usesEmbeddedS3(config) ? readLocalCredentials(config.dataDir)?.maskHmacKey : undefined);
   if (hmacKey === undefined) {
-    throw new ConfigError(`MASK_HMAC_KEY: required to compute the token of a name (the key the worker masks with; the local stack keeps its own in ${config.dataDir})`);
+    throw new ConfigError(
+      `MASK_HMAC_KEY: required to compute the token of a name (the key the worker masks with; the local stack keeps its own in ${config.dataDir})`,
+    );
   }
   const masker = new Masker({ hmacKey });
   const token = masker.personToken(name);
@@ -38,8 +41,11 @@ export function lookup(opts: { name?: string; json?: boolean }): number {
     `WHERE user_name = '${value}' OR entity_name = '${value}' OR old_value LIKE '%${value}%' OR new_value LIKE '%${value}%' OR extra LIKE '%${value}%' ` +
     `ORDER BY event_time`;
   const result: LookupResult = { name: name.trim(), token, keyId: masker.keyId, policy, query };
-  if (policy === 'keep') result.note = 'MASK_PERSON_NAMES=keep: the lake holds names as sent, so the query looks for the name itself';
-  if (policy === 'drop') result.note = 'MASK_PERSON_NAMES=drop: the lake holds no names nor tokens written under this setting; only days written while pseudonymize was set carry the token';
+  if (policy === 'keep')
+    result.note = 'MASK_PERSON_NAMES=keep: the lake holds names as sent, so the query looks for the name itself';
+  if (policy === 'drop')
+    result.note =
+      'MASK_PERSON_NAMES=drop: the lake holds no names nor tokens written under this setting; only days written while pseudonymize was set carry the token';
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT.ok;
@@ -48,7 +54,7 @@ export function lookup(opts: { name?: string; json?: boolean }): number {
     `${token}`,
     `  the token of this name under the key ${masker.keyId} (case and spacing ignored)`,
     ...(result.note ? [`  note: ${result.note}`] : []),
-    'Find the person\'s events:',
+    "Find the person's events:",
     `  gcaudit query "${query}"`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

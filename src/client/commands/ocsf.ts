@@ -30,9 +30,12 @@ export async function ocsfExport(opts: OcsfExportOptions): Promise<number> {
     const sealed = await sealedDays(s3, config.s3.bucket, config.org);
     const days = daysBetween(range.from, range.to).filter((d) => sealed.has(d));
     const results: OcsfDayResult[] = [];
-    for (const day of days) results.push(await exportOcsfDay({ s3, config }, { org: config.org, day, force: opts.force }));
+    for (const day of days)
+      results.push(await exportOcsfDay({ s3, config }, { org: config.org, day, force: opts.force }));
     const events = results.reduce((n, r) => n + r.events, 0);
-    const perClass = Object.fromEntries(CLASS_NAMES.map((c) => [c, results.reduce((n, r) => n + r.perClass[c], 0)])) as Record<OcsfClassName, number>;
+    const perClass = Object.fromEntries(
+      CLASS_NAMES.map((c) => [c, results.reduce((n, r) => n + r.perClass[c], 0)]),
+    ) as Record<OcsfClassName, number>;
     const coverage = events ? (events - perClass.apiActivity) / events : null;
     const summary = {
       org: config.org,
@@ -49,17 +52,34 @@ export async function ocsfExport(opts: OcsfExportOptions): Promise<number> {
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
-      process.stdout.write(`OCSF 1.1 copy of ${config.org}, ${range.from} .. ${range.to} in s3://${config.ocsf.bucket}/ext/ (${days.length} sealed days)\n`);
+      process.stdout.write(
+        `OCSF 1.1 copy of ${config.org}, ${range.from} .. ${range.to} in s3://${config.ocsf.bucket}/ext/ (${days.length} sealed days)\n`,
+      );
       process.stdout.write(
         formatTable(
           ['day', 'events', ...CLASS_NAMES.map((c) => `${OCSF_CLASSES[c].uid}`), 'written', 'unchanged'],
-          results.map((r) => [r.day, String(r.events), ...CLASS_NAMES.map((c) => String(r.perClass[c])), String(r.objects.filter((o) => o.written).length), String(r.objects.filter((o) => !o.written).length)]),
+          results.map((r) => [
+            r.day,
+            String(r.events),
+            ...CLASS_NAMES.map((c) => String(r.perClass[c])),
+            String(r.objects.filter((o) => o.written).length),
+            String(r.objects.filter((o) => !o.written).length),
+          ]),
         ),
       );
       process.stdout.write(
-        `coverage: ${coverage === null ? 'no events' : `${(coverage * 100).toFixed(1)}% of ${events} events in a specific class (${CLASS_NAMES.filter((c) => c !== 'apiActivity').map((c) => `${OCSF_CLASSES[c].name} ${perClass[c]}`).join(', ')}), ${perClass.apiActivity} in the API Activity fallback`}\n`,
+        `coverage: ${
+          coverage === null
+            ? 'no events'
+            : `${(coverage * 100).toFixed(1)}% of ${events} events in a specific class (${CLASS_NAMES.filter(
+                (c) => c !== 'apiActivity',
+              )
+                .map((c) => `${OCSF_CLASSES[c].name} ${perClass[c]}`)
+                .join(', ')}), ${perClass.apiActivity} in the API Activity fallback`
+        }\n`,
       );
-      if (summary.unsealedDays) process.stdout.write(`${summary.unsealedDays} days of the range are not sealed: nothing to derive for them\n`);
+      if (summary.unsealedDays)
+        process.stdout.write(`${summary.unsealedDays} days of the range are not sealed: nothing to derive for them\n`);
     }
     return EXIT.ok;
   } finally {

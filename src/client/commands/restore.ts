@@ -24,8 +24,10 @@ const ACTIONS: AfterRestore[] = ['none', 'checks', 'verify', 'export'];
 export async function restore(opts: RestoreCommandOptions): Promise<number> {
   const range = parseDayRange(opts.from, opts.to);
   const then = (opts.then ?? 'none') as AfterRestore;
-  if (!ACTIONS.includes(then)) throw new ConfigError(`--then: expected one of ${ACTIONS.join(', ')}, got "${opts.then}"`);
-  if (then === 'export' && !opts.out) throw new ConfigError('--then export needs --out DIR (a directory on the worker\'s machine)');
+  if (!ACTIONS.includes(then))
+    throw new ConfigError(`--then: expected one of ${ACTIONS.join(', ')}, got "${opts.then}"`);
+  if (then === 'export' && !opts.out)
+    throw new ConfigError("--then export needs --out DIR (a directory on the worker's machine)");
   const config = cliConfig();
   const ctx = await temporalContext(config);
   try {
@@ -37,7 +39,18 @@ export async function restore(opts: RestoreCommandOptions): Promise<number> {
       handle = await client.workflow.start(archiveRestoreWorkflow, {
         workflowId,
         taskQueue: queues.daily,
-        args: [{ org: config.org, ...range, then, outDir: opts.out ? path.resolve(opts.out) : undefined, lakeTaskQueue: queues.lake, maxWaitHours: config.restore.maxWaitHours, restoreDays: config.restore.days, tier: config.restore.tier }],
+        args: [
+          {
+            org: config.org,
+            ...range,
+            then,
+            outDir: opts.out ? path.resolve(opts.out) : undefined,
+            lakeTaskQueue: queues.lake,
+            maxWaitHours: config.restore.maxWaitHours,
+            restoreDays: config.restore.days,
+            tier: config.restore.tier,
+          },
+        ],
         typedSearchAttributes: [
           { key: ORG, value: config.org },
           { key: KIND, value: 'archive-restore' },
@@ -49,7 +62,11 @@ export async function restore(opts: RestoreCommandOptions): Promise<number> {
       handle = client.workflow.getHandle(workflowId);
     }
     if (!opts.wait) {
-      process.stdout.write(opts.json ? `${JSON.stringify({ workflowId })}\n` : `started ${workflowId}; follow it in the Temporal Web UI (GcauditKind="archive-restore")\n`);
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ workflowId })}\n`
+          : `started ${workflowId}; follow it in the Temporal Web UI (GcauditKind="archive-restore")\n`,
+      );
       return EXIT.ok;
     }
     const result = await handle.result();
@@ -57,7 +74,9 @@ export async function restore(opts: RestoreCommandOptions): Promise<number> {
     else {
       process.stdout.write(
         `${workflowId}: ${result.archived} of ${result.parts} parts were archived; ${result.requested} restores requested, ready after ${result.waitedSeconds} s${result.restoredUntil ? ` (readable until ${result.restoredUntil})` : ''}\n` +
-          (result.verify ? `verify: ${result.verify.ok ? 'OK' : `FAILED (${result.verify.problems} problems)`}\n` : '') +
+          (result.verify
+            ? `verify: ${result.verify.ok ? 'OK' : `FAILED (${result.verify.problems} problems)`}\n`
+            : '') +
           (result.checks ? `checks: ${result.checks.findings} findings\n` : '') +
           (result.export ? `export: ${result.export.outDir} (${result.export.files} files)\n` : ''),
       );

@@ -1,5 +1,11 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { applyDailySchedule, applyRecrawlSchedule, dailyScheduleId, describeDailySchedule, recrawlScheduleId } from '../schedule';
+import {
+  applyDailySchedule,
+  applyRecrawlSchedule,
+  dailyScheduleId,
+  describeDailySchedule,
+  recrawlScheduleId,
+} from '../schedule';
 import { cliConfig, temporalContext } from '../context';
 import { EXIT } from '../output';
 
@@ -12,7 +18,8 @@ export async function schedule(action: ScheduleAction, opts: { json?: boolean })
   try {
     const { client } = ctx;
     const id = dailyScheduleId(config.org);
-    const print = (value: object, text: string) => process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+    const print = (value: object, text: string) =>
+      process.stdout.write(opts.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
     switch (action) {
       case 'apply': {
         const result = await applyDailySchedule(client, config);
@@ -35,7 +42,10 @@ export async function schedule(action: ScheduleAction, opts: { json?: boolean })
           process.stderr.write(`gcaudit: schedule ${id} does not exist; create it with "gcaudit schedule apply"\n`);
           return EXIT.failure;
         }
-        print({ scheduleId: id, paused: action === 'pause' }, `schedule ${id} ${action === 'pause' ? 'paused' : 'resumed'}`);
+        print(
+          { scheduleId: id, paused: action === 'pause' },
+          `schedule ${id} ${action === 'pause' ? 'paused' : 'resumed'}`,
+        );
         return EXIT.ok;
       }
       case 'status': {
@@ -46,7 +56,11 @@ export async function schedule(action: ScheduleAction, opts: { json?: boolean })
         }
         print(
           s,
-          [`schedule ${id}: ${s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : 'active'}`, `  next runs: ${s.nextRuns?.join(', ') || 'none'}`, ...(s.recentRuns ?? []).map((r) => `  ran ${r.scheduledAt}: ${r.workflowId}`)].join('\n'),
+          [
+            `schedule ${id}: ${s.paused ? `PAUSED${s.note ? ` (${s.note})` : ''}` : 'active'}`,
+            `  next runs: ${s.nextRuns?.join(', ') || 'none'}`,
+            ...(s.recentRuns ?? []).map((r) => `  ran ${r.scheduledAt}: ${r.workflowId}`),
+          ].join('\n'),
         );
         return EXIT.ok;
       }

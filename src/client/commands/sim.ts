@@ -23,11 +23,16 @@ export interface SimCommandOptions {
   clientRoles: string;
 }
 
-
-function number(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function number(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`--${name}: expected a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new ConfigError(`--${name}: expected a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   return n;
 }
 
@@ -56,7 +61,9 @@ export async function sim(opts: SimCommandOptions): Promise<void> {
   set('slowQueryExtraPolls', 'slow-polls', opts.slowPolls, 0, 1000);
   const firehoseSeconds = number('firehose-interval', opts.firehoseInterval, 1);
   if (opts.clientRoles !== 'least-privilege' && opts.clientRoles !== 'admin') {
-    throw new ConfigError(`--client-roles: expected least-privilege or admin (got ${JSON.stringify(opts.clientRoles)})`);
+    throw new ConfigError(
+      `--client-roles: expected least-privilege or admin (got ${JSON.stringify(opts.clientRoles)})`,
+    );
   }
   const s3 = firehoseSeconds ? createS3Client(config) : undefined;
 

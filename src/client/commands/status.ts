@@ -19,9 +19,21 @@ export interface StatusReport {
   schedule: ScheduleStatus;
   backfills: Array<{ workflowId: string; progress: BackfillProgress | null }>;
   /** With a sink configured: the delivery state of the last sealed days, from the ledger. */
-  delivery?: { sink: string; days: DayDeliveryState[]; workflow: { workflowId: string; progress: DeliveryProgress | null } | null };
+  delivery?: {
+    sink: string;
+    days: DayDeliveryState[];
+    workflow: { workflowId: string; progress: DeliveryProgress | null } | null;
+  };
   /** The signed completeness attestations of the most recent sealed days (latest seal of each), newest first. */
-  completeness: Array<{ day: string; version: number; verdict: 'complete' | 'incomplete' | 'not attested'; reasons: string[]; api: number | null; stream: number | null; lake: number | null }>;
+  completeness: Array<{
+    day: string;
+    version: number;
+    verdict: 'complete' | 'incomplete' | 'not attested';
+    reasons: string[];
+    api: number | null;
+    stream: number | null;
+    lake: number | null;
+  }>;
 }
 
 /** Sealed days whose delivery state `gcaudit status` shows. */
@@ -53,21 +65,48 @@ export async function status(opts: { json?: boolean }): Promise<number> {
       if (!m) continue;
       if (day === last) lastSealedDay = { day, version: m.version, events: m.dayTotals.events };
       const a = m.completeness;
-      completeness.push({ day, version: m.version, verdict: a?.verdict ?? 'not attested', reasons: a?.reasons ?? [], api: a?.totals.api ?? null, stream: a?.totals.stream ?? null, lake: a?.totals.lake ?? null });
+      completeness.push({
+        day,
+        version: m.version,
+        verdict: a?.verdict ?? 'not attested',
+        reasons: a?.reasons ?? [],
+        api: a?.totals.api ?? null,
+        stream: a?.totals.stream ?? null,
+        lake: a?.totals.lake ?? null,
+      });
     }
     const backfills: StatusReport['backfills'] = [];
-    for await (const wf of client.workflow.list({ query: `GcauditKind = "backfill" AND GcauditOrg = "${config.org}" AND ExecutionStatus = "Running"` })) {
-      const progress = await client.workflow.getHandle(wf.workflowId).query(backfillProgressQuery).catch(() => null);
+    for await (const wf of client.workflow.list({
+      query: `GcauditKind = "backfill" AND GcauditOrg = "${config.org}" AND ExecutionStatus = "Running"`,
+    })) {
+      const progress = await client.workflow
+        .getHandle(wf.workflowId)
+        .query(backfillProgressQuery)
+        .catch(() => null);
       backfills.push({ workflowId: wf.workflowId, progress });
     }
     let delivery: StatusReport['delivery'];
     if (config.splunk) {
       const days: DayDeliveryState[] = [];
-      for (const day of [...sealed].sort().slice(-DELIVERY_DAYS_SHOWN)) days.push(await dayDeliveryState({ s3, config }, config.org, 'splunk', day));
+      for (const day of [...sealed].sort().slice(-DELIVERY_DAYS_SHOWN))
+        days.push(await dayDeliveryState({ s3, config }, config.org, 'splunk', day));
       const workflowId = workflowIds.deliver(config.org, 'splunk');
       let workflow: NonNullable<StatusReport['delivery']>['workflow'] = null;
-      const running = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
-      if (running) workflow = { workflowId, progress: await client.workflow.getHandle(workflowId).query(deliveryProgressQuery).catch(() => null) };
+      const running = await client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .then(
+          (d) => d.status.name === 'RUNNING',
+          () => false,
+        );
+      if (running)
+        workflow = {
+          workflowId,
+          progress: await client.workflow
+            .getHandle(workflowId)
+            .query(deliveryProgressQuery)
+            .catch(() => null),
+        };
       delivery = { sink: 'splunk', days, workflow };
     }
     const report: StatusReport = {
@@ -93,14 +132,24 @@ export async function status(opts: { json?: boolean }): Promise<number> {
         `  backfills running ${backfills.length ? '' : 'none'}`,
         ...backfills.flatMap((b) => describeBackfill(b.workflowId, b.progress)),
         `  completeness      ${completeness.length ? `signed attestations of the last ${completeness.length} sealed days` : 'no sealed day yet'}`,
-        ...completeness.map((c) => `    ${c.day} v${c.version}  ${c.verdict === 'not attested' ? 'not attested (sealed before attestations existed)' : `${completenessLine({ verdict: c.verdict, reasons: c.reasons })}  (api ${c.api}, stream ${c.stream ?? '-'}, lake ${c.lake})`}`),
+        ...completeness.map(
+          (c) =>
+            `    ${c.day} v${c.version}  ${c.verdict === 'not attested' ? 'not attested (sealed before attestations existed)' : `${completenessLine({ verdict: c.verdict, reasons: c.reasons })}  (api ${c.api}, stream ${c.stream ?? '-'}, lake ${c.lake})`}`,
+        ),
       ];
       if (delivery) {
         const w = delivery.workflow;
-        lines.push(`  delivery (${delivery.sink})${w ? `  ${w.workflowId} running${w.progress ? `: ${w.progress.daysDone}/${w.progress.daysTotal} days, ${w.progress.state}` : ''}` : ''}`);
+        lines.push(
+          `  delivery (${delivery.sink})${w ? `  ${w.workflowId} running${w.progress ? `: ${w.progress.daysDone}/${w.progress.daysTotal} days, ${w.progress.state}` : ''}` : ''}`,
+        );
         for (const d of delivery.days) {
-          const detail = d.state === 'delivered' || d.state === 'partial' ? `, ${d.events} events, ${d.findings} findings${d.resends ? `, ${d.resends} resent` : ''}${d.lastReceiptAt ? `, receipt ${d.lastReceiptAt}` : ''}` : '';
-          lines.push(`    ${d.day}  ${d.state}${d.pendingParts && d.state !== 'not delivered' ? ` (${d.pendingParts} parts pending)` : ''}${detail}`);
+          const detail =
+            d.state === 'delivered' || d.state === 'partial'
+              ? `, ${d.events} events, ${d.findings} findings${d.resends ? `, ${d.resends} resent` : ''}${d.lastReceiptAt ? `, receipt ${d.lastReceiptAt}` : ''}`
+              : '';
+          lines.push(
+            `    ${d.day}  ${d.state}${d.pendingParts && d.state !== 'not delivered' ? ` (${d.pendingParts} parts pending)` : ''}${detail}`,
+          );
         }
       }
       process.stdout.write(`${lines.join('\n')}\n`);
@@ -115,8 +164,11 @@ export async function status(opts: { json?: boolean }): Promise<number> {
 /** A backfill's line; a paused one also lists its failed days with their causes and the command that resumes it. */
 function describeBackfill(workflowId: string, p: BackfillProgress | null): string[] {
   if (!p) return [`    ${workflowId}  progress unavailable`];
-  const lines = [`    ${workflowId}  ${p.daysDone}/${p.daysTotal} days, ${p.state === 'paused' ? 'PAUSED' : p.state}${p.failed.length ? `, ${p.failed.length} failed` : ''}`];
+  const lines = [
+    `    ${workflowId}  ${p.daysDone}/${p.daysTotal} days, ${p.state === 'paused' ? 'PAUSED' : p.state}${p.failed.length ? `, ${p.failed.length} failed` : ''}`,
+  ];
   for (const f of p.failed) lines.push(`      failed ${f.day}: ${f.error}`);
-  if (p.paused) lines.push(`      resume with: ${resumeCommand(p)}${p.failed.length ? ' (failed days are retried first)' : ''}`);
+  if (p.paused)
+    lines.push(`      resume with: ${resumeCommand(p)}${p.failed.length ? ' (failed days are retried first)' : ''}`);
   return lines;
 }

@@ -91,18 +91,39 @@ function printBanner(
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   const queues = taskQueues(config.temporal.taskQueue);
   const rows: [string, string][] = [
-    ['Temporal', `${stack.temporal.address}  namespace ${config.temporal.namespace}${stack.temporal.embedded ? `, state in ${rel(path.join(config.dataDir, 'temporal'))}` : ' (existing server)'}`],
+    [
+      'Temporal',
+      `${stack.temporal.address}  namespace ${config.temporal.namespace}${stack.temporal.embedded ? `, state in ${rel(path.join(config.dataDir, 'temporal'))}` : ' (existing server)'}`,
+    ],
   ];
   if (stack.temporal.uiUrl) rows.push(['Temporal Web UI', stack.temporal.uiUrl]);
   rows.push([
     'S3 (lake)',
     `${stack.s3.endpoint}  bucket ${stack.s3.bucket} (versioning ${stack.s3.state.versioning}, Object Lock ${stack.s3.state.objectLock})${stack.s3.embedded ? '' : ' (existing)'}`,
   ]);
-  if (stack.s3.consoleUrl) rows.push(['MinIO console', `${stack.s3.consoleUrl}  (credentials in ${rel(path.join(config.dataDir, 'local-credentials.json'))})`]);
-  rows.push(['Genesys org', sandboxUrl ? `sandbox (simulator) at ${sandboxUrl}, org ${config.org}` : `${config.genesys.region ?? config.genesys.apiBase}, org ${config.org}`]);
-  if (streaming) rows.push(['Stream', `sandbox EventBridge -> s3://${stack.s3.bucket}/${config.ingest.rawPrefix} every ${config.local.simFirehoseSeconds} s; workflow ingest/${config.org}`]);
-  rows.push(['Worker', `task queues ${queues.daily} (${config.genesys.requestsPerMinute}/min), ${queues.backfill} (${config.genesys.backfillRequestsPerMinute}/min), ${queues.lake}`]);
+  if (stack.s3.consoleUrl)
+    rows.push([
+      'MinIO console',
+      `${stack.s3.consoleUrl}  (credentials in ${rel(path.join(config.dataDir, 'local-credentials.json'))})`,
+    ]);
+  rows.push([
+    'Genesys org',
+    sandboxUrl
+      ? `sandbox (simulator) at ${sandboxUrl}, org ${config.org}`
+      : `${config.genesys.region ?? config.genesys.apiBase}, org ${config.org}`,
+  ]);
+  if (streaming)
+    rows.push([
+      'Stream',
+      `sandbox EventBridge -> s3://${stack.s3.bucket}/${config.ingest.rawPrefix} every ${config.local.simFirehoseSeconds} s; workflow ingest/${config.org}`,
+    ]);
+  rows.push([
+    'Worker',
+    `task queues ${queues.daily} (${config.genesys.requestsPerMinute}/min), ${queues.backfill} (${config.genesys.backfillRequestsPerMinute}/min), ${queues.lake}`,
+  ]);
   rows.push(['Logs', rel(stack.logDir)]);
   const width = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(`gcaudit local stack is up\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n${schedules}\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(
+    `gcaudit local stack is up\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n${schedules}\nPress Ctrl-C to stop.\n`,
+  );
 }
