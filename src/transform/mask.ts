@@ -16,6 +16,7 @@ import { maskEmails } from './email';
 import { PHONE_HINT, PhoneCountries, PhoneFinder } from './phone';
 import { normalName } from './person-names';
 import { setField } from './read-fields';
+import { TokenCache } from './token-cache';
 
 export interface MaskerOptions {
   hmacKey: Secret;
@@ -24,7 +25,7 @@ export interface MaskerOptions {
 }
 
 const MIN_KEY_LENGTH = 32;
-// Phone numbers repeat (the same agents, the same DIDs); an HMAC costs a few microseconds.
+// Phone numbers and names repeat (the same agents, the same DIDs); an HMAC costs a few microseconds.
 const CACHE_SIZE = 10_000;
 // Deeper nesting than any audit record has; stops a hostile record from exhausting the stack.
 const MAX_DEPTH = 64;
@@ -38,8 +39,8 @@ export class Masker {
   readonly keyId: string;
   readonly #key: KeyObject;
   readonly #phones: PhoneFinder;
-  readonly #tokens = new Map<string, string>();
-  readonly #persons = new Map<string, string>();
+  readonly #tokens = new TokenCache(CACHE_SIZE);
+  readonly #persons = new TokenCache(CACHE_SIZE);
   /** Object keys already found clean: a few dozen field names, seen on every event. */
   readonly #cleanKeys = new Set<string>();
   readonly #token = (normal: string): string => this.phoneToken(normal);
@@ -59,28 +60,24 @@ export class Masker {
 
   /** The token of a phone number given in normal form (`+15551234567`). */
   phoneToken(normal: string): string {
-    let token = this.#tokens.get(normal);
-    if (token === undefined) {
-      const mac = createHmac('sha256', this.#key).update(normal, 'utf8').digest('hex');
-      token = `phone#${this.keyId}:${mac.slice(0, 16)}`;
-      if (this.#tokens.size >= CACHE_SIZE) this.#tokens.clear();
-      this.#tokens.set(normal, token);
-    }
-    return token;
+    return this.#tokens.get(normal, this.#newPhoneToken);
   }
 
   /** The token of a person's name (case, spacing and Unicode form ignored): `person#<keyId>:<16 hex>`. */
   personToken(name: string): string {
-    const normal = normalName(name);
-    let token = this.#persons.get(normal);
-    if (token === undefined) {
-      // Domain-separated from phone tokens: a name never gives a phone's token.
-      const mac = createHmac('sha256', this.#key).update(`person\u0000${normal}`, 'utf8').digest('hex');
-      token = `person#${this.keyId}:${mac.slice(0, 16)}`;
-      if (this.#persons.size >= CACHE_SIZE) this.#persons.clear();
-      this.#persons.set(normal, token);
-    }
-    return token;
+    // Cached by the name as written: the same spelling recurs on every event of a user, and its
+    // Unicode normalization costs as much as the lookup saves. Domain-separated from phone
+    // tokens: a name never gives a phone's token.
+    return this.#persons.get(name, this.#newPersonToken);
+  }
+
+  readonly #newPhoneToken = (normal: string): string => `phone#${this.keyId}:${this.#mac(normal)}`;
+  readonly #newPersonToken = (name: string): string =>
+    `person#${this.keyId}:${this.#mac(`person\u0000${normalName(name)}`)}`;
+
+  /** The first 16 hex digits of the HMAC-SHA256 of `text` under the key. */
+  #mac(text: string): string {
+    return createHmac('sha256', this.#key).update(text, 'utf8').digest('hex').slice(0, 16);
   }
 
   maskString(text: string): string {
@@ -98,8 +95,12 @@ export class Masker {
     return this.#mask(value, 0) as T;
   }
 
-  /** Every string of the event except its time and source, which are ours. */
-  maskEvent(event: CanonicalEvent): CanonicalEvent {
+  /**
+   * Every string of the event except its time and source, which are ours. `inText` (person names,
+   * NamedEvent.inText) runs first on each text of `extra` and of the property changes' values, in
+   * the same walk.
+   */
+  maskEvent(event: CanonicalEvent, inText?: (text: string) => string): CanonicalEvent {
     return {
       eventId: this.maskString(event.eventId),
       eventTime: event.eventTime,
@@ -116,8 +117,8 @@ export class Masker {
       remoteIp: this.maskNullable(event.remoteIp),
       transactionId: this.maskNullable(event.transactionId),
       source: event.source,
-      propertyChanges: this.#maskChanges(event.propertyChanges),
-      extra: this.#mask(event.extra, 0) as Record<string, unknown>,
+      propertyChanges: this.#maskChanges(event.propertyChanges, inText),
+      extra: this.#mask(event.extra, 0, inText) as Record<string, unknown>,
     };
   }
 
@@ -131,13 +132,13 @@ export class Masker {
     return masked;
   }
 
-  #maskChanges(changes: CanonicalPropertyChange[]): CanonicalPropertyChange[] {
+  #maskChanges(changes: CanonicalPropertyChange[], inText?: (text: string) => string): CanonicalPropertyChange[] {
     let copy: CanonicalPropertyChange[] | undefined;
     for (let i = 0; i < changes.length; i++) {
       const change = changes[i];
       const property = this.maskNullable(change.property);
-      const oldValues = this.#mask(change.oldValues, 0) as string[];
-      const newValues = this.#mask(change.newValues, 0) as string[];
+      const oldValues = this.#mask(change.oldValues, 0, inText) as string[];
+      const newValues = this.#mask(change.newValues, 0, inText) as string[];
       if (property === change.property && oldValues === change.oldValues && newValues === change.newValues) continue;
       copy ??= changes.slice();
       copy[i] = { property, oldValues, newValues };
@@ -145,15 +146,15 @@ export class Masker {
     return copy ?? changes;
   }
 
-  #mask(value: unknown, depth: number): unknown {
-    if (typeof value === 'string') return this.maskString(value);
+  #mask(value: unknown, depth: number, inText?: (text: string) => string): unknown {
+    if (typeof value === 'string') return this.maskString(inText === undefined ? value : inText(value));
     if (value === null || typeof value !== 'object') return value;
     if (depth > MAX_DEPTH) throw new InvalidDataError(`audit record nested deeper than ${MAX_DEPTH} levels`);
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        const masked = this.#mask(item, depth + 1);
+        const masked = this.#mask(item, depth + 1, inText);
         if (masked === item) continue;
         copy ??= value.slice();
         copy[i] = masked;
@@ -167,7 +168,7 @@ export class Masker {
       const key = keys[i];
       const item = object[key];
       const maskedKey = this.#maskKey(key);
-      const masked = this.#mask(item, depth + 1);
+      const masked = this.#mask(item, depth + 1, inText);
       if (copy === undefined) {
         if (maskedKey === key && masked === item) continue;
         copy = {};

@@ -11,7 +11,9 @@
  * appears in the same event as a whole word (a message text that repeats it, say).
  *
  * Runs after minimization and before masking, so a name that is an email address becomes a
- * person token, not `***@domain`, and emails and phones in kept names are still masked.
+ * person token, not `***@domain`, and emails and phones in kept names are still masked. The
+ * replacement of a name elsewhere in the event's texts happens in the masker's one walk over its
+ * strings (NamedEvent.inText): a second walk of every event cost more than the rest of the naming.
  */
 import type { CanonicalEvent, CanonicalPropertyChange } from '../model/canonical';
 import { isPlainObject, setField } from './read-fields';
@@ -65,6 +67,16 @@ const USER_NAME_KEYS = new Set([
 const MIN_EMBEDDED_NAME = 3;
 const MAX_DEPTH = 64;
 
+/** An event with the names of people in its name fields replaced, and how to replace them in its texts. */
+export interface NamedEvent {
+  event: CanonicalEvent;
+  /**
+   * Replaces the event's names where they appear as whole words in a text of its `extra` or of its
+   * property changes' values (a message that repeats a name); undefined when there is none to look for.
+   */
+  inText: ((text: string) => string) | undefined;
+}
+
 export class PersonNames {
   constructor(
     readonly policy: PersonNamePolicy,
@@ -72,8 +84,8 @@ export class PersonNames {
   ) {}
 
   /** The event with names of people replaced (or dropped); the same object under `keep` or when it names nobody. */
-  apply(event: CanonicalEvent): CanonicalEvent {
-    if (this.policy === 'keep') return event;
+  apply(event: CanonicalEvent): NamedEvent {
+    if (this.policy === 'keep') return { event, inText: undefined };
     const found = new Set<string>();
     const replace = (name: string | null): string | null => {
       if (name === null || name.trim() === '') return name;
@@ -84,12 +96,13 @@ export class PersonNames {
     const userName = replace(event.userName);
     const entityName = personEntity ? replace(event.entityName) : event.entityName;
     const propertyChanges = personEntity ? this.#nameChanges(event.propertyChanges, found) : event.propertyChanges;
-    let extra = this.#namedExtra(event.extra, personEntity, found);
-    if (found.size === 0) return event;
-    const names = [...found].filter((n) => n.length >= MIN_EMBEDDED_NAME).sort((a, b) => b.length - a.length);
-    extra = this.#embedded(extra, names, 0) as Record<string, unknown>;
-    const changes = this.#embeddedChanges(propertyChanges, names);
-    return { ...event, userName, entityName, propertyChanges: changes, extra };
+    const extra = this.#namedExtra(event.extra, personEntity, found);
+    if (found.size === 0) return { event, inText: undefined };
+    const names = embeddedNames(found);
+    return {
+      event: { ...event, userName, entityName, propertyChanges, extra },
+      inText: names.length === 0 ? undefined : (text) => this.#replaceIn(text, names),
+    };
   }
 
   /**
@@ -124,8 +137,7 @@ export class PersonNames {
     }
     const named = this.#namedExtra(out, person, found);
     if (found.size === 0) return record;
-    const names = [...found].filter((n) => n.length >= MIN_EMBEDDED_NAME).sort((a, b) => b.length - a.length);
-    return this.#embedded(named, names, 0);
+    return this.#embedded(named, embeddedNames(found), 0);
   }
 
   #value(name: string, found: Set<string>): string {
@@ -196,21 +208,8 @@ export class PersonNames {
     return copy ?? extra;
   }
 
-  #embeddedChanges(changes: CanonicalPropertyChange[], names: string[]): CanonicalPropertyChange[] {
-    let copy: CanonicalPropertyChange[] | undefined;
-    for (let i = 0; i < changes.length; i++) {
-      const change = changes[i];
-      const oldValues = this.#embedded(change.oldValues, names, 0) as string[];
-      const newValues = this.#embedded(change.newValues, names, 0) as string[];
-      if (oldValues === change.oldValues && newValues === change.newValues) continue;
-      copy ??= changes.slice();
-      copy[i] = { property: change.property, oldValues, newValues };
-    }
-    return copy ?? changes;
-  }
-
   /** Every whole-word occurrence of the event's names in strings of `value`, replaced (copy on write). */
-  #embedded(value: unknown, names: string[], depth: number): unknown {
+  #embedded(value: unknown, names: readonly string[], depth: number): unknown {
     if (names.length === 0) return value;
     if (typeof value === 'string') return this.#replaceIn(value, names);
     if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
@@ -237,7 +236,9 @@ export class PersonNames {
     return copy ?? object;
   }
 
-  #replaceIn(text: string, names: string[]): string {
+  #replaceIn(text: string, names: readonly string[]): string {
+    // Longest first: the shortest name is the last.
+    if (text.length < names[names.length - 1].length) return text;
     let out = text;
     for (const name of names) {
       let at = out.indexOf(name);
@@ -252,6 +253,15 @@ export class PersonNames {
     }
     return out;
   }
+}
+
+/** The names to look for in texts, longest first (so "Ann Lee" goes before "Ann"); too short ones are not. */
+function embeddedNames(found: ReadonlySet<string>): string[] {
+  if (found.size === 1) {
+    const [name] = found;
+    return name.length >= MIN_EMBEDDED_NAME ? [name] : [];
+  }
+  return [...found].filter((n) => n.length >= MIN_EMBEDDED_NAME).sort((a, b) => b.length - a.length);
 }
 
 /** Position `i` of `text` is outside it or not a letter or digit. */

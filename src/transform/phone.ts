@@ -27,6 +27,9 @@
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
+/** What precedes the hex of a token of ours (`phone#<key id>:`, `person#<key id>:`; see mask.ts). */
+const TOKEN_KEY_ID = String.raw`#[0-9a-f]{8}:`;
+
 const CANDIDATE = new RegExp(
   [
     // 1. '+', a country code, then digit groups joined by single separators or a bracketed group.
@@ -37,8 +40,9 @@ const CANDIDATE = new RegExp(
     String.raw`(?<!\d)(?:1[ .-]?)?(?:\([2-9]\d{2}\)[ .-]?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}(?![.-]?\d)`,
     // 3. Digit groups (national or 00/011 international), an optional bracketed first group, single
     // separators. Not inside a word or a longer number (2021-05-31, 1.2.3, 10:30), not followed by
-    // more of one, and not the first group of a hyphenated id (a UUID's 02024529-ca9a-...).
-    String.raw`(?<![\w+]|\d[.,:/-]|[.,/-])(?:\(\d{1,5}\)[ .-]?\d+|\d+)(?:[ ./-]\d+){0,6}(?![\w]|[.,:/-]?\d|[-_][A-Za-z])`,
+    // more of one, not the first group of a hyphenated id (a UUID's 02024529-ca9a-...), and not the
+    // hex of our own tokens (person#1a2b3c4d:0811480633109054 is a name's token, not a number).
+    String.raw`(?<![\w+]|\d[.,:/-]|[.,/-]|${TOKEN_KEY_ID})(?:\(\d{1,5}\)[ .-]?\d+|\d+)(?:[ ./-]\d+){0,6}(?![\w]|[.,:/-]?\d|[-_][A-Za-z])`,
   ].join('|'),
   'g',
 );
@@ -47,7 +51,7 @@ const CANDIDATE = new RegExp(
  * Cheap test that `text` could hold a phone number: every candidate above needs one of these
  * ('+'; 3 and 4 digits around a separator; or a 0 that starts a number with 6 more digits or separators).
  */
-export const PHONE_HINT = /\+|\d{3}[ .\-/]\d{4}|(?<!\d)0\d[\d ./)-]{5}/;
+export const PHONE_HINT = new RegExp(String.raw`\+|\d{3}[ .\-/]\d{4}|(?<!\d|${TOKEN_KEY_ID})0\d[\d ./)-]{5}`);
 
 const E164_MIN = 7;
 const E164_MAX = 15;

@@ -94,7 +94,8 @@ export function transformBatch(
   for (let index = 0; index < records.length; index++) {
     const raw = records[index];
     try {
-      const event = masker.maskEvent(persons.apply(minimizer.minimize(normalize(raw))));
+      const named = persons.apply(minimizer.minimize(normalize(raw)));
+      const event = masker.maskEvent(named.event, named.inText);
       const line = eventLine(event);
       if (line.length > maxEventChars) {
         throw new InvalidDataError(
