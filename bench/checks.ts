@@ -30,7 +30,7 @@ const MARK = path.join(ROOT, `generated-${ROWS}.json`);
 async function generate(): Promise<void> {
   rmSync(ROOT, { recursive: true, force: true });
   mkdirSync(path.join(LAKE, ORG, 'audit_events'), { recursive: true });
-  const db = await openDuckDb({ threads: 2, memoryLimit: '3GB', tempDirectory: path.join(ROOT, 'spill') });
+  const db = await openDuckDb({ threads: 2, memoryLimitMb: 3072, tempDirectory: path.join(ROOT, 'spill') });
   try {
     const start = `TIMESTAMP '${FIRST_DAY} 00:00:00'`;
     const span = DAYS * 86_400;
@@ -95,8 +95,7 @@ async function main() {
   console.log(`lake: ${all.length} files, ${mib(all.reduce((n, f) => n + f.bytes, 0))}`);
   const engine = new DuckDbQueryEngine({
     source,
-    threads: 2,
-    memoryLimit: '3GB',
+    limits: { threads: 2, memoryLimitMb: 3072 },
     tempDirectory: path.join(ROOT, 'spill'),
   });
   const count = await engine.query('SELECT count(*) AS n FROM audit_events_all');

@@ -67,7 +67,7 @@ async function deliveryMode() {
   const c0 = process.cpuUsage();
   let readEvents = 0;
   let lineBytes = 0;
-  const db = await openDuckDb({ threads: 1, memoryLimit: '256MB' });
+  const db = await openDuckDb({ threads: 1, memoryLimitMb: 256 });
   for (const [i, part] of plan.pending.entries()) {
     const file = path.join(work, `${i}.parquet`);
     await downloadVerified(s3, config.s3.bucket, part, file);

@@ -20,7 +20,7 @@ import { Secret } from '../src/config/secret';
 import { SETTINGS } from '../src/config/settings';
 import { openDuckDb } from '../src/lake/duckdb';
 import { eventLinesText } from '../src/lake/event-lines';
-import { MERGE_MEMORY_LIMIT, mergeStaged } from '../src/lake/merge-staged';
+import { mergeStaged } from '../src/lake/merge-staged';
 import { transformBatch, transformContext } from '../src/transform/pipeline';
 import { syntheticApiRecords } from './transform-records';
 
@@ -92,8 +92,9 @@ async function child(pagesDir: string) {
     const peakRssBeforeMergeMB = peakRssMB();
     const t0 = process.hrtime.bigint();
     const db = await openDuckDb({
-      threads: 1,
-      memoryLimit: MERGE_MEMORY_LIMIT,
+      // The worker's defaults (DUCKDB_THREADS, DUCKDB_MEMORY_LIMIT_MB).
+      threads: Number(SETTINGS.DUCKDB_THREADS.default),
+      memoryLimitMb: Number(SETTINGS.DUCKDB_MEMORY_LIMIT_MB.default),
       tempDirectory: path.join(work, 'spill'),
     });
     const merged = await mergeStaged(db.connection, { staged, existing: [], day: DAY, outDir: work });

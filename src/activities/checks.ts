@@ -54,7 +54,13 @@ export function createCheckActivities(deps: { config: Config; s3: S3Client }) {
           skipped: 'CHECKS_AFTER_SEAL=false',
         };
       }
-      const engine = createQueryEngine(deps.config, deps.s3, input.engine ?? deps.config.query.engine, input.org);
+      const engine = createQueryEngine(
+        deps.config,
+        deps.s3,
+        input.engine ?? deps.config.query.engine,
+        input.org,
+        deps.config.duckdb,
+      );
       try {
         const recorded = await runAndRecordChecks(
           { config: deps.config, s3: deps.s3, engine },

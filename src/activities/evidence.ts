@@ -49,7 +49,7 @@ export function createEvidenceActivities(deps: { config: Config; s3: S3Client; s
       to: string;
       outDir: string;
     }): Promise<Omit<ExportResult, 'files'> & { files: number }> {
-      const engine = createQueryEngine(deps.config, deps.s3, 'duckdb', input.org);
+      const engine = createQueryEngine(deps.config, deps.s3, 'duckdb', input.org, deps.config.duckdb);
       const beat = setInterval(() => Context.current().heartbeat(), 5_000);
       try {
         const r = await exportEvidence({

@@ -27,7 +27,7 @@ export interface RecrawlSummary {
 export function createSchemaRecrawlActivities(deps: { config: Config; s3: S3Client }) {
   return {
     async recrawlLakeSchema(input: RecrawlActivityInput): Promise<RecrawlSummary> {
-      const engine = createQueryEngine(deps.config, deps.s3, 'duckdb', input.org);
+      const engine = createQueryEngine(deps.config, deps.s3, 'duckdb', input.org, deps.config.duckdb);
       try {
         const report = await recrawlSchema({ config: deps.config, s3: deps.s3, engine }, input);
         let athena: RecrawlSummary['athena'] = 'not configured';

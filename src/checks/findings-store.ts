@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { objectExists } from '../s3/not-found';
 import { Config } from '../config/config';
 import { ImmutabilityError } from '../errors';
 import { canonicalJson } from '../lake/canonical-json';
-import { openDuckDb, sqlString } from '../lake/duckdb';
+import { openScratchDuckDb, sqlString } from '../lake/duckdb';
 import { partitionPrefix } from '../lake/keys';
 import { FINDINGS_COLUMNS } from '../query/lake-views';
 import { putLockedObject } from '../s3/locked-object';
@@ -32,7 +31,7 @@ export interface StoredFindings {
  */
 export async function storeFindings(
   s3: S3Client,
-  config: Pick<Config, 's3' | 'lake'>,
+  config: Pick<Config, 's3' | 'lake' | 'duckdb'>,
   org: string,
   run: CheckRun,
   runAt: string,
@@ -45,8 +44,8 @@ export async function storeFindings(
   if (await objectExists(s3, config.s3.bucket, key))
     return { key, written: false, findings: run.findings.length, resultsSha256 };
 
-  const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-findings-'));
-  const db = await openDuckDb({ threads: 1, memoryLimit: '128MB' });
+  const db = await openScratchDuckDb('findings', config.duckdb);
+  const work = db.dir;
   try {
     const rows = run.findings.map((f) => ({
       check_id: f.checkId,
@@ -104,8 +103,7 @@ export async function storeFindings(
     }
     return { key, written: true, findings: run.findings.length, resultsSha256 };
   } finally {
-    db.close();
-    await rm(work, { recursive: true, force: true });
+    await db.close();
   }
 }
 

@@ -5,126 +5,18 @@ import { ConfigError } from '../errors';
 import { fetchedSecretValue } from './secret-arns';
 import { Secret } from './secret';
 import { resolveTemporal, TemporalSettings } from './temporal-profile';
-import { SETTINGS, SETTING_NAMES, SettingName, SettingSpec, acceptedNames, isSettingName } from './settings';
+import {
+  SETTINGS,
+  SETTING_NAMES,
+  SettingName,
+  SettingSpec,
+  SettingValues,
+  acceptedNames,
+  isSettingName,
+} from './settings';
 
-export interface Config {
-  dataDir: string;
-  org: string;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
-  temporal: TemporalSettings;
-  s3: {
-    /** Unset and `useAws` false: the embedded MinIO. */
-    endpoint?: string;
-    useAws: boolean;
-    region: string;
-    bucket: string;
-    forcePathStyle: boolean;
-    accessKeyId?: string;
-    secretAccessKey?: Secret;
-  };
-  lake: {
-    lockMode: 'COMPLIANCE' | 'GOVERNANCE';
-    retentionDays: number;
-    sse: 'AES256' | 'aws:kms';
-    kmsKeyId?: string;
-    /** gcaudit init: bucket default retention, lifecycle archive transition and expiry. */
-    bucketDefaultRetention: boolean;
-    archiveAfterDays: number;
-    archiveStorageClass: 'STANDARD_IA' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
-    expireAfterDays: number;
-  };
-  restore: {
-    days: number;
-    tier: 'Expedited' | 'Standard' | 'Bulk';
-    maxWaitHours: number;
-  };
-  genesys: {
-    region?: string;
-    apiBase?: string;
-    loginBase?: string;
-    clientId?: string;
-    clientSecret?: Secret;
-    requestsPerMinute: number;
-    backfillRequestsPerMinute: number;
-    orgRequestsPerMinute: number;
-  };
-  collection: {
-    dailyLagMinutes: number;
-    catchupDays: number;
-    backfillConcurrency: number;
-    backfillPauseAfterFailedDays: number;
-    apiRetentionDays: number;
-  };
-  mask: {
-    /** Unset outside the local stack: the worker refuses to start (transformContext). */
-    hmacKey?: Secret;
-    extraAllowlist: string[];
-    /** Unset: the country of the Genesys region (transform/pipeline.ts). */
-    phoneCountries?: string[];
-    personNames: 'keep' | 'pseudonymize' | 'drop';
-  };
-  manifest: {
-    signingKey?: Secret;
-  };
-  query: {
-    engine: 'duckdb' | 'athena';
-    athena: {
-      database: string;
-      workgroup: string;
-      outputLocation?: string;
-      region: string;
-      endpoint?: string;
-    };
-  };
-  checks: {
-    systemUserIds: string[];
-    changeWindows: string;
-    businessHours: string;
-    afterSeal: boolean;
-    webhookUrl?: Secret;
-  };
-  /** The OCSF copy for Amazon Security Lake (src/ocsf). */
-  ocsf: {
-    afterSeal: boolean;
-    bucket: string;
-    accountId: string;
-    region: string;
-  };
-  schema: {
-    recrawlDays: number;
-    recrawlHour: number;
-  };
-  ingest: {
-    rawPrefix: string;
-    pollSeconds: number;
-    graceMinutes: number;
-    rehydrateMaxHours: number;
-  };
-  /** Splunk HEC delivery; undefined when SPLUNK_HEC_URL is not set. */
-  splunk?: {
-    url: string;
-    token?: Secret;
-    index?: string;
-    sourcetypeEvents: string;
-    sourcetypeFindings: string;
-    ack: boolean;
-    caFile?: string;
-    tlsVerify: boolean;
-    batchMaxEvents: number;
-    batchMaxBytes: number;
-    ackTimeoutSeconds: number;
-    retryMaxHours: number;
-  };
-  local: {
-    /** Sandbox org's Firehose delivery interval for gcaudit up; 0: no stream. */
-    simFirehoseSeconds: number;
-    temporalPort: number;
-    temporalUiPort: number;
-    minioPort: number;
-    minioConsolePort: number;
-    simPort: number;
-  };
-}
+/** The typed configuration: what loadConfig's one mapping (configFrom) gives, nothing declared twice. */
+export type Config = ReturnType<typeof configFrom>;
 
 type Env = Record<string, string | undefined>;
 
@@ -151,7 +43,8 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  const v = values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // Every setting with a default or a valid value is set; the rest were reported above.
+  const v = values as SettingValues;
   if ((v.S3_ACCESS_KEY_ID === undefined) !== (v.S3_SECRET_ACCESS_KEY === undefined)) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
   }
@@ -180,26 +73,33 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
 
-  const secret = (key: SettingName) => (v[key] === undefined ? undefined : new Secret(v[key] as string));
+  return configFrom(v, temporal);
+}
+
+/** The one mapping from setting names to the configuration's shape (Config is its type). */
+function configFrom(v: SettingValues, temporal: TemporalSettings) {
+  const secret = (value: string | undefined) => (value === undefined ? undefined : new Secret(value));
   return {
     dataDir: path.resolve(v.GCAUDIT_DATA_DIR),
     org: v.GCAUDIT_ORG,
     logLevel: v.GCAUDIT_LOG_LEVEL,
     temporal,
     s3: {
+      // Unset and useAws false: the embedded MinIO.
       endpoint: v.S3_ENDPOINT,
       useAws: v.S3_USE_AWS,
       region: v.S3_REGION,
       bucket: v.S3_BUCKET,
       forcePathStyle: v.S3_FORCE_PATH_STYLE ?? !v.S3_USE_AWS,
       accessKeyId: v.S3_ACCESS_KEY_ID,
-      secretAccessKey: secret('S3_SECRET_ACCESS_KEY'),
+      secretAccessKey: secret(v.S3_SECRET_ACCESS_KEY),
     },
     lake: {
       lockMode: v.LAKE_LOCK_MODE,
       retentionDays: v.LAKE_RETENTION_DAYS,
       sse: v.LAKE_SSE,
       kmsKeyId: v.LAKE_KMS_KEY_ID,
+      // gcaudit init: bucket default retention, lifecycle archive transition and expiry.
       bucketDefaultRetention: v.LAKE_BUCKET_DEFAULT_RETENTION,
       archiveAfterDays: v.LAKE_ARCHIVE_AFTER_DAYS,
       archiveStorageClass: v.LAKE_ARCHIVE_STORAGE_CLASS,
@@ -215,7 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
       apiBase: v.GENESYS_API_BASE,
       loginBase: v.GENESYS_LOGIN_BASE,
       clientId: v.GENESYS_CLIENT_ID,
-      clientSecret: secret('GENESYS_CLIENT_SECRET'),
+      clientSecret: secret(v.GENESYS_CLIENT_SECRET),
       requestsPerMinute: v.GENESYS_REQUESTS_PER_MINUTE,
       backfillRequestsPerMinute: v.BACKFILL_REQUESTS_PER_MINUTE,
       orgRequestsPerMinute: v.GENESYS_ORG_REQUESTS_PER_MINUTE,
@@ -228,16 +128,22 @@ export function loadConfig(env: Env = process.env): Config {
       apiRetentionDays: v.AUDIT_RETENTION_DAYS,
     },
     mask: {
-      hmacKey: secret('MASK_HMAC_KEY'),
+      // Unset outside the local stack: the worker refuses to start (transformContext).
+      hmacKey: secret(v.MASK_HMAC_KEY),
       extraAllowlist: (v.LAKE_EXTRA_ALLOWLIST as string).split(','),
+      // Unset: the country of the Genesys region (transform/pipeline.ts).
       phoneCountries: v.MASK_PHONE_COUNTRIES,
       personNames: v.MASK_PERSON_NAMES,
     },
     manifest: {
-      signingKey: secret('MANIFEST_SIGNING_KEY'),
+      signingKey: secret(v.MANIFEST_SIGNING_KEY),
     },
+    // Each DuckDB the worker opens: its activities' scratch databases and query engines.
+    duckdb: { memoryLimitMb: v.DUCKDB_MEMORY_LIMIT_MB, threads: v.DUCKDB_THREADS },
     query: {
       engine: v.QUERY_ENGINE,
+      // The CLI's query engine (all cores).
+      duckdbMemoryLimitMb: v.QUERY_DUCKDB_MEMORY_LIMIT_MB,
       athena: {
         database: v.ATHENA_DATABASE,
         workgroup: v.ATHENA_WORKGROUP,
@@ -251,8 +157,9 @@ export function loadConfig(env: Env = process.env): Config {
       changeWindows: v.CHECKS_CHANGE_WINDOWS,
       businessHours: v.CHECKS_BUSINESS_HOURS,
       afterSeal: v.CHECKS_AFTER_SEAL,
-      webhookUrl: secret('CHECKS_WEBHOOK_URL'),
+      webhookUrl: secret(v.CHECKS_WEBHOOK_URL),
     },
+    // The OCSF copy for Amazon Security Lake (src/ocsf).
     ocsf: {
       afterSeal: v.OCSF_AFTER_SEAL,
       bucket: v.OCSF_BUCKET ?? v.S3_BUCKET,
@@ -269,12 +176,13 @@ export function loadConfig(env: Env = process.env): Config {
       graceMinutes: v.INGEST_GRACE_MINUTES,
       rehydrateMaxHours: v.REHYDRATE_MAX_HOURS,
     },
+    // Splunk HEC delivery; undefined when SPLUNK_HEC_URL is not set.
     splunk:
       v.SPLUNK_HEC_URL === undefined
         ? undefined
         : {
             url: v.SPLUNK_HEC_URL,
-            token: secret('SPLUNK_HEC_TOKEN'),
+            token: secret(v.SPLUNK_HEC_TOKEN),
             index: v.SPLUNK_INDEX,
             sourcetypeEvents: v.SPLUNK_SOURCETYPE_EVENTS,
             sourcetypeFindings: v.SPLUNK_SOURCETYPE_FINDINGS,
@@ -287,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
             retryMaxHours: v.SPLUNK_RETRY_MAX_HOURS,
           },
     local: {
+      // The sandbox org's Firehose delivery interval for gcaudit up; 0: no stream.
       simFirehoseSeconds: v.LOCAL_SIM_FIREHOSE_SECONDS,
       temporalPort: v.LOCAL_TEMPORAL_PORT,
       temporalUiPort: v.LOCAL_TEMPORAL_UI_PORT,

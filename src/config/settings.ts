@@ -349,6 +349,27 @@ export const SETTINGS = {
     describe:
       'Engine of checks and queries: DuckDB over a local cache of the lake (partitions synced from S3 on demand), or Athena.',
   },
+  DUCKDB_MEMORY_LIMIT_MB: {
+    schema: positiveInt.min(16).max(1_048_576),
+    expected: 'a whole number of megabytes, at least 16',
+    default: '128',
+    describe:
+      "Memory of each DuckDB the worker opens (sealing a day, checks, stream ingest, the OCSF copy, Splunk delivery); beyond it DuckDB spills to a temporary directory. Bounds the worker's resident memory (the checks' engine had 1 GB before).",
+  },
+  DUCKDB_THREADS: {
+    schema: positiveInt.max(256),
+    expected: 'a whole number of threads, 1 to 256',
+    default: '1',
+    describe:
+      "Threads of the worker's query engines (checks, evidence, schema recrawl). What writes to the lake (sealing, OCSF, findings, stream ingest) always runs on one, so a retry writes the same bytes. Each thread takes memory of its own; the lake queue runs two tasks at a time.",
+  },
+  QUERY_DUCKDB_MEMORY_LIMIT_MB: {
+    schema: positiveInt.min(16).max(1_048_576),
+    expected: 'a whole number of megabytes, at least 16',
+    default: '1024',
+    describe:
+      'Memory of the DuckDB of gcaudit query, check and evidence run from the CLI (all cores); beyond it DuckDB spills to the cache directory.',
+  },
   ATHENA_DATABASE: {
     schema: z.string().regex(/^[a-z_][a-z0-9_]{0,254}$/),
     expected: 'a Glue database name (lower-case letters, digits, "_")',
@@ -586,6 +607,16 @@ export const SETTINGS = {
 } satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
+
+type Specs = typeof SETTINGS;
+type Parsed<K extends SettingName> = z.output<Specs[K]['schema']>;
+/**
+ * The validated values, typed by their schemas: a setting with a default always has a value,
+ * one without may be unset. loadConfig maps these to the Config, whose type follows from that mapping.
+ */
+export type SettingValues = { [K in SettingName as Specs[K] extends { default: string } ? K : never]: Parsed<K> } & {
+  [K in SettingName as Specs[K] extends { default: string } ? never : K]?: Parsed<K>;
+};
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { InvalidDataError } from '../errors';
-import { openDuckDb } from '../lake/duckdb';
+import { openScratchDuckDb } from '../lake/duckdb';
 import { HecClient, SplunkConfig } from '../splunk/hec-client';
 import { batches, HEC_LINE_FORMAT, HecEnvelope, partLines } from '../splunk/hec-events';
 import { HecUnavailableError } from '../splunk/hec-status';
@@ -115,8 +113,8 @@ export async function deliverPart(
     );
   }
   const hec = deps.hec ?? new HecClient(cfg);
-  const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-deliver-'));
-  const db = await openDuckDb({ threads: 1, memoryLimit: '256MB', tempDirectory: path.join(work, 'spill') });
+  const db = await openScratchDuckDb('deliver', config.duckdb);
+  const work = db.dir;
   const result: PartDeliveryResult = {
     key: part.key,
     kind: part.kind,
@@ -296,8 +294,7 @@ export async function deliverPart(
     if (result.batchesSent > 0 && sawAckId) result.ack = 'indexer';
     return result;
   } finally {
-    db.close();
+    await db.close();
     if (!deps.hec) await hec.close();
-    await rm(work, { recursive: true, force: true });
   }
 }

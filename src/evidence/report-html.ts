@@ -77,45 +77,14 @@ function completenessTable(seals: DaySeal[]): SafeHtml {
     .map((s) => {
       const a = s.completeness;
       if (!a)
-        return html`<tr data-day="${s.day}">
-          <td>${s.day}</td>
-          <td>v${s.version}</td>
-          <td colspan="7">not attested (sealed before attestations existed)</td>
-        </tr>`;
+        return html`<tr data-day="${s.day}"><td>${s.day}</td><td>v${s.version}</td><td colspan="7">not attested (sealed before attestations existed)</td></tr>`;
       const opt = (n: number | null | undefined) => (n === null || n === undefined ? '-' : num(n));
       const verdict = a.verdict === 'complete' ? 'complete' : `incomplete: ${a.reasons.join('; ')}`;
-      return html`<tr data-day="${s.day}" class="${a.verdict}">
-        <td>${s.day}</td>
-        <td>v${s.version}</td>
-        <td class="n">${num(a.totals.api)}</td>
-        <td class="n">${opt(a.totals.stream)}</td>
-        <td class="n">${num(a.totals.lake)}</td>
-        <td class="n">${num(a.missingFromLake.count)}</td>
-        <td class="n">${opt(a.missingFromStream?.count)} / ${opt(a.missingFromApi?.count)}</td>
-        <td class="n">
-          ${a.rehydrations ? `${a.rehydrations.rehydrated} / ${a.rehydrations.unresolved} / ${a.rehydrations.pending}` : '-'}
-        </td>
-        <td class="verdict-cell">${verdict}</td>
-      </tr>`;
+      return html`<tr data-day="${s.day}" class="${a.verdict}"><td>${s.day}</td><td>v${s.version}</td><td class="n">${num(a.totals.api)}</td><td class="n">${opt(a.totals.stream)}</td><td class="n">${num(a.totals.lake)}</td><td class="n">${num(a.missingFromLake.count)}</td><td class="n">${opt(a.missingFromStream?.count)} / ${opt(a.missingFromApi?.count)}</td><td class="n">${a.rehydrations ? `${a.rehydrations.rehydrated} / ${a.rehydrations.unresolved} / ${a.rehydrations.pending}` : '-'}</td><td class="verdict-cell">${verdict}</td></tr>`;
     });
-  return html`<table id="completeness-days">
-    <thead>
-      <tr>
-        <th>Day</th>
-        <th>Seal</th>
-        <th>API</th>
-        <th>Stream</th>
-        <th>Lake</th>
-        <th>Missing from lake</th>
-        <th>Missing from stream / API</th>
-        <th>Rehydrated / unresolved / pending</th>
-        <th>Verdict</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return html`<table id="completeness-days"><thead><tr><th>Day</th><th>Seal</th><th>API</th><th>Stream</th><th>Lake</th><th>Missing from lake</th><th>Missing from stream / API</th><th>Rehydrated / unresolved / pending</th><th>Verdict</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
 }
 
 const num = (n: number) => n.toLocaleString('en-US');
@@ -133,235 +102,84 @@ export function renderReport(input: ReportInput): string {
   const controls = findingsPerControl(input);
   const title = `Audit evidence: ${input.org}, ${input.from} to ${input.to}`;
   return html`<!DOCTYPE html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title}</title>
-        <style>
-          ${trusted(CSS)}
-        </style>
-      </head>
-      <body>
-        <header>
-          <h1>${title}</h1>
-          <p class="meta">
-            Genesys Cloud audit lake, bucket <code>${v.bucket}</code>. Generated ${input.generatedAt} by gcaudit.
-          </p>
-          <p id="verdict" class="verdict ${v.ok ? 'ok' : 'failed'}">
-            Verification: ${v.ok ? 'PASSED' : `FAILED (${v.problems.length} problems)`}
-          </p>
-        </header>
-        <section class="cards">
-          ${card('Days sealed', `${v.summary.sealedDays} / ${v.summary.days}`, 'sealed-days')}
-          ${card('Audit events', num(v.summary.events), 'events-total')}
-          ${card('Objects verified', `${v.summary.objectsOk} / ${v.summary.objects}`, 'objects-verified')}
-          ${card('Findings', num(findingsTotal), 'findings-total')}
-        </section>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${trusted(CSS)}</style></head>
+<body>
+<header>
+  <h1>${title}</h1>
+  <p class="meta">Genesys Cloud audit lake, bucket <code>${v.bucket}</code>. Generated ${input.generatedAt} by gcaudit.</p>
+  <p id="verdict" class="verdict ${v.ok ? 'ok' : 'failed'}">Verification: ${v.ok ? 'PASSED' : `FAILED (${v.problems.length} problems)`}</p>
+</header>
+<section class="cards">
+  ${card('Days sealed', `${v.summary.sealedDays} / ${v.summary.days}`, 'sealed-days')}
+  ${card('Audit events', num(v.summary.events), 'events-total')}
+  ${card('Objects verified', `${v.summary.objectsOk} / ${v.summary.objects}`, 'objects-verified')}
+  ${card('Findings', num(findingsTotal), 'findings-total')}
+</section>
 
-        <section id="coverage">
-          <h2>Coverage</h2>
-          <p>
-            Each UTC day of the range: <span class="key ok"></span> sealed and verified,
-            <span class="key problem"></span> sealed with a verification problem, <span class="key unsealed"></span> not
-            sealed.
-          </p>
-          ${calendar(input.from, input.to, states, new Map(v.days.map((d) => [d.day, d])))}
-        </section>
+<section id="coverage"><h2>Coverage</h2>
+<p>Each UTC day of the range: <span class="key ok"></span> sealed and verified, <span class="key problem"></span> sealed with a verification problem, <span class="key unsealed"></span> not sealed.</p>
+${calendar(input.from, input.to, states, new Map(v.days.map((d) => [d.day, d])))}
+</section>
 
-        <section id="events-per-day">
-          <h2>Events per day</h2>
-          ${eventsChart(v.days)}
-        </section>
+<section id="events-per-day"><h2>Events per day</h2>
+${eventsChart(v.days)}
+</section>
 
-        <section id="findings">
-          <h2>Findings per control</h2>
-          <p>
-            ${num(findingsTotal)} findings from ${input.checks.length} checks. Every control a check tests is listed,
-            with or without findings; the full list is in <code>findings.csv</code>.
-          </p>
-          <table id="controls">
-            <thead>
-              <tr>
-                <th>Framework</th>
-                <th>Control</th>
-                <th>Findings</th>
-                <th>Checks</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${controls.map(
-                (c) =>
-                  html`<tr data-control="${`${c.framework} ${c.control}`}">
-                    <td>${c.framework}</td>
-                    <td>${c.control}</td>
-                    <td class="n${c.findings ? ' hot' : ''}">${c.findings}</td>
-                    <td>${c.checks.join(', ')}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-          ${findingsTable(input.findings)}
-        </section>
+<section id="findings"><h2>Findings per control</h2>
+<p>${num(findingsTotal)} findings from ${input.checks.length} checks. Every control a check tests is listed, with or without findings; the full list is in <code>findings.csv</code>.</p>
+<table id="controls"><thead><tr><th>Framework</th><th>Control</th><th>Findings</th><th>Checks</th></tr></thead><tbody>
+${controls.map((c) => html`<tr data-control="${`${c.framework} ${c.control}`}"><td>${c.framework}</td><td>${c.control}</td><td class="n${c.findings ? ' hot' : ''}">${c.findings}</td><td>${c.checks.join(', ')}</td></tr>`)}
+</tbody></table>
+${findingsTable(input.findings)}
+</section>
 
-        <section id="reconciliation">
-          <h2>Reconciliation</h2>
-          <p>
-            Per seal: the events and rows the manifest states, the parts written, and how the day was obtained from the
-            Genesys audit query API (pages and requests). A day sealed again with late events has a supplement (version
-            2 and later).
-          </p>
-          <table>
-            <thead>
-              <tr>
-                <th>Day</th>
-                <th>Seal</th>
-                <th>Chain #</th>
-                <th>Events (day)</th>
-                <th>Rows (day)</th>
-                <th>Parts</th>
-                <th>API pages</th>
-                <th>API requests</th>
-                <th>Query transactions</th>
-                <th>Other sources</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${input.seals.map(
-                (s) =>
-                  html`<tr>
-                    <td>${s.day}</td>
-                    <td>v${s.version}</td>
-                    <td>${s.sequence}</td>
-                    <td class="n">${num(s.events)}</td>
-                    <td class="n">${num(s.rows)}</td>
-                    <td class="n">${s.objects}</td>
-                    <td class="n">${s.pages ?? '-'}</td>
-                    <td class="n">${s.requests ?? '-'}</td>
-                    <td class="n">${s.transactionIds ?? '-'}</td>
-                    <td>${s.reconciliation ? flatPairs(s.reconciliation) : 'audit query API only'}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </section>
+<section id="reconciliation"><h2>Reconciliation</h2>
+<p>Per seal: the events and rows the manifest states, the parts written, and how the day was obtained from the Genesys audit query API (pages and requests). A day sealed again with late events has a supplement (version 2 and later).</p>
+<table><thead><tr><th>Day</th><th>Seal</th><th>Chain #</th><th>Events (day)</th><th>Rows (day)</th><th>Parts</th><th>API pages</th><th>API requests</th><th>Query transactions</th><th>Other sources</th></tr></thead><tbody>
+${input.seals.map((s) => html`<tr><td>${s.day}</td><td>v${s.version}</td><td>${s.sequence}</td><td class="n">${num(s.events)}</td><td class="n">${num(s.rows)}</td><td class="n">${s.objects}</td><td class="n">${s.pages ?? '-'}</td><td class="n">${s.requests ?? '-'}</td><td class="n">${s.transactionIds ?? '-'}</td><td>${s.reconciliation ? flatPairs(s.reconciliation) : 'audit query API only'}</td></tr>`)}
+</tbody></table>
+</section>
 
-        <section id="completeness">
-          <h2>Completeness</h2>
-          <p>
-            Per sealed day, the signed completeness attestation of its latest seal: the events the Genesys audit query
-            API returned, the events the EventBridge stream delivered and the events the sealed lake holds, the events
-            missing from either source, the stream's rehydrations, and the verdict.
-          </p>
-          ${completenessTable(input.seals)}
-        </section>
+<section id="completeness"><h2>Completeness</h2>
+<p>Per sealed day, the signed completeness attestation of its latest seal: the events the Genesys audit query API returned, the events the EventBridge stream delivered and the events the sealed lake holds, the events missing from either source, the stream's rehydrations, and the verdict.</p>
+${completenessTable(input.seals)}
+</section>
 
-        <section id="verification">
-          <h2>Verification</h2>
-          <p>
-            ${v.ok ? 'Every day of the range is sealed; every object its manifests list is the version sealed, hashes as recorded and is under Object Lock as the policy requires; the manifest chain is unbroken and every signature verifies; no object was added.' : 'The lake does not verify. Problems:'}
-          </p>
-          ${
-            v.problems.length
-              ? html`<ul id="problems">
-                  ${v.problems.map((p) => html`<li>${p.message}</li>`)}
-                </ul>`
-              : ''
-          }
-          ${
-            v.warnings.length
-              ? html`<p>Warnings:</p>
-                  <ul id="warnings">
-                    ${v.warnings.map((w) => html`<li>${w}</li>`)}
-                  </ul>`
-              : ''
-          }
-          <table class="kv">
-            <tr>
-              <th>Verified at</th>
-              <td>${v.verifiedAt}</td>
-            </tr>
-            <tr>
-              <th>Manifest chain</th>
-              <td>
-                ${v.chain.entries}
-                entries${v.chain.lastSequence ? html`, sequence ${v.chain.firstSequence} to ${v.chain.lastSequence}` : ''};
-                head SHA-256 <code>${v.chain.headSha256 ?? '-'}</code>
-              </td>
-            </tr>
-            <tr>
-              <th>Signature key</th>
-              <td>
-                ${v.publicKey.source === 'pinned' ? 'pinned' : 'stored in the lake'}:
-                <code>${v.publicKey.keyIds.join(', ')}</code>. ${v.publicKey.note}
-              </td>
-            </tr>
-            <tr>
-              <th>Object Lock policy</th>
-              <td>${v.policy.lockMode}, ${v.policy.retentionDays} days</td>
-            </tr>
-            <tr>
-              <th>Chain breaks</th>
-              <td>${v.chainBreaks.length}</td>
-            </tr>
-            <tr>
-              <th>Signature failures</th>
-              <td>${v.signatureFailures.length}</td>
-            </tr>
-            <tr>
-              <th>Objects added</th>
-              <td>${v.added.length}</td>
-            </tr>
-          </table>
-        </section>
+<section id="verification"><h2>Verification</h2>
+<p>${v.ok ? 'Every day of the range is sealed; every object its manifests list is the version sealed, hashes as recorded and is under Object Lock as the policy requires; the manifest chain is unbroken and every signature verifies; no object was added.' : 'The lake does not verify. Problems:'}</p>
+${v.problems.length ? html`<ul id="problems">${v.problems.map((p) => html`<li>${p.message}</li>`)}</ul>` : ''}
+${v.warnings.length ? html`<p>Warnings:</p><ul id="warnings">${v.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
+<table class="kv">
+<tr><th>Verified at</th><td>${v.verifiedAt}</td></tr>
+<tr><th>Manifest chain</th><td>${v.chain.entries} entries${v.chain.lastSequence ? html`, sequence ${v.chain.firstSequence} to ${v.chain.lastSequence}` : ''}; head SHA-256 <code>${v.chain.headSha256 ?? '-'}</code></td></tr>
+<tr><th>Signature key</th><td>${v.publicKey.source === 'pinned' ? 'pinned' : 'stored in the lake'}: <code>${v.publicKey.keyIds.join(', ')}</code>. ${v.publicKey.note}</td></tr>
+<tr><th>Object Lock policy</th><td>${v.policy.lockMode}, ${v.policy.retentionDays} days</td></tr>
+<tr><th>Chain breaks</th><td>${v.chainBreaks.length}</td></tr>
+<tr><th>Signature failures</th><td>${v.signatureFailures.length}</td></tr>
+<tr><th>Objects added</th><td>${v.added.length}</td></tr>
+</table>
+</section>
 
-        <section id="methodology">
-          <h2>Methodology</h2>
-          <ol>
-            <li>
-              <b>Collection.</b> Each UTC day is collected from the Genesys Cloud audit query API (<code
-                >POST /api/v2/audits/query</code
-              >, every service, paged with its cursor) by a durable Temporal workflow, with the OAuth client holding
-              only <code>audits:audit:view</code>. Personal data is masked before anything is stored: e-mail addresses
-              keep only their domain, phone numbers become a keyed HMAC.
-            </li>
-            <li>
-              <b>Sealing.</b> The day's events are written as Parquet parts under S3 Object Lock (${v.policy.lockMode}
-              mode, ${v.policy.retentionDays} days) with server-side encryption, create-only. A manifest lists every
-              part with its version, SHA-256, row and event counts and the query that produced it; it is signed
-              (Ed25519) and chained to the previous manifest by hash, as AWS CloudTrail digest files are. Late events
-              become a supplement with a new signed version; nothing is overwritten.
-            </li>
-            <li>
-              <b>Verification.</b> For this report the whole chain was walked (each signature, each hash link), and for
-              every day of the range every listed object was read back: it must be the version sealed (a newer version
-              or a delete marker on its key is reported), hash to the recorded SHA-256, and carry Object Lock retention
-              of the required mode and length. Objects in the partitions or manifest folders that no manifest lists are
-              reported as added.
-            </li>
-            <li>
-              <b>Checks.</b> Compliance checks (SQL over the lake, mapped to SOC 2, PCI DSS 4.0 and HIPAA controls)
-              store their findings in the lake, locked like the events. This report lists the findings whose check
-              window starts in the range; a check run without findings stores nothing.
-            </li>
-            <li>
-              <b>This package.</b> Every file is listed with its SHA-256 in <code>index.json</code>, signed with the
-              manifest signing key (<code>index.json.sig</code>); <code>VERIFY.txt</code> says how to check it with
-              standard tools.
-            </li>
-          </ol>
-          <p>Package files: ${input.files.map((f, i) => html`${i ? ', ' : ''}<code>${f}</code>`)}.</p>
-        </section>
-        <footer>gcaudit evidence report, org ${input.org}, ${input.from} to ${input.to}.</footer>
-      </body>
-    </html> `.markup;
+<section id="methodology"><h2>Methodology</h2>
+<ol>
+<li><b>Collection.</b> Each UTC day is collected from the Genesys Cloud audit query API (<code>POST /api/v2/audits/query</code>, every service, paged with its cursor) by a durable Temporal workflow, with the OAuth client holding only <code>audits:audit:view</code>. Personal data is masked before anything is stored: e-mail addresses keep only their domain, phone numbers become a keyed HMAC.</li>
+<li><b>Sealing.</b> The day's events are written as Parquet parts under S3 Object Lock (${v.policy.lockMode} mode, ${v.policy.retentionDays} days) with server-side encryption, create-only. A manifest lists every part with its version, SHA-256, row and event counts and the query that produced it; it is signed (Ed25519) and chained to the previous manifest by hash, as AWS CloudTrail digest files are. Late events become a supplement with a new signed version; nothing is overwritten.</li>
+<li><b>Verification.</b> For this report the whole chain was walked (each signature, each hash link), and for every day of the range every listed object was read back: it must be the version sealed (a newer version or a delete marker on its key is reported), hash to the recorded SHA-256, and carry Object Lock retention of the required mode and length. Objects in the partitions or manifest folders that no manifest lists are reported as added.</li>
+<li><b>Checks.</b> Compliance checks (SQL over the lake, mapped to SOC 2, PCI DSS 4.0 and HIPAA controls) store their findings in the lake, locked like the events. This report lists the findings whose check window starts in the range; a check run without findings stores nothing.</li>
+<li><b>This package.</b> Every file is listed with its SHA-256 in <code>index.json</code>, signed with the manifest signing key (<code>index.json.sig</code>); <code>VERIFY.txt</code> says how to check it with standard tools.</li>
+</ol>
+<p>Package files: ${input.files.map((f, i) => html`${i ? ', ' : ''}<code>${f}</code>`)}.</p>
+</section>
+<footer>gcaudit evidence report, org ${input.org}, ${input.from} to ${input.to}.</footer>
+</body></html>
+`.markup;
 }
 
 function card(label: string, value: string, id: string): SafeHtml {
-  return html`<div class="card">
-    <div class="label">${label}</div>
-    <div class="value" id="${id}">${value}</div>
-  </div>`;
+  return html`<div class="card"><div class="label">${label}</div><div class="value" id="${id}">${value}</div></div>`;
 }
 
 function flatPairs(obj: Record<string, unknown>, prefix = ''): string {
@@ -390,13 +208,7 @@ function calendar(from: string, to: string, states: Map<string, DayState>, days:
         ? `${d}: ${state === 'ok' ? 'sealed, verified' : state === 'problem' ? 'sealed, verification problem' : 'not sealed'}${rep?.sealed ? `, ${rep.events} events, seal v${rep.versions.join('+v')}` : ''}`
         : d;
       cells.push(
-        html`<div
-          class="cell ${state ?? 'outside'}"
-          ${state ? html` data-day="${d}" data-state="${state}"` : ''}
-          title="${tip}"
-        >
-          ${Number(d.slice(8))}
-        </div>`,
+        html`<div class="cell ${state ?? 'outside'}"${state ? html` data-day="${d}" data-state="${state}"` : ''} title="${tip}">${Number(d.slice(8))}</div>`,
       );
     }
     const label = new Date(`${first}T00:00:00Z`).toLocaleString('en-US', {
@@ -405,12 +217,7 @@ function calendar(from: string, to: string, states: Map<string, DayState>, days:
       timeZone: 'UTC',
     });
     months.push(
-      html`<div class="month">
-        <div class="mname">${label}</div>
-        <div class="grid">
-          ${['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'].map((w) => html`<div class="wd">${w}</div>`)}${cells}
-        </div>
-      </div>`,
+      html`<div class="month"><div class="mname">${label}</div><div class="grid">${['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'].map((w) => html`<div class="wd">${w}</div>`)}${cells}</div></div>`,
     );
     month = addDays(`${month}-01`, 32).slice(0, 7);
   }
@@ -435,63 +242,22 @@ function eventsChart(days: DayReport[]): SafeHtml {
       i % labelEvery === 0
         ? html`<text x="${(x + bar / 2).toFixed(1)}" y="${h - padB + 14}" class="xl">${d.day.slice(5)}</text>`
         : '';
-    return html`<rect
-        class="bar${d.sealed ? '' : ' unsealed'}"
-        data-day="${d.day}"
-        data-events="${d.events}"
-        x="${x.toFixed(1)}"
-        y="${y(d.events).toFixed(1)}"
-        width="${bar.toFixed(1)}"
-        height="${(h - padB - y(d.events)).toFixed(1)}"
-        ><title>${d.day}: ${d.events} events</title></rect
-      >${label}`;
+    return html`<rect class="bar${d.sealed ? '' : ' unsealed'}" data-day="${d.day}" data-events="${d.events}" x="${x.toFixed(1)}" y="${y(d.events).toFixed(1)}" width="${bar.toFixed(1)}" height="${(h - padB - y(d.events)).toFixed(1)}"><title>${d.day}: ${d.events} events</title></rect>${label}`;
   });
   const grid = ticks.map(
     (t) =>
-      html`<line x1="${padL}" x2="${w - 4}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" class="gl" /><text
-          x="${padL - 6}"
-          y="${(y(t) + 4).toFixed(1)}"
-          class="yl"
-          >${num(t)}</text
-        >`,
+      html`<line x1="${padL}" x2="${w - 4}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" class="gl"/><text x="${padL - 6}" y="${(y(t) + 4).toFixed(1)}" class="yl">${num(t)}</text>`,
   );
-  return html`<svg id="events-chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="Audit events per day">
-    ${grid}${bars}
-    <text x="${w / 2}" y="${h - 4}" class="axis">UTC day (events per sealed day, all seal versions)</text>
-  </svg>`;
+  return html`<svg id="events-chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="Audit events per day">${grid}${bars}<text x="${w / 2}" y="${h - 4}" class="axis">UTC day (events per sealed day, all seal versions)</text></svg>`;
 }
 
 function findingsTable(findings: FindingRow[]): SafeHtml {
   if (findings.length === 0)
     return html`<p id="no-findings">No findings are stored for check windows in this range.</p>`;
   const shown = findings.slice(0, 500);
-  return html`<h3>Findings</h3>
-    <table id="findings-table">
-      <thead>
-        <tr>
-          <th>Severity</th>
-          <th>Check</th>
-          <th>First event (UTC)</th>
-          <th>User</th>
-          <th>Events</th>
-          <th>Summary</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${shown.map(
-          (f) =>
-            html`<tr class="sev-${f.severity}">
-              <td>${f.severity}</td>
-              <td>${f.check_id}</td>
-              <td>${f.first_event_time}</td>
-              <td><code>${f.user_id}</code></td>
-              <td class="n">${f.event_count}</td>
-              <td>${f.summary}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    ${findings.length > shown.length ? html`<p>${findings.length - shown.length} more in findings.csv.</p>` : ''}`;
+  return html`<h3>Findings</h3><table id="findings-table"><thead><tr><th>Severity</th><th>Check</th><th>First event (UTC)</th><th>User</th><th>Events</th><th>Summary</th></tr></thead><tbody>
+${shown.map((f) => html`<tr class="sev-${f.severity}"><td>${f.severity}</td><td>${f.check_id}</td><td>${f.first_event_time}</td><td><code>${f.user_id}</code></td><td class="n">${f.event_count}</td><td>${f.summary}</td></tr>`)}
+</tbody></table>${findings.length > shown.length ? html`<p>${findings.length - shown.length} more in findings.csv.</p>` : ''}`;
 }
 
 export function coverageRows(v: VerifyReport): Array<Record<string, string | number>> {

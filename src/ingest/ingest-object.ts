@@ -7,14 +7,12 @@
  * repeated run return at once.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { isNotFound } from '../s3/not-found';
 import { Config } from '../config/config';
 import { InvalidDataError } from '../errors';
-import { openDuckDb } from '../lake/duckdb';
+import { openScratchDuckDb } from '../lake/duckdb';
 import { EventLineFile } from '../lake/event-line-file';
 import { TransformContext, transformBatch } from '../transform/pipeline';
 import { decodeRawObject, lines } from './decode';
@@ -129,10 +127,8 @@ export async function ingestRawObject(
     }
   }
 
-  const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-ingest-'));
-  const db = content
-    ? await openDuckDb({ threads: 1, memoryLimit: '256MB', tempDirectory: path.join(work, 'spill') })
-    : undefined;
+  const db = await openScratchDuckDb('ingest', config.duckdb);
+  const work = db.dir;
   try {
     const days = new Map<
       string,
@@ -219,7 +215,7 @@ export async function ingestRawObject(
       if (d.pending.length > 0) await flush(d);
       await d.file.close();
       if (d.file.lines > 0) {
-        const part = await writeLivePart(s3, config, db!.connection, {
+        const part = await writeLivePart(s3, config, db.connection, {
           lineFiles: [d.file.path],
           key: liveStreamPartKey(input.org, day, hash),
           workDir: work,
@@ -272,8 +268,7 @@ export async function ingestRawObject(
     await putLockedJson(s3, config, outcomeKey, outcome);
     return outcome;
   } finally {
-    db?.close();
-    await rm(work, { recursive: true, force: true });
+    await db.close();
   }
 }
 

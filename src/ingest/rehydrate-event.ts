@@ -4,15 +4,13 @@
  * finding. Either way a record under ingest/rehydrations/<day>/ says what happened, for the
  * day's reconciliation.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { storeFindings } from '../checks/findings-store';
 import { Check } from '../checks/check-file';
 import { Config } from '../config/config';
 import { dayInterval } from '../days';
-import { openDuckDb } from '../lake/duckdb';
+import { openScratchDuckDb } from '../lake/duckdb';
 import { EventLineFile } from '../lake/event-line-file';
 import { AuditLogMessage } from '../model/audit-log-message';
 import { EngineName } from '../query/engine';
@@ -58,8 +56,8 @@ export async function storeRehydrated(
     return { invalid: batch.invalid[0].reason };
   }
   const day = batch.events[0].eventTime.slice(0, 10);
-  const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-rehydrate-'));
-  const db = await openDuckDb({ threads: 1, memoryLimit: '128MB' });
+  const db = await openScratchDuckDb('rehydrate', config.duckdb);
+  const work = db.dir;
   try {
     const file = new EventLineFile(path.join(work, 'events.ndjson'));
     await file.append(batch.lines);
@@ -79,8 +77,7 @@ export async function storeRehydrated(
     await putLockedJson(s3, config, rehydrationKey(org, requestDay(req), req.eventId), done);
     return { liveKey: part.key, rows: part.rows };
   } finally {
-    db.close();
-    await rm(work, { recursive: true, force: true });
+    await db.close();
   }
 }
 

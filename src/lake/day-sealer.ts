@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -9,12 +8,12 @@ import { listKeys } from '../s3/list-objects';
 import { deleteAllVersions } from '../s3/object-versions';
 import { Config } from '../config/config';
 import { putLockedObject } from '../s3/locked-object';
-import { openDuckDb } from './duckdb';
+import { openScratchDuckDb } from './duckdb';
 import { attestCompleteness, StreamSide } from './completeness';
 import { eventPartKey, partitionPrefix, quarantineKey } from './keys';
 import { Manifest, MANIFEST_SCHEMA, ManifestBody, ManifestObject, ManifestQuery } from './manifest';
 import { ManifestChain } from './manifest-chain';
-import { MERGE_MEMORY_LIMIT, mergeStaged } from './merge-staged';
+import { mergeStaged } from './merge-staged';
 import { parquetRelation } from './parquet';
 import { ManifestSigner } from './signing';
 
@@ -68,8 +67,8 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
   const bucket = config.s3.bucket;
   const chain = new ManifestChain({ s3, bucket, org: req.org, lake: config.lake });
   const previous = await chain.dayManifests(req.day);
-  const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-seal-'));
-  const db = await openDuckDb({ threads: 1, memoryLimit: MERGE_MEMORY_LIMIT, tempDirectory: path.join(work, 'spill') });
+  const db = await openScratchDuckDb('seal', config.duckdb);
+  const work = db.dir;
   try {
     const staged = await download(
       s3,
@@ -169,8 +168,7 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
     await deleteStaging(s3, bucket, req.stagingPrefix);
     return summary(link.manifest, [pointer], { changed: true, newEvents, newRows, outsideDay });
   } finally {
-    db.close();
-    await rm(work, { recursive: true, force: true });
+    await db.close();
   }
 }
 

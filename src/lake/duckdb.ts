@@ -1,11 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { Config } from '../config/config';
 
-export interface DuckDbOptions {
+/** How much of the machine one DuckDB may take (the worker's: DUCKDB_MEMORY_LIMIT_MB, DUCKDB_THREADS). */
+export type DuckDbLimits = Config['duckdb'];
+
+export interface DuckDbOptions extends Partial<DuckDbLimits> {
   /** Database file; omitted: in memory. */
   path?: string;
-  /** Bounds DuckDB's own memory; above it, it spills to tempDirectory. */
-  memoryLimit?: string;
-  threads?: number;
   tempDirectory?: string;
 }
 
@@ -28,7 +32,7 @@ export async function openDuckDb(
     // after each task; in the worker, where seals and checks come and go, that is resident for good.
     allocator_flush_threshold: ALLOCATOR_FLUSH_THRESHOLD,
   };
-  if (opts.memoryLimit) settings.memory_limit = opts.memoryLimit;
+  if (opts.memoryLimitMb) settings.memory_limit = `${opts.memoryLimitMb}MB`;
   if (opts.threads) settings.threads = String(opts.threads);
   if (opts.tempDirectory) settings.temp_directory = opts.tempDirectory;
   const instance = await DuckDBInstance.create(opts.path ?? ':memory:', settings);
@@ -39,6 +43,42 @@ export async function openDuckDb(
     close() {
       connection.closeSync();
       instance.closeSync();
+    },
+  };
+}
+
+/** A DuckDB for one task, with a directory of its own; close() closes it and removes the directory. */
+export interface ScratchDuckDb {
+  connection: DuckDBConnection;
+  /** For the task's working files; DuckDB spills under it (spill/) beyond its memory limit. */
+  dir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The one way the application opens a scratch DuckDB: a new temp directory, the worker's memory
+ * limit, and one thread whatever DUCKDB_THREADS says: what these write is locked in the lake, so
+ * a retry must write the same bytes, which only a single thread (insertion order kept) gives.
+ */
+export async function openScratchDuckDb(
+  name: string,
+  limits: Pick<DuckDbLimits, 'memoryLimitMb'>,
+): Promise<ScratchDuckDb> {
+  const dir = await mkdtemp(path.join(tmpdir(), `gcaudit-${name}-`));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  let db: Awaited<ReturnType<typeof openDuckDb>>;
+  try {
+    db = await openDuckDb({ memoryLimitMb: limits.memoryLimitMb, threads: 1, tempDirectory: path.join(dir, 'spill') });
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+  return {
+    connection: db.connection,
+    dir,
+    async close() {
+      db.close();
+      await remove();
     },
   };
 }

@@ -5,9 +5,6 @@ import { sqlString } from './duckdb';
 import { lakeRowsFrom } from './event-lines';
 import { PARQUET_OPTIONS, parquetRelation, parquetStats, ParquetStats } from './parquet';
 
-/** DuckDB's memory for merging a day (it spills to disk beyond). */
-export const MERGE_MEMORY_LIMIT = '128MB';
-
 /** Staged chunks per Parquet part: about 500 events a chunk, so parts of ~250k events. */
 export const CHUNKS_PER_PART = 500;
 

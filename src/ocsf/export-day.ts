@@ -5,15 +5,14 @@
  * written as one Parquet file per OCSF class in the custom source layout.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { Config } from '../config/config';
-import { openDuckDb, sqlString } from '../lake/duckdb';
+import { openScratchDuckDb, sqlString } from '../lake/duckdb';
 import { ManifestChain } from '../lake/manifest-chain';
 import { sha256OfBytes } from '../lake/manifest';
 import { PARQUET_OPTIONS, parquetRelation } from '../lake/parquet';
@@ -68,8 +67,8 @@ export async function exportOcsfDay(
   };
   const ctx: MapContext = { org: input.org, genesysRegion: config.genesys.region };
   const { region, accountId, bucket } = config.ocsf;
-  const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-ocsf-'));
-  const db = await openDuckDb({ threads: 1, memoryLimit: '128MB', tempDirectory: path.join(work, 'spill') });
+  const db = await openScratchDuckDb('ocsf', config.duckdb);
+  const work = db.dir;
   try {
     for (const m of manifests) {
       const parts = m.objects.filter((o) => o.table === 'audit_events');
@@ -130,8 +129,7 @@ export async function exportOcsfDay(
     }
     return result;
   } finally {
-    db.close();
-    await rm(work, { recursive: true, force: true });
+    await db.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { openDuckDb, sqlString } from '../lake/duckdb';
+import { DuckDbLimits, openDuckDb, sqlString } from '../lake/duckdb';
 import { LakeTable } from '../lake/keys';
 import { LAKE_COLUMNS } from '../model/canonical';
 import { QueryEngine, QueryOptions, QueryResult, referencedTables } from './engine';
@@ -12,8 +12,8 @@ export interface DuckDbEngineOptions {
   source: PartitionSource;
   /** Columns the schema recrawl added (read from the lake's schema state per query). */
   extraColumns?: () => Promise<readonly ExtraColumn[]>;
-  threads?: number;
-  memoryLimit?: string;
+  /** Unset threads: all cores. */
+  limits?: Partial<DuckDbLimits>;
   tempDirectory?: string;
 }
 
@@ -34,11 +34,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     const files = new Map<LakeTable, LakeFile[]>();
     for (const table of tables) files.set(table, await this.opts.source.files(table, options.days));
     const extra = (await this.opts.extraColumns?.()) ?? [];
-    const db = await openDuckDb({
-      threads: this.opts.threads,
-      memoryLimit: this.opts.memoryLimit,
-      tempDirectory: this.opts.tempDirectory,
-    });
+    const db = await openDuckDb({ ...this.opts.limits, tempDirectory: this.opts.tempDirectory });
     try {
       await defineLakeViews(db.connection, files, extra);
       const result = readDuckDbResult(await db.connection.runAndReadAll(sql));

@@ -8,11 +8,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 
-/**
- * Every page of a ListObjectVersions, like the SDK's paginateListObjectsV2 (the SDK has no
- * paginator for this call: its next page needs two markers, which the SDK's paginator factory
- * cannot carry). The only hand-written listing loop; everything else uses the SDK's paginators.
- */
+/** The one hand-written listing loop: AWS SDK v3 has no paginateListObjectVersions (its next page needs two markers). */
 export async function* paginateListObjectVersions(
   config: { client: S3Client },
   input: ListObjectVersionsCommandInput,

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../../src/config/config';
+import { listKeys } from '../../src/s3/list-objects';
 import { EventBridgeEnvelope } from '../../src/model/audit-log-message';
 import { Simulator, startSimulator } from '../../src/sim';
 import { freshLake } from '../harness/env';
@@ -35,16 +36,7 @@ after(async () => {
 });
 
 async function objects(prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: config.s3.bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const o of page.Contents ?? []) keys.push(o.Key!);
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys;
+  return listKeys(s3, config.s3.bucket, prefix);
 }
 
 async function lines(key: string): Promise<string[]> {
