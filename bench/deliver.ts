@@ -71,13 +71,19 @@ async function deliveryMode() {
   for (const [i, part] of plan.pending.entries()) {
     const file = path.join(work, `${i}.parquet`);
     await downloadVerified(s3, config.s3.bucket, part, file);
-    for await (const lines of partLines(db.connection, part.kind, file, {
-      host: ORG,
-      source: part.key,
-      sourcetype: 'genesys:cloud:audit',
-      index: 'gcaudit',
-      manifestSha256: part.manifestSha256,
-    })) {
+    for await (const lines of partLines(
+      db.connection,
+      part.kind,
+      file,
+      {
+        host: ORG,
+        source: part.key,
+        sourcetype: 'genesys:cloud:audit',
+        index: 'gcaudit',
+        manifestSha256: part.manifestSha256,
+      },
+      work,
+    )) {
       readEvents += lines.length;
       for (const l of lines) lineBytes += l.length + 1;
     }
