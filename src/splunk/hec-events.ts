@@ -38,6 +38,12 @@ const NEWLINE_BYTES = Buffer.from('\n');
 const CHANGES_OPEN = Buffer.from(',"changes":[');
 const COMMA = Buffer.from(',');
 
+/** One HEC line as the pieces of UTF-8 it is made of, and its length: a batch copies each piece once. */
+export interface HecLine {
+  pieces: Buffer[];
+  bytes: number;
+}
+
 /**
  * The rows of an events part in (event time, event id, change) order, three columns each: the
  * event id as JSON, on the event's row 0 the line up to the end of its event object (the `}`
@@ -76,7 +82,7 @@ async function* eventLines(
   file: string,
   env: HecEnvelope,
   workDir: string,
-): AsyncGenerator<Buffer[]> {
+): AsyncGenerator<HecLine[]> {
   const rowsFile = path.join(workDir, 'hec-rows.txt');
   const sep = String.fromCharCode(SEP);
   await db.run(
@@ -87,11 +93,13 @@ async function* eventLines(
   const handle = await open(rowsFile, 'r');
   try {
     let parts: Buffer[] = [];
+    let bytes = 0;
     let id: Buffer | null = null;
-    const line = () => {
+    const line = (): HecLine => {
       parts.push(fieldsOpen, id!, tail);
-      const out = Buffer.concat(parts);
+      const out = { pieces: parts, bytes: bytes + fieldsOpen.length + id!.length + tail.length };
       parts = [];
+      bytes = 0;
       return out;
     };
     let rest = Buffer.alloc(0);
@@ -104,7 +112,7 @@ async function* eventLines(
         if (buf.length > 0) throw new InvalidDataError(`${file}: the HEC rows end without a newline`);
         break;
       }
-      const out: Buffer[] = [];
+      const out: HecLine[] = [];
       let p = 0;
       for (let nl = buf.indexOf(NEWLINE, p); nl !== -1; p = nl + 1, nl = buf.indexOf(NEWLINE, p)) {
         const a = buf.indexOf(SEP, p);
@@ -118,13 +126,21 @@ async function* eventLines(
           if (id !== null) out.push(line());
           id = rowId;
           parts.push(buf.subarray(a + 1, b - 1), CHANGES_OPEN);
-          if (nl > b + 1) parts.push(buf.subarray(b + 1, nl));
+          bytes += b - 1 - (a + 1) + CHANGES_OPEN.length;
+          if (nl > b + 1) {
+            parts.push(buf.subarray(b + 1, nl));
+            bytes += nl - (b + 1);
+          }
         } else {
           if (id === null || !rowId.equals(id)) {
             throw new InvalidDataError(`event ${rowId.toString()} has property changes but no row with change_index 0`);
           }
-          if (parts.at(-1) !== CHANGES_OPEN) parts.push(COMMA);
+          if (parts.at(-1) !== CHANGES_OPEN) {
+            parts.push(COMMA);
+            bytes += 1;
+          }
           parts.push(buf.subarray(b + 1, nl));
+          bytes += nl - (b + 1);
         }
       }
       rest = buf.subarray(p);
@@ -170,7 +186,7 @@ export async function* partLines(
   file: string,
   env: HecEnvelope,
   workDir: string,
-): AsyncGenerator<Buffer[]> {
+): AsyncGenerator<HecLine[]> {
   if (kind === 'events') {
     yield* eventLines(db, file, env, workDir);
     return;
@@ -179,7 +195,10 @@ export async function* partLines(
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return;
-    yield (chunk.getColumnValues(0) as string[]).map((l) => Buffer.from(l));
+    yield (chunk.getColumnValues(0) as string[]).map((l) => {
+      const b = Buffer.from(l);
+      return { pieces: [b], bytes: b.length };
+    });
   }
 }
 
@@ -202,22 +221,22 @@ export interface Batch {
  * the lines and the caps, so a resumed delivery rebuilds exactly the batches it sent before.
  * A single line over the byte cap is a batch of its own (Splunk's max_content_length decides).
  */
-export async function* batches(chunks: AsyncIterable<Buffer[]>, caps: BatchCaps): AsyncGenerator<Batch> {
-  let lines: Buffer[] = [];
+export async function* batches(chunks: AsyncIterable<HecLine[]>, caps: BatchCaps): AsyncGenerator<Batch> {
+  let lines: HecLine[] = [];
   let bytes = 0;
   let from = 0;
   let index = 0;
   const body = () => {
-    const parts: Buffer[] = new Array<Buffer>(lines.length * 2 - 1);
-    for (let i = 0; i < lines.length; i++) {
-      if (i > 0) parts[2 * i - 1] = NEWLINE_BYTES;
-      parts[2 * i] = lines[i];
+    const pieces: Buffer[] = [];
+    for (const [i, line] of lines.entries()) {
+      if (i > 0) pieces.push(NEWLINE_BYTES);
+      for (const piece of line.pieces) pieces.push(piece);
     }
-    return Buffer.concat(parts, bytes - 1);
+    return Buffer.concat(pieces, bytes - 1);
   };
   for await (const chunk of chunks) {
     for (const line of chunk) {
-      const size = line.length + 1;
+      const size = line.bytes + 1;
       if (lines.length > 0 && (lines.length >= caps.maxEvents || bytes + size > caps.maxBytes)) {
         yield { index: index++, from, to: from + lines.length, body: body() };
         from += lines.length;
