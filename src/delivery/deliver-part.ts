@@ -40,8 +40,11 @@ export const GROUP_BATCHES = 16;
 const MAX_PENDING_GROUPS = 4;
 /** Acknowledgment timeouts of one group before the collector counts as unavailable. */
 const MAX_ACK_ROUNDS = 3;
-/** gzip level of request bodies (level 6 is ~10 % smaller and several times slower on JSON). */
-const GZIP_LEVEL = 4;
+/**
+ * gzip level of request bodies: level 1 compresses the HEC lines at ~1.6x the speed of level 4
+ * for ~7 % more bytes (16 % of the JSON instead of 15 %; level 6: 13 % at 2.1x level 1's CPU).
+ */
+const GZIP_LEVEL = 1;
 
 export interface PartDeliveryResult {
   key: string;
@@ -247,8 +250,8 @@ export async function deliverPart(
       manifestSha256: part.manifestSha256,
     };
     let group: Group['entries'] = [];
-    for await (const b of batches(partLines(db.connection, part.kind, file, envelope), batching)) {
-      const raw = Buffer.from(b.body);
+    for await (const b of batches(partLines(db.connection, part.kind, file, envelope, work), batching)) {
+      const raw = b.body;
       const sha256 = createHash('sha256').update(raw).digest('hex');
       const events = b.to - b.from;
       result.batches++;

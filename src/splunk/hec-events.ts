@@ -1,3 +1,5 @@
+import { open, rm } from 'node:fs/promises';
+import * as path from 'node:path';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { InvalidDataError } from '../errors';
 import { sqlString } from '../lake/duckdb';
@@ -29,12 +31,25 @@ function header(env: HecEnvelope, time: string): string {
   return `'{"time":' || ${epochSeconds(time)} || ${sqlString(meta)}`;
 }
 
+/** Column separator of the row file (COPY ... FORMAT csv, unquoted): JSON text never holds a raw control character. */
+const SEP = 0x01;
+const NEWLINE = 0x0a;
+const NEWLINE_BYTES = Buffer.from('\n');
+const CHANGES_OPEN = Buffer.from(',"changes":[');
+const COMMA = Buffer.from(',');
+
+/** One HEC line as the pieces of UTF-8 it is made of, and its length: a batch copies each piece once. */
+export interface HecLine {
+  pieces: Buffer[];
+  bytes: number;
+}
+
 /**
- * The rows of an events part in (event time, event id, change) order, each with the JSON its
- * line needs: the event's row 0 carries the line up to its `"changes":[`, every row its change
- * (none for an event without changes). DuckDB builds the JSON and sorts (spilling to disk for a
- * large part); eventLines() joins each event's rows into its line. The same part always gives
- * the same lines in the same order.
+ * The rows of an events part in (event time, event id, change) order, three columns each: the
+ * event id as JSON, on the event's row 0 the line up to the end of its event object (the `}`
+ * eventLines() replaces by `,"changes":[`), and the row's change (none for an event without
+ * changes). DuckDB builds the JSON and sorts (spilling to disk for a large part); eventLines()
+ * joins each event's rows into its line. The same part always gives the same lines in the same order.
  */
 export function eventRowsSql(file: string, env: HecEnvelope): string {
   const event = `to_json(struct_pack(
@@ -46,43 +61,96 @@ export function eventRowsSql(file: string, env: HecEnvelope): string {
       transaction_id := transaction_id, source := source,
       extra := json(extra)))::VARCHAR`;
   return `
-    SELECT event_id,
-      CASE WHEN change_index = 0 THEN ${header(env, 'event_time')} || ',"event":' || substr(${event}, 1, length(${event}) - 1) || ',"changes":[' END AS head,
+    SELECT to_json(event_id)::VARCHAR AS id,
+      CASE WHEN change_index = 0 THEN ${header(env, 'event_time')} || ',"event":' || ${event} END AS head,
       CASE WHEN change_index = 0 AND property IS NULL AND old_value IS NULL AND new_value IS NULL THEN NULL
            ELSE to_json(struct_pack(property := property, old_value := old_value, new_value := new_value))::VARCHAR END AS change
     FROM read_parquet(${sqlString(file)})
     ORDER BY event_time, event_id, change_index`;
 }
 
-/** Joins an events part's rows (eventRowsSql) into one HEC line per event. */
-async function* eventLines(db: DuckDBConnection, file: string, env: HecEnvelope): AsyncGenerator<string[]> {
-  const result = await db.stream(eventRowsSql(file, env));
-  const tail = `,"manifest_sha256":"${env.manifestSha256}"}}`;
-  let head: string | null = null;
-  let id = '';
-  let changes: string[] = [];
-  const line = () => `${head}${changes.join(',')}]},"fields":{"event_id":${JSON.stringify(id)}${tail}`;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const ids = chunk.getColumnValues(0) as string[];
-    const heads = chunk.getColumnValues(1) as Array<string | null>;
-    const items = chunk.getColumnValues(2) as Array<string | null>;
-    const out: string[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      if (heads[i] !== null) {
-        if (head !== null) out.push(line());
-        head = heads[i];
-        id = ids[i];
-        changes = [];
-      } else if (ids[i] !== id) {
-        throw new InvalidDataError(`event ${ids[i]} has property changes but no row with change_index 0`);
+/** Bytes read from the row file at a time. */
+const READ_BYTES = 8 << 20;
+
+/**
+ * An events part's lines, as bytes. DuckDB writes the rows (eventRowsSql) to a file in `workDir`,
+ * unquoted, and the lines are joined from its bytes: no JS string per row (turning DuckDB's
+ * strings into JS strings and back into UTF-8 was the larger part of the delivery's CPU).
+ */
+async function* eventLines(
+  db: DuckDBConnection,
+  file: string,
+  env: HecEnvelope,
+  workDir: string,
+): AsyncGenerator<HecLine[]> {
+  const rowsFile = path.join(workDir, 'hec-rows.txt');
+  const sep = String.fromCharCode(SEP);
+  await db.run(
+    `COPY (${eventRowsSql(file, env)}) TO ${sqlString(rowsFile)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '${sep}', NULLSTR '')`,
+  );
+  const fieldsOpen = Buffer.from(']},"fields":{"event_id":');
+  const tail = Buffer.from(`,"manifest_sha256":"${env.manifestSha256}"}}`);
+  const handle = await open(rowsFile, 'r');
+  try {
+    let parts: Buffer[] = [];
+    let bytes = 0;
+    let id: Buffer | null = null;
+    const line = (): HecLine => {
+      parts.push(fieldsOpen, id!, tail);
+      const out = { pieces: parts, bytes: bytes + fieldsOpen.length + id!.length + tail.length };
+      parts = [];
+      bytes = 0;
+      return out;
+    };
+    let rest = Buffer.alloc(0);
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(rest.length + READ_BYTES);
+      rest.copy(chunk);
+      const { bytesRead } = await handle.read(chunk, rest.length, READ_BYTES, null);
+      const buf = chunk.subarray(0, rest.length + bytesRead);
+      if (bytesRead === 0) {
+        if (buf.length > 0) throw new InvalidDataError(`${file}: the HEC rows end without a newline`);
+        break;
       }
-      if (items[i] !== null) changes.push(items[i]!);
+      const out: HecLine[] = [];
+      let p = 0;
+      for (let nl = buf.indexOf(NEWLINE, p); nl !== -1; p = nl + 1, nl = buf.indexOf(NEWLINE, p)) {
+        const a = buf.indexOf(SEP, p);
+        const b = a === -1 ? -1 : buf.indexOf(SEP, a + 1);
+        if (b === -1 || b > nl) throw new InvalidDataError(`${file}: a HEC row without its three columns`);
+        const rowId = buf.subarray(p, a);
+        if (b > a + 1) {
+          // Row 0 of an event: its head, whose closing brace gives way to the changes.
+          if (buf[b - 1] !== 0x7d)
+            throw new InvalidDataError(`${file}: the event of ${rowId.toString()} is no JSON object`);
+          if (id !== null) out.push(line());
+          id = rowId;
+          parts.push(buf.subarray(a + 1, b - 1), CHANGES_OPEN);
+          bytes += b - 1 - (a + 1) + CHANGES_OPEN.length;
+          if (nl > b + 1) {
+            parts.push(buf.subarray(b + 1, nl));
+            bytes += nl - (b + 1);
+          }
+        } else {
+          if (id === null || !rowId.equals(id)) {
+            throw new InvalidDataError(`event ${rowId.toString()} has property changes but no row with change_index 0`);
+          }
+          if (parts.at(-1) !== CHANGES_OPEN) {
+            parts.push(COMMA);
+            bytes += 1;
+          }
+          parts.push(buf.subarray(b + 1, nl));
+          bytes += nl - (b + 1);
+        }
+      }
+      rest = buf.subarray(p);
+      if (out.length > 0) yield out;
     }
-    if (out.length > 0) yield out;
+    if (id !== null) yield [line()];
+  } finally {
+    await handle.close();
+    await rm(rowsFile, { force: true });
   }
-  if (head !== null) yield [line()];
 }
 
 /**
@@ -108,22 +176,29 @@ export function findingLinesSql(file: string, env: HecEnvelope): string {
     ORDER BY coalesce(first_event_time, window_from), check_id, finding_key`;
 }
 
-/** Streams the lines of a part, chunk by chunk (2048 lines), without holding the part's JSON in memory. */
+/**
+ * Streams the lines of a part as UTF-8, chunk by chunk, without holding the part's JSON in
+ * memory (an events part's rows pass through a file in `workDir`).
+ */
 export async function* partLines(
   db: DuckDBConnection,
   kind: PartKind,
   file: string,
   env: HecEnvelope,
-): AsyncGenerator<string[]> {
+  workDir: string,
+): AsyncGenerator<HecLine[]> {
   if (kind === 'events') {
-    yield* eventLines(db, file, env);
+    yield* eventLines(db, file, env, workDir);
     return;
   }
   const result = await db.stream(findingLinesSql(file, env));
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return;
-    yield chunk.getColumnValues(0) as string[];
+    yield (chunk.getColumnValues(0) as string[]).map((l) => {
+      const b = Buffer.from(l);
+      return { pieces: [b], bytes: b.length };
+    });
   }
 }
 
@@ -137,8 +212,8 @@ export interface Batch {
   /** Offsets of its first event and one past its last, in the part's line order. */
   from: number;
   to: number;
-  /** Uncompressed body: lines joined by "\n". */
-  body: string;
+  /** Uncompressed body: lines joined by "\n", UTF-8. */
+  body: Buffer;
 }
 
 /**
@@ -146,16 +221,24 @@ export interface Batch {
  * the lines and the caps, so a resumed delivery rebuilds exactly the batches it sent before.
  * A single line over the byte cap is a batch of its own (Splunk's max_content_length decides).
  */
-export async function* batches(chunks: AsyncIterable<string[]>, caps: BatchCaps): AsyncGenerator<Batch> {
-  let lines: string[] = [];
+export async function* batches(chunks: AsyncIterable<HecLine[]>, caps: BatchCaps): AsyncGenerator<Batch> {
+  let lines: HecLine[] = [];
   let bytes = 0;
   let from = 0;
   let index = 0;
+  const body = () => {
+    const pieces: Buffer[] = [];
+    for (const [i, line] of lines.entries()) {
+      if (i > 0) pieces.push(NEWLINE_BYTES);
+      for (const piece of line.pieces) pieces.push(piece);
+    }
+    return Buffer.concat(pieces, bytes - 1);
+  };
   for await (const chunk of chunks) {
     for (const line of chunk) {
-      const size = Buffer.byteLength(line) + 1;
+      const size = line.bytes + 1;
       if (lines.length > 0 && (lines.length >= caps.maxEvents || bytes + size > caps.maxBytes)) {
-        yield { index: index++, from, to: from + lines.length, body: lines.join('\n') };
+        yield { index: index++, from, to: from + lines.length, body: body() };
         from += lines.length;
         lines = [];
         bytes = 0;
@@ -164,5 +247,5 @@ export async function* batches(chunks: AsyncIterable<string[]>, caps: BatchCaps)
       bytes += size;
     }
   }
-  if (lines.length > 0) yield { index, from, to: from + lines.length, body: lines.join('\n') };
+  if (lines.length > 0) yield { index, from, to: from + lines.length, body: body() };
 }
