@@ -19,6 +19,7 @@ import { restore } from './commands/restore';
 import { lookup } from './commands/lookup';
 import { deliver } from './commands/deliver';
 import { ocsfExport } from './commands/ocsf';
+import { accessReviewCommand } from './commands/access-review';
 
 const exitWith = (code: number) => {
   process.exitCode = code;
@@ -122,6 +123,22 @@ check
   .description('list the checks with their controls and parameters')
   .option('--json', 'machine-readable output')
   .action((opts: { json?: boolean }) => exitWith(checkList(opts)));
+
+const access = program
+  .command('access')
+  .description('access reviews: snapshots of who holds which role, reconciled with the audit log');
+access
+  .command('review')
+  .description(
+    'who holds which role and permission on a day (its snapshot), and what changed since, each change with the audit event that explains it or its finding. Exit 3 when a change has no explaining event',
+  )
+  .requiredOption('--as-of <day>', 'the review day YYYY-MM-DD (its snapshot, or the latest before it)')
+  .option(
+    '--since <day>',
+    'changes after this day YYYY-MM-DD (the previous review); default: since the snapshot before',
+  )
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await accessReviewCommand(opts)));
 
 program
   .command('query')

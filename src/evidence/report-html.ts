@@ -4,6 +4,8 @@ import { html, SafeHtml, trusted } from './html';
 import type { Check } from '../checks/check-file';
 import type { FindingRow } from './findings-export';
 import type { DayReport, VerifyReport } from './verify';
+import type { AccessReview } from './access-review';
+import { accessReviewSection } from './access-review-html';
 
 export interface DaySeal {
   day: string;
@@ -30,6 +32,8 @@ export interface ReportInput {
   seals: DaySeal[];
   /** Files of the package besides the report (the report cannot list its own hash). */
   files: string[];
+  /** The access review of the range (role holders, changes with their explaining events). */
+  accessReview?: AccessReview;
 }
 
 export type DayState = 'ok' | 'problem' | 'unsealed';
@@ -203,6 +207,8 @@ export function renderReport(input: ReportInput): string {
           </table>
           ${findingsTable(input.findings)}
         </section>
+
+        ${input.accessReview ? accessReviewSection(input.accessReview) : ''}
 
         <section id="reconciliation">
           <h2>Reconciliation</h2>

@@ -3,7 +3,16 @@
  * several orgs; tables are Hive-partitioned by year=/month=/day= (Athena partition projection
  * and DuckDB's hive_partitioning both read that).
  */
-export type LakeTable = 'audit_events' | 'audit_events_live' | 'audit_findings';
+export type LakeTable =
+  | 'audit_events'
+  | 'audit_events_live'
+  | 'audit_findings'
+  | 'access_users'
+  | 'access_roles'
+  | 'access_grants'
+  | 'access_oauth_clients'
+  | 'access_divisions'
+  | 'access_coverage';
 
 export function dayParts(day: string): { year: string; month: string; dd: string } {
   const [year, month, dd] = day.split('-');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { loadChecks } from '../../src/checks/check-file';
+import { isAccessCheck, loadChecks } from '../../src/checks/check-file';
 import { runAndRecordChecks } from '../../src/checks/run-and-record';
 import { renderContextFromConfig } from '../../src/checks/render';
 import { runChecks } from '../../src/checks/runner';
@@ -13,7 +13,8 @@ import { CheckLake, checkLake } from './lake-fixture';
 
 let lake: CheckLake;
 let engine: QueryEngine;
-const checks = loadChecks();
+// The event checks (the access snapshot checks have their own tests in test/access).
+const checks = loadChecks().filter((c) => !isAccessCheck(c));
 const dayWindow = (day: string) => ({ from: `${day}T00:00:00.000Z`, to: `${addDays(day, 1)}T00:00:00.000Z` });
 
 before(async () => {
