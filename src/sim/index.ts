@@ -47,6 +47,7 @@ import { DayTruth, buildTruth } from './truth';
 
 export { ANOMALY_KINDS };
 export { ACCESS_REVIEW_PERMISSIONS, CLIENT_ROLES } from './authorization';
+export { isAdminLevel } from './config-state';
 export type { AccessTruth, AnomalyKind, ClientRoles, DayTruth, Faults, FirehoseOptions, SimStats };
 export type { StreamShares, StreamTruth, FlushResult } from './firehose';
 export type { Anomaly } from './anomalies';

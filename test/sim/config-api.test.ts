@@ -144,6 +144,10 @@ test('paging: nextUri walks every user once; pageSize over 500 is a 400; past th
 
   const deleted = await allUsers('pageSize=100&state=deleted');
   assert.ok(deleted.entities.length > 0 && deleted.entities.every((e) => e.state === 'deleted'));
+  const inactive = await allUsers('state=inactive');
+  assert.ok(inactive.entities.length > 0 && inactive.entities.every((e) => e.state === 'inactive'));
+  const states = new Set(entities.map((e) => e.state));
+  assert.deepEqual([...states].sort(), ['active', 'deleted', 'inactive']);
 });
 
 test('each endpoint needs its permission: Genesys 403 missing.permissions body; organizations/me needs none', async () => {
