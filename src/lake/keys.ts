@@ -45,6 +45,28 @@ export const dayPointerKey = (org: string, day: string, version: number) =>
 export const signingKeysPrefix = (org: string) => `${manifestsRoot(org)}keys/`;
 export const signingKeyKey = (org: string, keyId: string) => `${signingKeysPrefix(org)}${keyId}.pem`;
 
+/** The key id a name under the signing keys says (undefined outside them): keys/<keyId>.pem. */
+export function signingKeyIdOf(org: string, key: string): string | undefined {
+  const prefix = signingKeysPrefix(org);
+  return key.startsWith(prefix) ? key.slice(prefix.length).replace(/\.pem$/, '') : undefined;
+}
+
+/** The day a key under the day pointers belongs to (its folder), or undefined. */
+export function dayOfPointerKey(org: string, key: string): string | undefined {
+  const root = dayPointersRoot(org);
+  if (!key.startsWith(root)) return undefined;
+  const day = key.slice(root.length).split('/')[0];
+  return day || undefined;
+}
+
+/** The seal version a day pointer's name gives, only for a key named exactly as dayPointerKey names it. */
+export function dayPointerVersion(org: string, day: string, key: string): number | undefined {
+  const m = /\/v(\d{4})\.json$/.exec(key);
+  if (!m) return undefined;
+  const version = Number(m[1]);
+  return key === dayPointerKey(org, day, version) ? version : undefined;
+}
+
 /** Masked rows of one collection run, page by page, before the day is sealed. */
 export const stagingPrefix = (org: string, day: string, runId: string) => `_staging/${org}/${day}/${runId}/`;
 /** `chunk` names the page, e.g. w00-p000017: window and page index, so a re-fetched page overwrites its own chunk only. */
