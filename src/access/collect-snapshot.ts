@@ -41,15 +41,6 @@ export interface CollectedSnapshot {
   requests: number;
 }
 
-/** Which optional permission enables which table of the snapshot (the least-privilege check lists these). */
-export const SNAPSHOT_PERMISSIONS: Record<DataTable, string[]> = {
-  access_users: [ENDPOINT_PERMISSIONS.users],
-  access_roles: [ENDPOINT_PERMISSIONS.roles],
-  access_grants: [ENDPOINT_PERMISSIONS.roles, ENDPOINT_PERMISSIONS.subjectGrants],
-  access_oauth_clients: [ENDPOINT_PERMISSIONS.oauthClients],
-  access_divisions: [ENDPOINT_PERMISSIONS.divisions],
-};
-
 /**
  * Pages through Genesys' configuration APIs and maps every page to masked rows as it arrives
  * (no unmasked name is kept past its page). A table the OAuth client may not read is recorded
@@ -81,20 +72,27 @@ export async function collectSnapshot(
   };
   const mapped = async <W, R>(pages: AsyncGenerator<W[]>, map: (w: W) => R | null): Promise<R[]> => {
     const rows: R[] = [];
-    for await (const page of pages) for (const w of page) {
-      const row = map(w);
-      if (row !== null) rows.push(row);
-    }
+    for await (const page of pages)
+      for (const w of page) {
+        const row = map(w);
+        if (row !== null) rows.push(row);
+      }
     return rows;
   };
 
   const org = await client.organization();
 
   const users = await part('access_users', () =>
-    mapped(allPages((n) => client.users(n)), (u) => userRow(u, transform)),
+    mapped(
+      allPages((n) => client.users(n)),
+      (u) => userRow(u, transform),
+    ),
   );
   const roles = await part('access_roles', () =>
-    mapped(allPages((n) => client.roles(n)), (r) => roleRow(r, transform)),
+    mapped(
+      allPages((n) => client.roles(n)),
+      (r) => roleRow(r, transform),
+    ),
   );
   const oauthWire: Array<Parameters<typeof oauthClientRow>[0]> = [];
   const oauthClients = await part('access_oauth_clients', async () => {
@@ -120,10 +118,19 @@ export async function collectSnapshot(
           return dedupeGrants(rows);
         });
   const divisions = await part('access_divisions', () =>
-    mapped(allPages((n) => client.divisions(n)), (d) => divisionRow(d, transform)),
+    mapped(
+      allPages((n) => client.divisions(n)),
+      (d) => divisionRow(d, transform),
+    ),
   );
 
-  const order: DataTable[] = ['access_users', 'access_roles', 'access_grants', 'access_oauth_clients', 'access_divisions'];
+  const order: DataTable[] = [
+    'access_users',
+    'access_roles',
+    'access_grants',
+    'access_oauth_clients',
+    'access_divisions',
+  ];
   coverage.sort((a, b) => order.indexOf(a.table_name) - order.indexOf(b.table_name));
   return {
     orgId: org.id!,

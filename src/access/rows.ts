@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TransformContext } from '../transform/pipeline';
-import type {
-  WireDivision,
-  WireOAuthClient,
-  WireRole,
-  WireSubjectGrants,
-  WireUser,
-} from '../model/access-wire';
+import type { WireDivision, WireOAuthClient, WireRole, WireSubjectGrants, WireUser } from '../model/access-wire';
 
 /** Rows of the access tables without the common columns (org_id, snapshot_day, captured_at), added when written. */
 export interface UserRow {
@@ -104,13 +98,21 @@ export function oauthGrantRows(c: WireOAuthClient): GrantRow[] {
   if (!c.id) return [];
   return (c.roleDivisions ?? [])
     .filter((rd) => rd.roleId)
-    .map((rd) => ({ subject_id: c.id!, subject_type: 'oauth_client', role_id: rd.roleId!, division_id: rd.divisionId ?? null }));
+    .map((rd) => ({
+      subject_id: c.id!,
+      subject_type: 'oauth_client',
+      role_id: rd.roleId!,
+      division_id: rd.divisionId ?? null,
+    }));
 }
 
 export function oauthClientRow(c: WireOAuthClient, t: TransformContext): OAuthClientRow | null {
   if (!c.id) return null;
   const roleIds = [
-    ...new Set([...(c.roleIds ?? []), ...(c.roleDivisions ?? []).map((rd) => rd.roleId).filter((r): r is string => !!r)]),
+    ...new Set([
+      ...(c.roleIds ?? []),
+      ...(c.roleDivisions ?? []).map((rd) => rd.roleId).filter((r): r is string => !!r),
+    ]),
   ].sort();
   return {
     client_id: c.id,

@@ -114,7 +114,10 @@ export async function writeSnapshot(
     return result(done, (await chain.dayPointers(req.day)).find((p) => p.version === done.version)!.key, false);
   }
   const last = manifests.at(-1);
-  if (!last) throw new DayNotSealedError(`${req.day} is not sealed: collect the day first, its access snapshot is listed in the day's manifest`);
+  if (!last)
+    throw new DayNotSealedError(
+      `${req.day} is not sealed: collect the day first, its access snapshot is listed in the day's manifest`,
+    );
 
   const staged = new Set(await listKeys(s3, bucket, stagingPrefix));
   const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-access-'));
@@ -215,7 +218,9 @@ function result(m: Manifest, manifestKey: string, changed: boolean): SnapshotRes
     capturedAt: s.capturedAt,
     requests: s.requests,
     objects: m.objects.map((o) => ({ table: o.table, key: o.key, sha256: o.sha256, rows: o.rows })),
-    notReadable: s.coverage.filter((c) => !c.readable).map((c) => ({ table: c.table, missingPermission: c.missingPermission })),
+    notReadable: s.coverage
+      .filter((c) => !c.readable)
+      .map((c) => ({ table: c.table, missingPermission: c.missingPermission })),
   };
 }
 

@@ -1,11 +1,18 @@
 import { Context } from '@temporalio/activity';
 import { S3Client } from '@aws-sdk/client-s3';
 import { collectSnapshot } from '../access/collect-snapshot';
-import { existingSnapshot, SnapshotResult, stageSnapshot, StagedSnapshot, writeSnapshot } from '../access/snapshot-writer';
+import {
+  existingSnapshot,
+  SnapshotResult,
+  stageSnapshot,
+  StagedSnapshot,
+  writeSnapshot,
+} from '../access/snapshot-writer';
 import { Config } from '../config/config';
 import { DayNotSealedError } from '../errors';
 import { AuditClient } from '../genesys/audit-client';
 import { ConfigClient } from '../genesys/config-client';
+import { RequestBudget } from '../genesys/request-budget';
 import { ManifestChain } from '../lake/manifest-chain';
 import { ManifestSigner } from '../lake/signing';
 import { TransformContext } from '../transform/pipeline';
@@ -64,7 +71,8 @@ export function createAccessActivities(deps: AccessDeps) {
         );
       const ctx = Context.current();
       const capturedAt = new Date().toISOString();
-      const client = new ConfigClient(deps.genesys);
+      // Paced at the daily queue's budget (GENESYS_REQUESTS_PER_MINUTE), which the snapshot shares with the collection.
+      const client = new ConfigClient(deps.genesys, new RequestBudget(config.genesys.requestsPerMinute));
       const collected = await collectSnapshot(client, transform, (what) => ctx.heartbeat({ progress: what }));
       const staged = await stageSnapshot(s3, config.s3.bucket, {
         org: input.org,

@@ -19,6 +19,7 @@ import { restore } from './commands/restore';
 import { lookup } from './commands/lookup';
 import { deliver } from './commands/deliver';
 import { ocsfExport } from './commands/ocsf';
+import { accessSnapshot } from './commands/access';
 
 const exitWith = (code: number) => {
   process.exitCode = code;
@@ -192,6 +193,19 @@ ocsf
   .option('--force', 'write the objects again even where they exist (after a mapping change)')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await ocsfExport(opts)));
+
+const access = program
+  .command('access')
+  .description('access reviews: daily snapshots of users, roles, grants, OAuth clients and divisions in the lake');
+access
+  .command('snapshot')
+  .description(
+    "take the access snapshot of a sealed day (or each day of a range): Parquet tables listed in the day's manifest; a day that has one already writes nothing",
+  )
+  .requiredOption('--day <day>', 'the day, YYYY-MM-DD (the first, with --to)')
+  .option('--to <day>', 'last day of a range, YYYY-MM-DD')
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await accessSnapshot(opts)));
 
 program
   .command('init')

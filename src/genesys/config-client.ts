@@ -10,6 +10,7 @@ import {
 } from '../model/access-wire';
 import type { AuditClient } from './audit-client';
 import { apiError, HttpResponse, jsonBody, parseJson, send } from './http';
+import { RequestBudget } from './request-budget';
 import { noteRequest } from './request-count';
 
 /** What each configuration endpoint needs (Genesys' documented permission), named in "not readable". */
@@ -35,10 +36,21 @@ export const LISTING_PAGE_SIZE = 100;
 export class ConfigClient {
   requests = 0;
 
-  constructor(private readonly audit: AuditClient) {}
+  /**
+   * `pace`: this client's own budget on top of the process's shared one (the org's limit), so a
+   * snapshot, one long activity, stays inside the daily queue's requests per minute as a
+   * collection's many short activities do.
+   */
+  constructor(
+    private readonly audit: AuditClient,
+    private readonly pace?: RequestBudget,
+  ) {}
 
   /** GET /api/v2/users, one page; state `any` includes deleted users (whose grants may linger). */
-  users(pageNumber: number, state: 'active' | 'inactive' | 'deleted' | 'any' = 'any'): Promise<EntityListing<WireUser>> {
+  users(
+    pageNumber: number,
+    state: 'active' | 'inactive' | 'deleted' | 'any' = 'any',
+  ): Promise<EntityListing<WireUser>> {
     const params = new URLSearchParams({
       pageSize: String(USERS_PAGE_SIZE),
       pageNumber: String(pageNumber),
@@ -95,6 +107,7 @@ export class ConfigClient {
     const { apiBase, tokens, budget, dispatcher } = this.audit;
     for (let attempt = 0; ; attempt++) {
       const token = await tokens.token();
+      await this.pace?.take();
       await budget.take();
       this.requests++;
       noteRequest();

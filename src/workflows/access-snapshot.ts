@@ -17,8 +17,7 @@ export interface AccessSnapshotInput {
 }
 
 export type AccessSnapshotSummary =
-  | ({ status: 'written' } & WriteAccessResult)
-  | { status: 'skipped'; day: string; reason: string };
+  ({ status: 'written' } & WriteAccessResult) | { status: 'skipped'; day: string; reason: string };
 
 /**
  * The access snapshot of one day (`access-snapshot/<org>/<day>`): reads users, roles, grants,
