@@ -85,6 +85,7 @@ program
   .option('--port <n>', 'port on 127.0.0.1 (0: any free port; default LOCAL_SIM_PORT, 8787)')
   .option('--seed <seed>', 'same seed, same org and events', 'gcaudit-sim')
   .option('--events-per-day <n>', 'audit events per weekday (weekends about 40 %)', '2000')
+  .option('--org-users <n>', 'core users of the org (its configuration APIs list them too)', '120')
   .option('--rate-limit <n>', 'requests per minute per access token', '300')
   .option('--token-lifetime <seconds>', 'lifetime of access tokens (default 86400)')
   .option('--fault-429 <share>', 'share of requests answered 429')
@@ -98,9 +99,9 @@ program
   .addOption(
     new Option(
       '--client-roles <roles>',
-      'roles of the sandbox OAuth client: least-privilege (audits:audit:view only) or admin',
+      'roles of the sandbox OAuth client: least-privilege (audits:audit:view only), access-reviewer (also reads users, roles, grants, divisions, OAuth clients) or admin',
     )
-      .choices(['least-privilege', 'admin'])
+      .choices(['least-privilege', 'access-reviewer', 'admin'])
       .default('least-privilege'),
   )
   .action(sim);
