@@ -83,6 +83,10 @@ export interface Config {
     afterSeal: boolean;
     webhookUrl?: Secret;
   };
+  /** The daily access snapshot (src/access). */
+  access: {
+    snapshotDaily: boolean;
+  };
   /** The OCSF copy for Amazon Security Lake (src/ocsf). */
   ocsf: {
     afterSeal: boolean;
@@ -252,6 +256,9 @@ export function loadConfig(env: Env = process.env): Config {
       businessHours: v.CHECKS_BUSINESS_HOURS,
       afterSeal: v.CHECKS_AFTER_SEAL,
       webhookUrl: secret('CHECKS_WEBHOOK_URL'),
+    },
+    access: {
+      snapshotDaily: v.ACCESS_SNAPSHOT_DAILY,
     },
     ocsf: {
       afterSeal: v.OCSF_AFTER_SEAL,

@@ -91,7 +91,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
   const stripOrg = (key: string) => key.slice(opts.org.length + 1);
   for (const day of verification.days) {
     for (const o of day.objects) {
-      if (o.kind === 'events' || !o.versionId) continue;
+      if (o.kind === 'events' || o.kind === 'access' || !o.versionId) continue;
       const bytes = await readVersion(opts.s3, opts.bucket, o.key, o.versionId);
       await write(stripOrg(o.key), bytes);
       if (o.kind === 'manifest') {

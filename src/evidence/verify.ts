@@ -3,11 +3,17 @@ import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { daysBetween } from '../days';
 import {
   chainSeq,
+  dayOfPointerKey,
+  dayPointerKey,
+  dayPointerPrefix,
   dayPointersRoot,
+  dayPointerVersion,
   manifestChainKey,
   manifestChainPrefix,
   manifestsRoot,
+  ACCESS_TABLES,
   partitionPrefix,
+  signingKeyIdOf,
   signingKeysPrefix,
 } from '../lake/keys';
 import { Manifest, sha256OfBytes, verifyManifestSignature } from '../lake/manifest';
@@ -16,7 +22,8 @@ import { restoreState } from './archive-state';
 import { headVersion, latestOf, listVersions, ObjectVersion, readVersion } from '../s3/object-versions';
 
 export type ObjectStatus = 'ok' | 'modified' | 'missing' | 'unlocked' | 'lock-mode' | 'retention-short' | 'archived';
-export type ObjectKind = 'events' | 'manifest' | 'pointer';
+/** events: an audit_events part; access: a table of the day's access snapshot. */
+export type ObjectKind = 'events' | 'access' | 'manifest' | 'pointer';
 
 export interface ObjectReport {
   key: string;
@@ -111,15 +118,31 @@ export interface VerifyOptions {
   now?: Date;
 }
 
+/** One stored version of a chain entry, read once. */
+interface ChainVersion {
+  v: ObjectVersion;
+  bytes: Buffer;
+  sha256: string;
+  manifest: Manifest | null;
+  signatureOk: boolean;
+}
+
 /** One chain entry with every stored version, read once. */
 interface ChainEntry {
   sequence: number;
   key: string;
-  versions: Array<{ v: ObjectVersion; bytes: Buffer; sha256: string; manifest: Manifest | null; signatureOk: boolean }>;
+  versions: ChainVersion[];
   /** What a plain GET returns: null when a delete marker hides the entry. */
-  current: ChainEntry['versions'][number] | null;
+  current: ChainVersion | null;
   /** The oldest version whose signature verifies: the seal as written (entries are create-only). */
-  trusted: ChainEntry['versions'][number] | null;
+  trusted: ChainVersion | null;
+}
+
+/** What one phase found besides its own result: problems, warnings for a person, objects no seal accounts for. */
+interface Findings {
+  problems: Problem[];
+  warnings: string[];
+  added: AddedObject[];
 }
 
 const MINUTE = 60_000;
@@ -133,35 +156,46 @@ const DAY_MS = 86_400_000;
  * the bucket proves integrity only together with Object Lock, which is why a pinned key can be given.
  */
 export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
-  const { s3, bucket, org } = opts;
-  const problems: Problem[] = [];
-  const warnings: string[] = [];
-  const added: AddedObject[] = [];
-  const chainBreaks: ChainBreak[] = [];
-  const signatureFailures: SignatureFailure[] = [];
-  const rangeDays = daysBetween(opts.from, opts.to);
-  const inRange = new Set(rangeDays);
-
-  const manifestVersions = await listVersions(s3, bucket, manifestsRoot(org));
-  const keysPrefix = signingKeysPrefix(org);
-  const chainPrefix = manifestChainPrefix(org);
-  const daysPrefix = dayPointersRoot(org);
-
+  const manifestVersions = await listVersions(opts.s3, opts.bucket, manifestsRoot(opts.org));
   const signing = await readSigningKeys(opts, manifestVersions);
-  const { keys, publicKey } = signing;
-  problems.push(...signing.problems);
+  const chain = await readChain(opts, manifestVersions, signing.keys);
+  const links = checkLinks(opts.org, chain.entries);
+  const seals = sealsAndAddedObjects(opts, manifestVersions, chain.entries);
+  const days: Array<{ report: DayReport } & Findings> = [];
+  for (const day of daysBetween(opts.from, opts.to))
+    days.push(await verifyDay(opts, day, seals.byDay.get(day) ?? [], manifestVersions));
+  const added = addedInScope(
+    opts,
+    [chain, seals, ...days].flatMap((f) => f.added),
+  );
+  return assembleReport(opts, {
+    publicKey: signing.publicKey,
+    entries: chain.entries,
+    days: days.map((d) => d.report),
+    added: added.added,
+    chainBreaks: links.chainBreaks,
+    signatureFailures: chain.signatureFailures,
+    findings: [signing, chain, links, seals, ...days, added],
+  });
+}
 
-  // The chain: every entry, every version.
+/** Phase 2, the chain: every entry, every version, each signature checked against the keys of phase 1. */
+async function readChain(
+  opts: VerifyOptions,
+  manifestVersions: Map<string, ObjectVersion[]>,
+  keys: Map<string, string>,
+): Promise<{ entries: ChainEntry[]; signatureFailures: SignatureFailure[] } & Findings> {
+  const { s3, bucket, org } = opts;
+  const found: Findings = { problems: [], warnings: [], added: [] };
   const entries: ChainEntry[] = [];
   for (const [key, versions] of manifestVersions) {
-    if (!key.startsWith(chainPrefix)) continue;
+    if (!key.startsWith(manifestChainPrefix(org))) continue;
     const sequence = chainSeq(key);
     if (sequence === undefined || key !== manifestChainKey(org, sequence)) {
-      for (const v of versions.filter((x) => !x.deleteMarker))
-        added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'not a chain entry name' });
+      found.added.push(...addedVersions(key, versions, 'not a chain entry name'));
       continue;
     }
-    const read: ChainEntry['versions'] = [];
+    const read: ChainVersion[] = [];
     for (const v of versions.filter((x) => !x.deleteMarker)) {
       const bytes = await readVersion(s3, bucket, key, v.versionId);
       let manifest: Manifest | null;
@@ -186,6 +220,7 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
   }
   entries.sort((a, b) => a.sequence - b.sequence);
 
+  const signatureFailures: SignatureFailure[] = [];
   for (const e of entries) {
     for (const r of e.versions) {
       if (r.signatureOk) continue;
@@ -198,161 +233,180 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
       signatureFailures.push({ sequence: e.sequence, key: e.key, versionId: r.v.versionId, keyId, reason });
     }
     if (e.versions.length > 1) {
-      warnings.push(
+      found.warnings.push(
         `chain entry ${e.key} has ${e.versions.length} versions; the seal as written is the ${e.trusted ? `signed version ${e.trusted.v.versionId}` : 'unknown'}`,
       );
     }
   }
-
-  chainBreaks.push(...checkLinks(org, entries));
   for (const f of signatureFailures) {
-    problems.push({
+    found.problems.push({
       kind: 'signature',
       key: f.key,
       message: `chain entry ${f.key} (version ${f.versionId}): ${f.reason}`,
     });
   }
-  for (const b of chainBreaks)
-    problems.push({
-      kind: 'chain-break',
-      key: b.key,
-      message: `chain break at sequence ${b.sequence} (${b.key}): ${b.reason}`,
-    });
+  return { entries, signatureFailures, ...found };
+}
 
-  // Seals by day (from trusted entries); the same day and version sealed twice is a warning.
-  const sealsByDay = new Map<string, ChainEntry[]>();
+/**
+ * Phase 4, seals and added objects: the trusted seals by day (the same day and version sealed twice
+ * is a warning), signing keys no seal uses, and anything under manifests/ outside the layout.
+ */
+function sealsAndAddedObjects(
+  opts: VerifyOptions,
+  manifestVersions: Map<string, ObjectVersion[]>,
+  entries: ChainEntry[],
+): { byDay: Map<string, ChainEntry[]> } & Findings {
+  const { org } = opts;
+  const found: Findings = { problems: [], warnings: [], added: [] };
+  const byDay = new Map<string, ChainEntry[]>();
   const seen = new Map<string, number>();
   for (const e of entries) {
     const m = e.trusted?.manifest;
     if (!m) continue;
     const id = `${m.day} v${m.version}`;
     if (seen.has(id))
-      warnings.push(`seal ${id} appears twice in the chain (sequences ${seen.get(id)} and ${e.sequence})`);
+      found.warnings.push(`seal ${id} appears twice in the chain (sequences ${seen.get(id)} and ${e.sequence})`);
     else seen.set(id, e.sequence);
-    const list = sealsByDay.get(m.day) ?? [];
+    const list = byDay.get(m.day) ?? [];
     list.push(e);
-    sealsByDay.set(m.day, list);
+    byDay.set(m.day, list);
   }
   const usedKeyIds = new Set(entries.map((e) => e.trusted?.manifest?.signature.keyId).filter((k): k is string => !!k));
   if (usedKeyIds.size > 1)
-    warnings.push(
+    found.warnings.push(
       `the chain is signed with ${usedKeyIds.size} keys (${[...usedKeyIds].join(', ')}): a key rotation, or a key that should not be there`,
     );
   if (!opts.pinnedKey) {
     for (const [key, versions] of manifestVersions) {
-      if (!key.startsWith(keysPrefix)) continue;
-      const keyId = key.slice(keysPrefix.length).replace(/\.pem$/, '');
-      if (!usedKeyIds.has(keyId))
-        for (const v of versions.filter((x) => !x.deleteMarker))
-          added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'a signing key no manifest uses' });
+      const keyId = signingKeyIdOf(org, key);
+      if (keyId !== undefined && !usedKeyIds.has(keyId))
+        found.added.push(...addedVersions(key, versions, 'a signing key no manifest uses'));
     }
   }
-
-  // Anything else under manifests/ that is not a chain entry, a day pointer or a key.
   for (const [key, versions] of manifestVersions) {
-    if (key.startsWith(chainPrefix) || key.startsWith(keysPrefix) || key.startsWith(daysPrefix)) continue;
-    for (const v of versions.filter((x) => !x.deleteMarker))
-      added.push({ key, versionId: v.versionId, bytes: v.size, detail: 'not part of the manifest layout' });
-  }
-
-  const days: DayReport[] = [];
-  for (const day of rangeDays) {
-    const seals = (sealsByDay.get(day) ?? []).sort(
-      (a, b) => a.trusted!.manifest!.version - b.trusted!.manifest!.version,
+    const inLayout = [manifestChainPrefix(org), signingKeysPrefix(org), dayPointersRoot(org)].some((p) =>
+      key.startsWith(p),
     );
-    const manifests = seals.map((s) => s.trusted!.manifest!);
-    const report: DayReport = {
-      day,
-      sealed: manifests.length > 0,
-      versions: manifests.map((m) => m.version),
-      events: manifests.at(-1)?.dayTotals.events ?? 0,
-      rows: manifests.at(-1)?.dayTotals.rows ?? 0,
-      objects: [],
-    };
-    days.push(report);
-    if (!report.sealed) {
-      problems.push({ kind: 'unsealed', day, message: `${day} is not sealed: no signed manifest in the chain` });
-    }
-    manifests.forEach((m, i) => {
-      if (m.version !== i + 1)
-        problems.push({
-          kind: 'unsealed',
-          day,
-          message: `${day}: seal versions are not 1..${manifests.length} (found ${report.versions.join(', ')})`,
-        });
-    });
+    if (!inLayout) found.added.push(...addedVersions(key, versions, 'not part of the manifest layout'));
+  }
+  return { byDay, ...found };
+}
 
-    // The day's manifests (chain entries) and their pointers are evidence too.
-    for (const s of seals) {
-      report.objects.push(await manifestObject(opts, s, manifestVersions.get(s.key) ?? []));
-    }
-    const pointerPrefix = `${daysPrefix}${day}/`;
-    const pointerKeys = [...manifestVersions.keys()].filter((k) => k.startsWith(pointerPrefix)).sort();
-    for (const key of pointerKeys) {
-      const versions = manifestVersions.get(key)!;
-      const m = /\/v(\d{4})\.json$/.exec(key);
-      const seal = m ? seals.find((s) => s.trusted!.manifest!.version === Number(m[1])) : undefined;
-      if (!seal) {
-        for (const v of versions.filter((x) => !x.deleteMarker))
-          added.push({
-            key,
-            versionId: v.versionId,
-            bytes: v.size,
-            detail: 'a day pointer no seal in the chain matches',
-          });
-        continue;
-      }
-      report.objects.push(await pointerObject(opts, key, versions, seal));
-    }
-    for (const s of seals) {
-      const version = s.trusted!.manifest!.version;
-      if (!pointerKeys.some((k) => k.endsWith(`/v${String(version).padStart(4, '0')}.json`))) {
-        warnings.push(
-          `${day} v${version}: the chain entry ${s.key} has no day pointer (a seal interrupted before its pointer was written)`,
-        );
-      }
-    }
+/** Phase 5, one day: its seals in order, their manifests and day pointers, and its event parts as sealed and nothing else. */
+async function verifyDay(
+  opts: VerifyOptions,
+  day: string,
+  daySeals: ChainEntry[],
+  manifestVersions: Map<string, ObjectVersion[]>,
+): Promise<{ report: DayReport } & Findings> {
+  const { s3, bucket, org } = opts;
+  const found: Findings = { problems: [], warnings: [], added: [] };
+  const seals = [...daySeals].sort((a, b) => a.trusted!.manifest!.version - b.trusted!.manifest!.version);
+  const manifests = seals.map((s) => s.trusted!.manifest!);
+  const report: DayReport = {
+    day,
+    sealed: manifests.length > 0,
+    versions: manifests.map((m) => m.version),
+    events: manifests.at(-1)?.dayTotals.events ?? 0,
+    rows: manifests.at(-1)?.dayTotals.rows ?? 0,
+    objects: [],
+  };
+  if (!report.sealed) {
+    found.problems.push({ kind: 'unsealed', day, message: `${day} is not sealed: no signed manifest in the chain` });
+  }
+  manifests.forEach((m, i) => {
+    if (m.version !== i + 1)
+      found.problems.push({
+        kind: 'unsealed',
+        day,
+        message: `${day}: seal versions are not 1..${manifests.length} (found ${report.versions.join(', ')})`,
+      });
+  });
 
-    // The day's event parts: every listed object as sealed, and nothing else.
-    const partVersions = await listVersions(s3, bucket, partitionPrefix(org, 'audit_events', day));
-    const listed = new Set<string>();
-    for (const m of manifests) {
-      for (const o of m.objects) {
-        listed.add(o.key);
-        report.objects.push(await eventObject(opts, m, o, partVersions.get(o.key) ?? []));
-      }
+  // The day's manifests (chain entries) and their pointers are evidence too.
+  for (const s of seals) {
+    report.objects.push(await manifestObject(opts, s, manifestVersions.get(s.key) ?? []));
+  }
+  const pointerKeys = [...manifestVersions.keys()].filter((k) => k.startsWith(dayPointerPrefix(org, day))).sort();
+  for (const key of pointerKeys) {
+    const versions = manifestVersions.get(key)!;
+    const version = dayPointerVersion(org, day, key);
+    const seal = seals.find((s) => s.trusted!.manifest!.version === version);
+    if (!seal) {
+      found.added.push(...addedVersions(key, versions, 'a day pointer no seal in the chain matches'));
+      continue;
     }
-    for (const [key, versions] of partVersions) {
-      if (listed.has(key)) continue;
-      for (const v of versions.filter((x) => !x.deleteMarker))
-        added.push({
-          key,
-          versionId: v.versionId,
-          bytes: v.size,
-          detail: `in the partition of ${day}, listed by no manifest`,
-        });
-    }
-    for (const o of report.objects) {
-      if (o.status !== 'ok' && o.status !== 'archived')
-        problems.push({
-          kind: 'object',
-          day,
-          key: o.key,
-          message: `${o.status}: ${o.key}${o.detail ? ` (${o.detail})` : ''}`,
-        });
+    report.objects.push(await pointerObject(opts, key, versions, seal));
+  }
+  for (const s of seals) {
+    const version = s.trusted!.manifest!.version;
+    if (!pointerKeys.includes(dayPointerKey(org, day, version))) {
+      found.warnings.push(
+        `${day} v${version}: the chain entry ${s.key} has no day pointer (a seal interrupted before its pointer was written)`,
+      );
     }
   }
-  // Day pointers of days outside the range are someone else's run; only the range is judged.
-  const addedInScope = added.filter(
-    (a) => !a.key.startsWith(daysPrefix) || inRange.has(a.key.slice(daysPrefix.length, daysPrefix.length + 10)),
-  );
-  for (const a of addedInScope)
-    problems.push({
-      kind: 'added',
-      key: a.key,
-      message: `added: ${a.key} (version ${a.versionId}, ${a.bytes} bytes): ${a.detail}`,
-    });
 
+  // The day's event parts and access snapshot tables: every listed object as sealed, and nothing else.
+  const partVersions = new Map<string, ObjectVersion[]>();
+  for (const table of ['audit_events', ...ACCESS_TABLES] as const)
+    for (const [key, versions] of await listVersions(s3, bucket, partitionPrefix(org, table, day)))
+      partVersions.set(key, versions);
+  const listed = new Set<string>();
+  for (const m of manifests) {
+    for (const o of m.objects) {
+      listed.add(o.key);
+      report.objects.push(await eventObject(opts, m, o, partVersions.get(o.key) ?? []));
+    }
+  }
+  for (const [key, versions] of partVersions) {
+    if (!listed.has(key))
+      found.added.push(...addedVersions(key, versions, `in the partition of ${day}, listed by no manifest`));
+  }
+  for (const o of report.objects) {
+    if (o.status !== 'ok' && o.status !== 'archived')
+      found.problems.push({
+        kind: 'object',
+        day,
+        key: o.key,
+        message: `${o.status}: ${o.key}${o.detail ? ` (${o.detail})` : ''}`,
+      });
+  }
+  return { report, ...found };
+}
+
+/** Every stored version (not delete markers) of a key no seal accounts for. */
+function addedVersions(key: string, versions: ObjectVersion[], detail: string): AddedObject[] {
+  return versions.filter((v) => !v.deleteMarker).map((v) => ({ key, versionId: v.versionId, bytes: v.size, detail }));
+}
+
+/** Added objects the range answers for: day pointers of days outside the range are someone else's run. */
+function addedInScope(opts: VerifyOptions, all: AddedObject[]): Findings {
+  const inRange = new Set(daysBetween(opts.from, opts.to));
+  const added = all.filter((a) => {
+    const day = dayOfPointerKey(opts.org, a.key);
+    return day === undefined || inRange.has(day);
+  });
+  const problems = added.map((a): Problem => ({
+    kind: 'added',
+    key: a.key,
+    message: `added: ${a.key} (version ${a.versionId}, ${a.bytes} bytes): ${a.detail}`,
+  }));
+  return { problems, warnings: [], added };
+}
+
+/** The report: the phases' results, their problems and warnings in phase order, and the summary. */
+function assembleReport(
+  opts: VerifyOptions,
+  parts: Pick<VerifyReport, 'publicKey' | 'days' | 'added' | 'chainBreaks' | 'signatureFailures'> & {
+    entries: ChainEntry[];
+    findings: Array<Pick<Findings, 'problems' | 'warnings'>>;
+  },
+): VerifyReport {
+  const { entries, days, findings } = parts;
+  const problems = findings.flatMap((f) => f.problems);
+  const warnings = findings.flatMap((f) => f.warnings);
   const head = entries.at(-1)?.current ?? null;
   const objects = days.flatMap((d) => d.objects);
   const archived = objects.filter((o) => o.status === 'archived').length;
@@ -362,13 +416,13 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
     );
   return {
     schema: 'gcaudit.verify/v1',
-    org,
-    bucket,
+    org: opts.org,
+    bucket: opts.bucket,
     from: opts.from,
     to: opts.to,
     verifiedAt: (opts.now ?? new Date()).toISOString(),
     policy: opts.policy,
-    publicKey,
+    publicKey: parts.publicKey,
     chain: {
       entries: entries.length,
       firstSequence: entries[0]?.sequence ?? null,
@@ -376,9 +430,9 @@ export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
       headSha256: head?.sha256 ?? null,
     },
     days,
-    added: addedInScope,
-    chainBreaks,
-    signatureFailures,
+    added: parts.added,
+    chainBreaks: parts.chainBreaks,
+    signatureFailures: parts.signatureFailures,
     problems,
     warnings,
     summary: {
@@ -456,7 +510,8 @@ async function eventObject(
   versions: ObjectVersion[],
 ): Promise<ObjectReport> {
   const recorded = o.versionId ?? versions.find((v) => !v.deleteMarker)?.versionId;
-  const base: ObjectReport = { key: o.key, kind: 'events', sealVersion: m.version, versionId: recorded, status: 'ok' };
+  const kind = o.table === 'audit_events' ? 'events' : 'access';
+  const base: ObjectReport = { key: o.key, kind, sealVersion: m.version, versionId: recorded, status: 'ok' };
   const versionProblem = versionStatus(versions, recorded, 'the sealed version');
   if (versionProblem?.status === 'missing' && !versions.some((v) => v.versionId === recorded))
     return { ...base, ...versionProblem };
@@ -570,7 +625,7 @@ function lockStatus(opts: VerifyOptions, report: ObjectReport, sealedAt: string)
 }
 
 /** Phase 3, links: each entry's sequence and the hash of the one before, as a reader of the current objects sees them. */
-function checkLinks(org: string, entries: ChainEntry[]): ChainBreak[] {
+function checkLinks(org: string, entries: ChainEntry[]): { chainBreaks: ChainBreak[] } & Findings {
   const chainBreaks: ChainBreak[] = [];
   const bySeq = new Map(entries.map((e) => [e.sequence, e]));
   const lastSeq = entries.at(-1)?.sequence ?? 0;
@@ -613,16 +668,20 @@ function checkLinks(org: string, entries: ChainEntry[]): ChainBreak[] {
       });
     }
   }
-  return chainBreaks;
+  const problems = chainBreaks.map((b): Problem => ({
+    kind: 'chain-break',
+    key: b.key,
+    message: `chain break at sequence ${b.sequence} (${b.key}): ${b.reason}`,
+  }));
+  return { chainBreaks, problems, warnings: [], added: [] };
 }
 
 /** Phase 1, signing keys: the pinned one, or the lake's (each the original version of keys/<keyId>.pem), with their own problems. */
 async function readSigningKeys(
   opts: VerifyOptions,
   manifestVersions: Map<string, ObjectVersion[]>,
-): Promise<{ keys: Map<string, string>; publicKey: VerifyReport['publicKey']; problems: Problem[] }> {
+): Promise<{ keys: Map<string, string>; publicKey: VerifyReport['publicKey'] } & Findings> {
   const { s3, bucket } = opts;
-  const keysPrefix = signingKeysPrefix(opts.org);
   const problems: Problem[] = [];
   const keys = new Map<string, string>();
   if (opts.pinnedKey) {
@@ -631,6 +690,8 @@ async function readSigningKeys(
     return {
       keys,
       problems,
+      warnings: [],
+      added: [],
       publicKey: {
         source: 'pinned',
         keyIds: [keyId],
@@ -640,8 +701,8 @@ async function readSigningKeys(
     };
   }
   for (const [key, versions] of manifestVersions) {
-    if (!key.startsWith(keysPrefix)) continue;
-    const keyId = key.slice(keysPrefix.length).replace(/\.pem$/, '');
+    const keyId = signingKeyIdOf(opts.org, key);
+    if (keyId === undefined) continue;
     const original = versions.find((v) => !v.deleteMarker);
     if (!original) continue;
     const pem = (await readVersion(s3, bucket, key, original.versionId)).toString('utf8');
@@ -671,6 +732,8 @@ async function readSigningKeys(
   return {
     keys,
     problems,
+    warnings: [],
+    added: [],
     publicKey: {
       source: 'lake',
       keyIds: [...keys.keys()].sort(),

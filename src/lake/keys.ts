@@ -1,18 +1,13 @@
+import { AccessTable } from '../model/access-tables';
+
+export { ACCESS_TABLES, type AccessTable } from '../model/access-tables';
+
 /**
  * Where everything lives in the lake bucket. Each org has its own root, so one bucket can hold
  * several orgs; tables are Hive-partitioned by year=/month=/day= (Athena partition projection
  * and DuckDB's hive_partitioning both read that).
  */
-export type LakeTable =
-  | 'audit_events'
-  | 'audit_events_live'
-  | 'audit_findings'
-  | 'access_users'
-  | 'access_roles'
-  | 'access_grants'
-  | 'access_oauth_clients'
-  | 'access_divisions'
-  | 'access_coverage';
+export type LakeTable = 'audit_events' | 'audit_events_live' | 'audit_findings' | AccessTable;
 
 export function dayParts(day: string): { year: string; month: string; dd: string } {
   const [year, month, dd] = day.split('-');
@@ -35,6 +30,10 @@ export function eventPartKey(org: string, day: string, version: number, part: nu
   return `${partitionPrefix(org, 'audit_events', day)}${name}`;
 }
 
+/** The one file of an access snapshot table for a day (a re-run of the day writes nothing new). */
+export const accessPartKey = (org: string, table: AccessTable, day: string) =>
+  `${partitionPrefix(org, table, day)}part-00000.parquet`;
+
 /** Everything that describes the lake's seals: chain entries, day pointers, signing keys. */
 export const manifestsRoot = (org: string) => `${org}/manifests/`;
 export const manifestChainPrefix = (org: string) => `${manifestsRoot(org)}chain/`;
@@ -46,11 +45,38 @@ export const dayPointerKey = (org: string, day: string, version: number) =>
 export const signingKeysPrefix = (org: string) => `${manifestsRoot(org)}keys/`;
 export const signingKeyKey = (org: string, keyId: string) => `${signingKeysPrefix(org)}${keyId}.pem`;
 
+/** The key id a name under the signing keys says (undefined outside them): keys/<keyId>.pem. */
+export function signingKeyIdOf(org: string, key: string): string | undefined {
+  const prefix = signingKeysPrefix(org);
+  return key.startsWith(prefix) ? key.slice(prefix.length).replace(/\.pem$/, '') : undefined;
+}
+
+/** The day a key under the day pointers belongs to (its folder), or undefined. */
+export function dayOfPointerKey(org: string, key: string): string | undefined {
+  const root = dayPointersRoot(org);
+  if (!key.startsWith(root)) return undefined;
+  const day = key.slice(root.length).split('/')[0];
+  return day || undefined;
+}
+
+/** The seal version a day pointer's name gives, only for a key named exactly as dayPointerKey names it. */
+export function dayPointerVersion(org: string, day: string, key: string): number | undefined {
+  const m = /\/v(\d{4})\.json$/.exec(key);
+  if (!m) return undefined;
+  const version = Number(m[1]);
+  return key === dayPointerKey(org, day, version) ? version : undefined;
+}
+
 /** Masked rows of one collection run, page by page, before the day is sealed. */
 export const stagingPrefix = (org: string, day: string, runId: string) => `_staging/${org}/${day}/${runId}/`;
 /** `chunk` names the page, e.g. w00-p000017: window and page index, so a re-fetched page overwrites its own chunk only. */
 export const stagingChunkKey = (org: string, day: string, runId: string, chunk: string) =>
   `${stagingPrefix(org, day, runId)}${chunk}.ndjson`;
+/** An access snapshot's masked rows of one table before they are written as Parquet. */
+export const accessStagingKey = (org: string, day: string, runId: string, table: AccessTable) =>
+  stagingChunkKey(org, day, `access-${runId}`, table);
+export const accessStagingPrefix = (org: string, day: string, runId: string) =>
+  stagingPrefix(org, day, `access-${runId}`);
 export const pageChunkName = (window: number, page: number) => `w${pad(window, 2)}-p${pad(page, 6)}`;
 /** Records that could not be transformed, masked, kept for a person to look at (never dropped). */
 export const quarantineKey = (org: string, source: string, name: string) => `${org}/quarantine/${source}/${name}.json`;
