@@ -8,7 +8,7 @@ const LAYERS = [
   ['worker', 'stack'], // the worker process; the embedded local stack (MinIO, Temporal, sandbox)
   ['workflows'],
   ['activities'],
-  ['evidence', 'ingest', 'delivery', 'ocsf'], // domain modules, highest first
+  ['evidence', 'ingest', 'delivery', 'ocsf', 'access'], // domain modules, highest first (access: the access snapshot)
   ['checks'],
   ['query', 'transform', 'splunk'], // splunk: the HEC client and its lines (DuckDB over lake parts)
   ['lake'],

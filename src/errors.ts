@@ -67,3 +67,21 @@ export class ImmutabilityError extends GcauditError {
   readonly type = 'ImmutabilityError';
   override readonly retryable = false;
 }
+
+/** The OAuth client lacks the permission an endpoint needs (403 missing.permissions): the data is not readable, not empty. */
+export class NotReadableError extends GcauditError {
+  readonly type = 'NotReadableError';
+  override readonly retryable = false;
+  constructor(
+    message: string,
+    readonly permission: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An operation that needs the day sealed first (e.g. an access snapshot, listed in the day's manifest). */
+export class DayNotSealedError extends GcauditError {
+  readonly type = 'DayNotSealedError';
+  override readonly retryable = false;
+}

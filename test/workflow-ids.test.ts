@@ -19,6 +19,7 @@ test('workflow and schedule ids keep their spelling', () => {
     workflowIds.checksAfter('archive-restore/acme/2026-01-01..2026-01-31'),
     'archive-restore/acme/2026-01-01..2026-01-31/checks',
   );
+  assert.equal(workflowIds.accessSnapshot('acme', '2026-11-01'), 'access-snapshot/acme/2026-11-01');
   assert.equal(scheduleIds.dailyCollect('acme'), 'daily-collect/acme');
   assert.equal(scheduleIds.schemaRecrawl('acme'), 'schema-recrawl/acme');
 });

@@ -32,6 +32,8 @@ export interface RunChecksSummary {
     bytesScanned: number;
     filesRead: number | null;
     ms: number;
+    /** not_evaluable: an access check whose snapshot tables were not readable (or no snapshot). */
+    status: 'evaluated' | 'not_evaluable';
   }>;
   findingKeys: string[];
   webhook: string;
@@ -86,6 +88,7 @@ export function createCheckActivities(deps: { config: Config; s3: S3Client }) {
             bytesScanned: r.stats.bytesScanned,
             filesRead: r.stats.filesRead,
             ms: r.stats.ms,
+            status: r.status,
           })),
           findingKeys: recorded.stored.map((s) => s.key),
           webhook: recorded.webhook,

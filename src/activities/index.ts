@@ -1,3 +1,4 @@
+import { createAccessActivities } from './access';
 import { createCheckActivities } from './checks';
 import { createCollectActivities } from './collect';
 import { createIngestActivities } from './ingest';
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIngestActivities(deps),
     ...createRehydrateActivities(deps),
     ...createDeliverActivities(deps),
+    ...createAccessActivities(deps),
   });
 }
 

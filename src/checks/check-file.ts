@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { PROJECT_ROOT } from '../paths';
+import { ACCESS_TABLES, AccessTable, isAccessTable } from '../query/lake-tables';
 import { BUILTIN_PARAMS, coerceParam, ParamSpec, ParamType } from './params';
 
 /** A compliance check: checks/<id>.sql (the query) and checks/<id>.yml (what it means). */
@@ -16,6 +17,8 @@ export interface Check {
   parameters: Record<string, ParamSpec>;
   runbook: string;
   tests: { firesOn: string };
+  /** Snapshot tables the check needs besides those its SQL names (e.g. behind access_reconciliation). */
+  requiresTables: AccessTable[];
   sql: string;
 }
 
@@ -62,6 +65,7 @@ const metaSchema = z
       .default({}),
     runbook: z.string().min(20),
     tests: z.object({ fires_on: z.string() }),
+    requires_tables: z.array(z.enum(ACCESS_TABLES)).default([]),
   })
   .strict();
 
@@ -96,6 +100,7 @@ export function loadCheck(dir: string, id: string): Check {
     parameters: meta.parameters,
     runbook: meta.runbook.trim(),
     tests: { firesOn: meta.tests.fires_on },
+    requiresTables: meta.requires_tables,
     sql,
   };
   validateCheck(check, id);
@@ -123,9 +128,22 @@ export function validateCheck(check: Check, fileId: string): void {
   }
   for (const name of Object.keys(check.parameters))
     if (!used.has(name)) fail(`parameter ${name} is declared but the SQL does not use it`);
-  for (const required of BUILTIN_PARAMS) {
+  // Snapshot checks read no event levels: include_system_level is the events' business.
+  const builtins = isAccessCheck(check) ? BUILTIN_PARAMS.filter((p) => p !== 'include_system_level') : BUILTIN_PARAMS;
+  for (const required of builtins) {
     if (!used.has(required))
       fail(`the SQL must use {{${required}}} (window, partition pruning and system-user exclusion are in every check)`);
   }
   if (/;\s*\S/.test(check.sql.replace(/--[^\n]*/g, ''))) fail('the SQL must be a single statement');
+}
+
+/** A check over the access snapshots (it names a snapshot table or the reconciliation view). */
+export function isAccessCheck(check: Pick<Check, 'sql'>): boolean {
+  return accessTablesOf(check).length > 0 || /\baccess_reconciliation\b/i.test(check.sql);
+}
+
+/** The snapshot tables a check needs readable: those its SQL names and those its YAML lists. */
+export function accessTablesOf(check: Pick<Check, 'sql'> & Partial<Pick<Check, 'requiresTables'>>): AccessTable[] {
+  const named = [...check.sql.toLowerCase().matchAll(/\b(access_[a-z_]+)\b/g)].map((m) => m[1]).filter(isAccessTable);
+  return [...new Set([...named, ...(check.requiresTables ?? [])])].sort();
 }

@@ -33,7 +33,7 @@ export async function storeFindings(
   s3: S3Client,
   config: Pick<Config, 's3' | 'lake' | 'duckdb'>,
   org: string,
-  run: CheckRun,
+  run: Pick<CheckRun, 'check' | 'window' | 'params' | 'findings' | 'stats'>,
   runAt: string,
 ): Promise<StoredFindings | null> {
   if (run.findings.length === 0) return null;

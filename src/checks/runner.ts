@@ -1,5 +1,6 @@
 import { QueryEngine, QueryStats, rowObjects } from '../query/engine';
-import { Check, RESULT_COLUMNS, Severity } from './check-file';
+import { Check, isAccessCheck, RESULT_COLUMNS, Severity } from './check-file';
+import { accessCoverageProblems } from './access-coverage';
 import { CheckWindow, ParamValue } from './params';
 import { renderCheck, RenderContext } from './render';
 import { ConfigError } from '../errors';
@@ -25,6 +26,12 @@ export interface CheckRun {
   params: Record<string, ParamValue>;
   findings: Finding[];
   stats: QueryStats;
+  /**
+   * not_evaluable: the check's snapshot tables could not be read (or there is no snapshot) for
+   * the window, so no findings means nothing, and the reasons say why. Never a silent pass.
+   */
+  status: 'evaluated' | 'not_evaluable';
+  notEvaluable: string[];
 }
 
 /** Runs each check over the window on the engine; rows become findings grouped by finding_key. */
@@ -38,6 +45,21 @@ export async function runChecks(
   const runs: CheckRun[] = [];
   for (const check of checks) {
     const rendered = renderCheck(check, window, ctx);
+    const unknown = isAccessCheck(check) ? await accessCoverageProblems(engine, check, window) : [];
+    if (unknown.length > 0) {
+      const run: CheckRun = {
+        check,
+        window,
+        params: rendered.params,
+        findings: [],
+        stats: { engine: engine.name, ms: 0, filesRead: 0, bytesScanned: 0 },
+        status: 'not_evaluable',
+        notEvaluable: unknown,
+      };
+      runs.push(run);
+      onCheck?.(run);
+      continue;
+    }
     const result = await engine.query(rendered.sql, { days: rendered.days });
     const names = result.columns.map((c) => c.name);
     for (const col of RESULT_COLUMNS)
@@ -48,6 +70,8 @@ export async function runChecks(
       params: rendered.params,
       findings: toFindings(check, window, rowObjects(result)),
       stats: result.stats,
+      status: 'evaluated',
+      notEvaluable: [],
     };
     runs.push(run);
     onCheck?.(run);
@@ -71,7 +95,10 @@ function toFindings(check: Check, window: CheckWindow, rows: Array<Record<string
   for (const [key, group] of groups) {
     const byEvent = new Map<string, string>();
     for (const r of group) if (r.event_id && r.event_time) byEvent.set(r.event_id, isoTime(r.event_time));
-    const times = [...byEvent.values()].sort();
+    // Snapshot findings may have no event (a grant nobody granted): their time is the snapshot's.
+    const times = (
+      byEvent.size > 0 ? [...byEvent.values()] : group.flatMap((r) => (r.event_time ? [isoTime(r.event_time)] : []))
+    ).sort();
     const users = [...new Set(group.map((r) => r.user_id).filter((u): u is string => u !== null))].sort();
     findings.push({
       checkId: check.id,
@@ -83,7 +110,9 @@ function toFindings(check: Check, window: CheckWindow, rows: Array<Record<string
       eventIds: [...byEvent.keys()].sort(),
       firstEventTime: times[0],
       lastEventTime: times[times.length - 1],
-      summary: `${[...new Set(group.map((r) => r.summary ?? ''))].sort()[0]} (${byEvent.size} event${byEvent.size === 1 ? '' : 's'})`,
+      summary:
+        [...new Set(group.map((r) => r.summary ?? ''))].sort()[0] +
+        (byEvent.size > 0 ? ` (${byEvent.size} event${byEvent.size === 1 ? '' : 's'})` : ''),
       window,
     });
   }

@@ -19,6 +19,8 @@ import { restore } from './commands/restore';
 import { lookup } from './commands/lookup';
 import { deliver } from './commands/deliver';
 import { ocsfExport } from './commands/ocsf';
+import { accessSnapshot } from './commands/access';
+import { accessReviewCommand } from './commands/access-review';
 
 const exitWith = (code: number) => {
   process.exitCode = code;
@@ -84,6 +86,7 @@ program
   .option('--port <n>', 'port on 127.0.0.1 (0: any free port; default LOCAL_SIM_PORT, 8787)')
   .option('--seed <seed>', 'same seed, same org and events', 'gcaudit-sim')
   .option('--events-per-day <n>', 'audit events per weekday (weekends about 40 %)', '2000')
+  .option('--org-users <n>', 'core users of the org (its configuration APIs list them too)', '120')
   .option('--rate-limit <n>', 'requests per minute per access token', '300')
   .option('--token-lifetime <seconds>', 'lifetime of access tokens (default 86400)')
   .option('--fault-429 <share>', 'share of requests answered 429')
@@ -97,9 +100,9 @@ program
   .addOption(
     new Option(
       '--client-roles <roles>',
-      'roles of the sandbox OAuth client: least-privilege (audits:audit:view only) or admin',
+      'roles of the sandbox OAuth client: least-privilege (audits:audit:view only), access-reviewer (also reads users, roles, grants, divisions, OAuth clients) or admin',
     )
-      .choices(['least-privilege', 'admin'])
+      .choices(['least-privilege', 'access-reviewer', 'admin'])
       .default('least-privilege'),
   )
   .action(sim);
@@ -192,6 +195,31 @@ ocsf
   .option('--force', 'write the objects again even where they exist (after a mapping change)')
   .option('--json', 'machine-readable output')
   .action(async (opts) => exitWith(await ocsfExport(opts)));
+
+const access = program
+  .command('access')
+  .description('access reviews: daily snapshots of users, roles, grants, OAuth clients and divisions in the lake');
+access
+  .command('snapshot')
+  .description(
+    "take the access snapshot of a sealed day (or each day of a range): Parquet tables listed in the day's manifest; a day that has one already writes nothing",
+  )
+  .requiredOption('--day <day>', 'the day, YYYY-MM-DD (the first, with --to)')
+  .option('--to <day>', 'last day of a range, YYYY-MM-DD')
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await accessSnapshot(opts)));
+access
+  .command('review')
+  .description(
+    'who holds which role and permission on a day (its snapshot), and what changed since, each change with the audit event that explains it or its finding. Exit 3 when a change has no explaining event',
+  )
+  .requiredOption('--as-of <day>', 'the review day YYYY-MM-DD (its snapshot, or the latest before it)')
+  .option(
+    '--since <day>',
+    'changes after this day YYYY-MM-DD (the previous review); default: since the snapshot before',
+  )
+  .option('--json', 'machine-readable output')
+  .action(async (opts) => exitWith(await accessReviewCommand(opts)));
 
 program
   .command('init')

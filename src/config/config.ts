@@ -159,6 +159,10 @@ function configFrom(v: SettingValues, temporal: TemporalSettings) {
       afterSeal: v.CHECKS_AFTER_SEAL,
       webhookUrl: secret(v.CHECKS_WEBHOOK_URL),
     },
+    // The daily access snapshot (src/access).
+    access: {
+      snapshotDaily: v.ACCESS_SNAPSHOT_DAILY,
+    },
     // The OCSF copy for Amazon Security Lake (src/ocsf).
     ocsf: {
       afterSeal: v.OCSF_AFTER_SEAL,

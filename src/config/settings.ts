@@ -430,6 +430,13 @@ export const SETTINGS = {
     describe:
       'Write the OCSF 1.1 copy of a day for Amazon Security Lake as soon as the day is sealed (a child workflow of collect-day).',
   },
+  ACCESS_SNAPSHOT_DAILY: {
+    schema: bool,
+    expected: 'true or false',
+    default: 'true',
+    describe:
+      'Take the access snapshot (users, roles, grants, OAuth clients, divisions) of each day the daily schedule collects, on the daily queue and its budget (a child workflow of daily-collect). Tables the OAuth client may not read are recorded as not readable.',
+  },
   OCSF_BUCKET: {
     schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
     expected: 'an S3 bucket name',

@@ -22,6 +22,16 @@ import {
   verifyInstructions,
 } from './package-index';
 import { coverageRows, DaySeal, renderReport } from './report-html';
+import { addDays } from '../days';
+import {
+  ACCESS_CHANGES_FILE,
+  ACCESS_HOLDERS_FILE,
+  accessReview,
+  CHANGE_CSV_COLUMNS,
+  changeCsvRows,
+  HOLDER_CSV_COLUMNS,
+  holderCsvRows,
+} from './access-review';
 import { verifyLake, VerifyReport } from './verify';
 
 export interface ExportOptions {
@@ -81,7 +91,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
   const stripOrg = (key: string) => key.slice(opts.org.length + 1);
   for (const day of verification.days) {
     for (const o of day.objects) {
-      if (o.kind === 'events' || !o.versionId) continue;
+      if (o.kind === 'events' || o.kind === 'access' || !o.versionId) continue;
       const bytes = await readVersion(opts.s3, opts.bucket, o.key, o.versionId);
       await write(stripOrg(o.key), bytes);
       if (o.kind === 'manifest') {
@@ -120,6 +130,10 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
 
   const findings = await readFindings(opts.engine, { from: opts.from, to: opts.to });
   await write('findings.csv', toCsv(FINDING_CSV_COLUMNS, findings as unknown as Array<Record<string, string>>));
+  // The access review of the range: holders on the last snapshot, changes of the range's snapshots.
+  const review = await accessReview(opts.engine, { org: opts.org, asOf: opts.to, since: addDays(opts.from, -1) });
+  await write(ACCESS_HOLDERS_FILE, toCsv(HOLDER_CSV_COLUMNS, holderCsvRows(review)));
+  await write(ACCESS_CHANGES_FILE, toCsv(CHANGE_CSV_COLUMNS, changeCsvRows(review)));
   const coverage = coverageRows(verification);
   await write('coverage.csv', toCsv(Object.keys(coverage[0] ?? { day: '' }), coverage));
   await write('verification.json', `${JSON.stringify(verification, null, 2)}\n`);
@@ -153,6 +167,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
     findings,
     checks: checks.map(({ id, title, severity, controls }) => ({ id, title, severity, controls })),
     seals: seals.sort((a, b) => a.sequence - b.sequence),
+    accessReview: review,
     files: [
       ...listed.filter((f) => !f.startsWith('manifests/')),
       `manifests/ (${listed.filter((f) => f.startsWith('manifests/')).length} files)`,

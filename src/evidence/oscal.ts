@@ -160,7 +160,7 @@ export function assessmentResults(input: OscalInput): object {
     ids.push(
       resource(
         `Manifest of ${manifest.day}, seal v${manifest.version} (chain #${manifest.sequence})`,
-        `Signed (Ed25519, key ${manifest.signature.keyId}) and hash-chained manifest: ${manifest.objects.length} event parts, ${manifest.dayTotals.events} events in the day.`,
+        `Signed (Ed25519, key ${manifest.signature.keyId}) and hash-chained manifest: ${manifest.objects.filter((o) => o.table === 'audit_events').length} event parts${manifest.accessSnapshot ? `, the access snapshot (${manifest.objects.length} tables)` : ''}, ${manifest.dayTotals.events} events in the day.`,
         [
           { href: m.path, sha256: m.sha256 },
           {
@@ -174,8 +174,10 @@ export function assessmentResults(input: OscalInput): object {
     for (const o of manifest.objects) {
       ids.push(
         resource(
-          `Audit events of ${manifest.day}: ${o.key.split('/').at(-1)}`,
-          `${o.events} events, ${o.rows} rows, under Object Lock, listed by seal v${manifest.version} of ${manifest.day}.`,
+          o.table === 'audit_events'
+            ? `Audit events of ${manifest.day}: ${o.key.split('/').at(-1)}`
+            : `Access snapshot of ${manifest.day}: ${o.table}`,
+          `${o.table === 'audit_events' ? `${o.events} events, ` : ''}${o.rows} rows, under Object Lock, listed by seal v${manifest.version} of ${manifest.day}.`,
           [
             {
               href: `s3://${input.bucket}/${o.key}${o.versionId ? `?versionId=${encodeURIComponent(o.versionId)}` : ''}`,

@@ -99,6 +99,9 @@ What is here
   verification.json    the full verification result (gcaudit verify --json)
   findings.csv         every stored finding of the range
   coverage.csv         per day: sealed, seal versions, events, rows, objects, verification status
+  access-review/holders.csv  who held which role (and permissions) on the range's last access snapshot
+  access-review/changes.csv  each change between access snapshots of the range, with the audit event
+                       that explains it or the finding when none does
   assessment-results.json  NIST OSCAL 1.1 assessment results for GRC tools: the reviewed controls,
                        an observation per check and per day's completeness, a finding per finding,
                        the lake objects with their SHA-256 in back-matter

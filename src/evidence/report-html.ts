@@ -4,6 +4,8 @@ import { html, SafeHtml, trusted } from './html';
 import type { Check } from '../checks/check-file';
 import type { FindingRow } from './findings-export';
 import type { DayReport, VerifyReport } from './verify';
+import type { AccessReview } from './access-review';
+import { accessReviewSection } from './access-review-html';
 
 export interface DaySeal {
   day: string;
@@ -30,6 +32,8 @@ export interface ReportInput {
   seals: DaySeal[];
   /** Files of the package besides the report (the report cannot list its own hash). */
   files: string[];
+  /** The access review of the range (role holders, changes with their explaining events). */
+  accessReview?: AccessReview;
 }
 
 export type DayState = 'ok' | 'problem' | 'unsealed';
@@ -136,6 +140,7 @@ ${controls.map((c) => html`<tr data-control="${`${c.framework} ${c.control}`}"><
 ${findingsTable(input.findings)}
 </section>
 
+${input.accessReview ? accessReviewSection(input.accessReview) : ''}
 <section id="reconciliation"><h2>Reconciliation</h2>
 <p>Per seal: the events and rows the manifest states, the parts written, and how the day was obtained from the Genesys audit query API (pages and requests). A day sealed again with late events has a supplement (version 2 and later).</p>
 <table><thead><tr><th>Day</th><th>Seal</th><th>Chain #</th><th>Events (day)</th><th>Rows (day)</th><th>Parts</th><th>API pages</th><th>API requests</th><th>Query transactions</th><th>Other sources</th></tr></thead><tbody>

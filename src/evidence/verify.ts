@@ -11,6 +11,7 @@ import {
   manifestChainKey,
   manifestChainPrefix,
   manifestsRoot,
+  ACCESS_TABLES,
   partitionPrefix,
   signingKeyIdOf,
   signingKeysPrefix,
@@ -21,7 +22,8 @@ import { restoreState } from './archive-state';
 import { headVersion, latestOf, listVersions, ObjectVersion, readVersion } from '../s3/object-versions';
 
 export type ObjectStatus = 'ok' | 'modified' | 'missing' | 'unlocked' | 'lock-mode' | 'retention-short' | 'archived';
-export type ObjectKind = 'events' | 'manifest' | 'pointer';
+/** events: an audit_events part; access: a table of the day's access snapshot. */
+export type ObjectKind = 'events' | 'access' | 'manifest' | 'pointer';
 
 export interface ObjectReport {
   key: string;
@@ -346,8 +348,11 @@ async function verifyDay(
     }
   }
 
-  // The day's event parts: every listed object as sealed, and nothing else.
-  const partVersions = await listVersions(s3, bucket, partitionPrefix(org, 'audit_events', day));
+  // The day's event parts and access snapshot tables: every listed object as sealed, and nothing else.
+  const partVersions = new Map<string, ObjectVersion[]>();
+  for (const table of ['audit_events', ...ACCESS_TABLES] as const)
+    for (const [key, versions] of await listVersions(s3, bucket, partitionPrefix(org, table, day)))
+      partVersions.set(key, versions);
   const listed = new Set<string>();
   for (const m of manifests) {
     for (const o of m.objects) {
@@ -505,7 +510,8 @@ async function eventObject(
   versions: ObjectVersion[],
 ): Promise<ObjectReport> {
   const recorded = o.versionId ?? versions.find((v) => !v.deleteMarker)?.versionId;
-  const base: ObjectReport = { key: o.key, kind: 'events', sealVersion: m.version, versionId: recorded, status: 'ok' };
+  const kind = o.table === 'audit_events' ? 'events' : 'access';
+  const base: ObjectReport = { key: o.key, kind, sealVersion: m.version, versionId: recorded, status: 'ok' };
   const versionProblem = versionStatus(versions, recorded, 'the sealed version');
   if (versionProblem?.status === 'missing' && !versions.some((v) => v.versionId === recorded))
     return { ...base, ...versionProblem };

@@ -51,11 +51,12 @@ export class AuditClient {
   private requests = 0;
   private rateLimited = 0;
 
+  /** Public so the configuration client (config-client.ts) shares the token, budget and pool: the limit is per token. */
   constructor(
-    private readonly apiBase: string,
-    private readonly tokens: TokenProvider,
-    private readonly budget: RequestBudget,
-    private readonly dispatcher: Dispatcher,
+    readonly apiBase: string,
+    readonly tokens: TokenProvider,
+    readonly budget: RequestBudget,
+    readonly dispatcher: Dispatcher,
   ) {}
 
   stats(): ClientStats {

@@ -8,14 +8,32 @@ import { TokenProvider } from './token-provider';
 /** The one permission the collector needs. */
 export const NEEDED_PERMISSION = 'audits:audit:view';
 
+/**
+ * Read-only permissions the daily access snapshot uses when the client holds them, and the part
+ * of the snapshot each enables. Without one, that part is recorded as "not readable" (never as
+ * empty); they are not excess, but each widens what a leaked secret of this client can read.
+ */
+export const OPTIONAL_PERMISSIONS: ReadonlyArray<{ permission: string; enables: string }> = [
+  { permission: 'directory:user:view', enables: 'access_users (users, state, last login, last token)' },
+  {
+    permission: 'authorization:role:view',
+    enables: 'access_roles (roles and their permissions); needed for access_grants too',
+  },
+  { permission: 'authorization:grant:view', enables: 'access_grants (who holds which role in which division)' },
+  { permission: 'authorization:division:view', enables: 'access_divisions' },
+  { permission: 'oauth:client:view', enables: 'access_oauth_clients and their role grants in access_grants' },
+];
+
 export interface PrivilegeReport {
   clientId: string;
   /** complete: every question answered; partial: some refused (403), still enough to judge; unknown: not enough to judge. */
   checked: 'complete' | 'partial' | 'unknown';
   roles: Array<{ id: string; name: string; permissions: string[] }>;
   permissions: string[];
-  /** Permissions beyond audits:audit:view (wildcards included). */
+  /** Permissions beyond audits:audit:view and the optional snapshot ones (wildcards included). */
   excess: string[];
+  /** The access snapshot's optional permissions: held (true/false), or null when the roles could not be read. */
+  optional: Array<{ permission: string; enables: string; held: boolean | null }>;
   adminRoles: string[];
   scope: string[] | null;
   /** Questions the API would not answer, and why. */
@@ -110,7 +128,8 @@ export async function checkPrivileges(opts: {
   }
 
   const permissions = [...new Set([...roles.values()].flatMap((r) => [...r.permissions]))].sort();
-  const excess = permissions.filter((p) => p !== NEEDED_PERMISSION);
+  const optionalNames = new Set(OPTIONAL_PERMISSIONS.map((o) => o.permission));
+  const excess = permissions.filter((p) => p !== NEEDED_PERMISSION && !optionalNames.has(p));
   const adminRoles = [...roles.values()]
     .filter((r) => /admin/i.test(r.name) || r.permissions.has('*:*:*'))
     .map((r) => r.name);
@@ -122,6 +141,10 @@ export async function checkPrivileges(opts: {
     roles: [...roles.values()].map((r) => ({ id: r.id, name: r.name, permissions: [...r.permissions].sort() })),
     permissions,
     excess,
+    optional: OPTIONAL_PERMISSIONS.map((o) => ({
+      ...o,
+      held: known ? permissions.some((p) => grants(p, o.permission)) : null,
+    })),
     adminRoles,
     scope,
     unanswered,
@@ -131,7 +154,28 @@ export async function checkPrivileges(opts: {
   };
 }
 
-/** Lines for a person: one line when all is well, a loud block when the client holds more. */
+/** Whether a held permission (wildcards `*` allowed) covers a wanted one. */
+function grants(held: string, wanted: string): boolean {
+  const h = held.split(':');
+  const w = wanted.split(':');
+  return h.length === 3 && h.every((part, i) => part === '*' || part === w[i]);
+}
+
+/** One line on the access snapshot: what the client may read, and which missing permission would enable which part. */
+function describeOptional(r: PrivilegeReport): string {
+  const held = r.optional.filter((o) => o.held === true).map((o) => o.permission);
+  const missing = r.optional.filter((o) => o.held === false);
+  if (r.optional.every((o) => o.held === null))
+    return `Access snapshot: optional read permissions unknown; ${OPTIONAL_PERMISSIONS.map((o) => `${o.permission} enables ${o.enables}`).join('; ')}`;
+  return (
+    `Access snapshot: ${held.length ? `reads with ${held.join(', ')}` : 'no optional permission held'}` +
+    (missing.length
+      ? `; not readable without (optional, read-only): ${missing.map((o) => `${o.permission} enables ${o.enables}`).join('; ')}`
+      : '')
+  );
+}
+
+/** Lines for a person: one line when all is well (and one on the access snapshot), a loud block when the client holds more. */
 export function describePrivileges(r: PrivilegeReport): string[] {
   if (r.leastPrivilege === null) {
     return [
@@ -142,8 +186,10 @@ export function describePrivileges(r: PrivilegeReport): string[] {
   const refused = r.unanswered.filter((u) => u.status === 403).map((u) => u.call.replace(/^GET /, ''));
   const note = refused.length ? ` (not allowed to read ${refused.join(', ')}, as it should be)` : '';
   if (r.leastPrivilege) {
+    const optional = r.optional.filter((o) => o.held).map((o) => o.permission);
     return [
-      `Genesys OAuth client ${r.clientId}: least privilege, roles ${r.roles.map((x) => x.name).join(', ')} with only ${NEEDED_PERMISSION}${note}`,
+      `Genesys OAuth client ${r.clientId}: least privilege, roles ${r.roles.map((x) => x.name).join(', ')} with only ${NEEDED_PERMISSION}${optional.length ? ` and the access snapshot's read-only ${optional.join(', ')}` : ''}${note}`,
+      describeOptional(r),
     ];
   }
   const bar = 'WARNING: ' + '='.repeat(78);
@@ -157,7 +203,9 @@ export function describePrivileges(r: PrivilegeReport): string[] {
       ? []
       : [`WARNING:   and it lacks ${NEEDED_PERMISSION}, which collection needs`]),
     `WARNING: anyone with this client's secret has that access; give it a role with only ${NEEDED_PERMISSION}`,
+    `WARNING: (plus, for the access snapshot, any of: ${OPTIONAL_PERMISSIONS.map((o) => o.permission).join(', ')})`,
     bar,
+    describeOptional(r),
   ];
 }
 

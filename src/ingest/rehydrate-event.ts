@@ -95,6 +95,7 @@ export const UNRESOLVED_CHECK: Check = {
   runbook:
     'Look the event id up in the Genesys audit viewer. If the API never returns it, keep the masked stream copy (ingest quarantine) as the evidence and open a Genesys support case.',
   tests: { firesOn: 'unresolved rehydration' },
+  requiresTables: [],
   sql: '',
 };
 

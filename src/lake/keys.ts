@@ -1,9 +1,13 @@
+import { AccessTable } from '../model/access-tables';
+
+export { ACCESS_TABLES, type AccessTable } from '../model/access-tables';
+
 /**
  * Where everything lives in the lake bucket. Each org has its own root, so one bucket can hold
  * several orgs; tables are Hive-partitioned by year=/month=/day= (Athena partition projection
  * and DuckDB's hive_partitioning both read that).
  */
-export type LakeTable = 'audit_events' | 'audit_events_live' | 'audit_findings';
+export type LakeTable = 'audit_events' | 'audit_events_live' | 'audit_findings' | AccessTable;
 
 export function dayParts(day: string): { year: string; month: string; dd: string } {
   const [year, month, dd] = day.split('-');
@@ -25,6 +29,10 @@ export function eventPartKey(org: string, day: string, version: number, part: nu
     version === 1 ? `part-${pad(part, 5)}.parquet` : `supplement-v${pad(version, 4)}-${pad(part, 5)}.parquet`;
   return `${partitionPrefix(org, 'audit_events', day)}${name}`;
 }
+
+/** The one file of an access snapshot table for a day (a re-run of the day writes nothing new). */
+export const accessPartKey = (org: string, table: AccessTable, day: string) =>
+  `${partitionPrefix(org, table, day)}part-00000.parquet`;
 
 /** Everything that describes the lake's seals: chain entries, day pointers, signing keys. */
 export const manifestsRoot = (org: string) => `${org}/manifests/`;
@@ -64,6 +72,11 @@ export const stagingPrefix = (org: string, day: string, runId: string) => `_stag
 /** `chunk` names the page, e.g. w00-p000017: window and page index, so a re-fetched page overwrites its own chunk only. */
 export const stagingChunkKey = (org: string, day: string, runId: string, chunk: string) =>
   `${stagingPrefix(org, day, runId)}${chunk}.ndjson`;
+/** An access snapshot's masked rows of one table before they are written as Parquet. */
+export const accessStagingKey = (org: string, day: string, runId: string, table: AccessTable) =>
+  stagingChunkKey(org, day, `access-${runId}`, table);
+export const accessStagingPrefix = (org: string, day: string, runId: string) =>
+  stagingPrefix(org, day, `access-${runId}`);
 export const pageChunkName = (window: number, page: number) => `w${pad(window, 2)}-p${pad(page, 6)}`;
 /** Records that could not be transformed, masked, kept for a person to look at (never dropped). */
 export const quarantineKey = (org: string, source: string, name: string) => `${org}/quarantine/${source}/${name}.json`;

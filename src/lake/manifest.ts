@@ -45,6 +45,26 @@ export interface ManifestBody {
   reconciliation: Record<string, unknown> | null;
   /** The day's completeness attestation (absent in manifests sealed before it existed). */
   completeness?: CompletenessAttestation;
+  /**
+   * Present on the version that adds the day's access snapshot (its objects are the access_*
+   * tables; events are unchanged): when it was captured, what the OAuth client could read, and
+   * what it cost.
+   */
+  accessSnapshot?: AccessSnapshotStatement;
+}
+
+export interface AccessSnapshotStatement {
+  capturedAt: string;
+  /** Genesys' org id the snapshot was read from. */
+  orgId: string;
+  requests: number;
+  coverage: Array<{
+    table: string;
+    readable: boolean;
+    missingPermission: string | null;
+    rows: number;
+    requests: number;
+  }>;
 }
 
 export interface Manifest extends ManifestBody {

@@ -1,11 +1,12 @@
 import { ExtraColumn } from './extra-columns';
 import { LakeTableDefinition, lakeTableDefinitions } from './lake-tables';
 import { allEventsViewSql } from './lake-views';
+import { accessReconciliationViewSql } from './access-views';
 
 /**
- * Athena DDL of the lake: the database, the three tables with partition projection (Athena
+ * Athena DDL of the lake: the database, the tables with partition projection (Athena
  * computes the year=/month=/day= partitions from the query's predicates: no crawler, no
- * MSCK REPAIR), the audit_events_all view, and a named query per check.
+ * MSCK REPAIR), the audit_events_all and access_reconciliation views, and a named query per check.
  */
 export interface AthenaDdl {
   database: string;
@@ -49,6 +50,7 @@ ${Object.entries(t.properties)
       { what: `database ${database}`, sql: `CREATE DATABASE IF NOT EXISTS \`${database}\`` },
       ...tables.map(table),
       { what: 'view audit_events_all', sql: allEventsViewStatement(database, opts.extraColumns) },
+      { what: 'view access_reconciliation', sql: accessReconciliationViewStatement(database) },
     ],
     namedQueries: opts.namedQueries,
   };
@@ -56,6 +58,10 @@ ${Object.entries(t.properties)
 
 export function allEventsViewStatement(database: string, extraColumns: readonly ExtraColumn[]): string {
   return `CREATE OR REPLACE VIEW ${trinoIdentifier(database)}.audit_events_all AS\n${allEventsViewSql('athena', extraColumns)}`;
+}
+
+export function accessReconciliationViewStatement(database: string): string {
+  return `CREATE OR REPLACE VIEW ${trinoIdentifier(database)}.access_reconciliation AS\n${accessReconciliationViewSql()}`;
 }
 
 /** A Trino identifier in double quotes (a double quote inside doubled). */

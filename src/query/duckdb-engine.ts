@@ -7,6 +7,9 @@ import { ExtraColumn } from './extra-columns';
 import { allEventsViewSql, FINDINGS_COLUMNS, PARTITION_COLUMNS } from './lake-views';
 import { LakeFile, PartitionSource } from './partition-source';
 import { readDuckDbResult } from './duckdb-values';
+import { addDays } from '../days';
+import { accessReconciliationViewSql } from './access-views';
+import { ACCESS_LOOKBACK_DAYS, ACCESS_TABLES, accessTableColumns, isAccessTable } from './lake-tables';
 
 export interface DuckDbEngineOptions {
   source: PartitionSource;
@@ -32,7 +35,14 @@ export class DuckDbQueryEngine implements QueryEngine {
     const started = Date.now();
     const tables = referencedTables(sql);
     const files = new Map<LakeTable, LakeFile[]>();
-    for (const table of tables) files.set(table, await this.opts.source.files(table, options.days));
+    // Snapshot tables are read from ACCESS_LOOKBACK_DAYS earlier: reconciliation compares a day
+    // with the snapshot before it, and reads the audit events from that snapshot on.
+    const accessDays = options.days && { from: addDays(options.days.from, -ACCESS_LOOKBACK_DAYS), to: options.days.to };
+    for (const table of tables)
+      if (isAccessTable(table)) files.set(table, await this.opts.source.files(table, accessDays));
+    const eventDays = eventDaysFor(sql, options.days, files.get('access_coverage') ?? []);
+    for (const table of tables)
+      if (!isAccessTable(table)) files.set(table, await this.opts.source.files(table, eventDays));
     const extra = (await this.opts.extraColumns?.()) ?? [];
     const db = await openDuckDb({ ...this.opts.limits, tempDirectory: this.opts.tempDirectory });
     try {
@@ -56,7 +66,22 @@ export class DuckDbQueryEngine implements QueryEngine {
   async close(): Promise<void> {}
 }
 
-/** Defines audit_events, audit_events_live, audit_events_all and audit_findings over the given files. */
+/**
+ * The days of audit events a query needs: its days, and for the reconciliation also the days
+ * since the last snapshot before them (the events between that snapshot and the first one).
+ */
+function eventDaysFor(sql: string, days: QueryOptions['days'], coverageFiles: LakeFile[]): QueryOptions['days'] {
+  if (!days || !/\baccess_reconciliation\b/i.test(sql)) return days;
+  const before = coverageFiles
+    .map((f) => /year=(\d{4})[\\/]month=(\d{2})[\\/]day=(\d{2})/.exec(f.path))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => `${m[1]}-${m[2]}-${m[3]}`)
+    .filter((d) => d < days.from)
+    .sort();
+  return { from: before.length > 0 ? addDays(before[before.length - 1], 1) : days.from, to: days.to };
+}
+
+/** Defines the lake's tables and views (events, findings, access snapshots, reconciliation) over the given files. */
 export async function defineLakeViews(
   c: DuckDBConnection,
   files: Map<LakeTable, LakeFile[]>,
@@ -75,6 +100,11 @@ export async function defineLakeViews(
   await c.run(
     `CREATE OR REPLACE VIEW audit_events_all AS ${allEventsViewSql('duckdb', extra, { liveIsEmpty: (files.get('audit_events_live') ?? []).length === 0 })}`,
   );
+  for (const table of ACCESS_TABLES) {
+    const declared = accessTableColumns(table).map((col) => ({ name: col.name, type: col.duckdb }));
+    await c.run(`CREATE OR REPLACE VIEW ${table} AS ${await tableSelect(c, files.get(table) ?? [], declared)}`);
+  }
+  await c.run(`CREATE OR REPLACE VIEW access_reconciliation AS ${accessReconciliationViewSql()}`);
   await c.run(
     `CREATE OR REPLACE VIEW audit_findings AS ${await tableSelect(
       c,

@@ -1,3 +1,6 @@
+import { LakeTable } from '../lake/keys';
+import { ACCESS_TABLES } from './lake-tables';
+
 /**
  * One interface over the two query engines: DuckDB over a local cache of the lake (the local
  * default) and Athena. Both expose the same tables and view (see lake-views.ts), so a check's SQL
@@ -46,9 +49,9 @@ export function rowObjects(result: Pick<QueryResult, 'columns' | 'rows'>): Array
   return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c.name, row[i]])));
 }
 
-/** The lake tables and view a SQL text names (both engines use the same names). */
-export function referencedTables(sql: string): Set<'audit_events' | 'audit_events_live' | 'audit_findings'> {
-  const out = new Set<'audit_events' | 'audit_events_live' | 'audit_findings'>();
+/** The lake tables a SQL text reads, directly or through a view (both engines use the same names). */
+export function referencedTables(sql: string): Set<LakeTable> {
+  const out = new Set<LakeTable>();
   const lower = sql.toLowerCase();
   if (/\baudit_events\b/.test(lower)) out.add('audit_events');
   if (/\baudit_events_live\b/.test(lower)) out.add('audit_events_live');
@@ -57,5 +60,11 @@ export function referencedTables(sql: string): Set<'audit_events' | 'audit_event
     out.add('audit_events_live');
   }
   if (/\baudit_findings\b/.test(lower)) out.add('audit_findings');
+  for (const t of ACCESS_TABLES) if (new RegExp(`\\b${t}\\b`).test(lower)) out.add(t);
+  if (/\baccess_reconciliation\b/.test(lower)) {
+    for (const t of ACCESS_TABLES) out.add(t);
+    out.add('audit_events');
+    out.add('audit_events_live');
+  }
   return out;
 }

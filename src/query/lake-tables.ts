@@ -1,4 +1,7 @@
 import { LakeTable, tablePrefix } from '../lake/keys';
+import { ACCESS_COLUMNS, ACCESS_TABLES, AccessColumn, AccessTable } from '../model/access-tables';
+
+export { ACCESS_TABLES, type AccessTable };
 import { LAKE_COLUMNS } from '../model/canonical';
 import { ExtraColumn } from './extra-columns';
 import { FINDINGS_COLUMNS, PARTITION_COLUMNS } from './lake-views';
@@ -30,6 +33,22 @@ export function eventTableColumns(extraColumns: readonly ExtraColumn[]): TableCo
     ...extraColumns.map((c) => ({ name: c.name, type: 'string' })),
   ];
 }
+
+/** How far back readers look for the snapshot before a day (reconciliation compares the two). */
+export const ACCESS_LOOKBACK_DAYS = 14;
+
+/**
+ * The access snapshot tables (the issue 13 contract; src/model/access-tables.ts is the writer's
+ * and the readers' one description): org_id, snapshot_day, captured_at, then each table's own
+ * columns. access_coverage says per snapshot which tables the OAuth client could read: a table
+ * it could not read has readable=false there and no file, so readers treat it as unknown, never
+ * as empty.
+ */
+export function accessTableColumns(table: AccessTable): AccessColumn[] {
+  return ACCESS_COLUMNS[table];
+}
+
+export const isAccessTable = (name: string): name is AccessTable => (ACCESS_TABLES as readonly string[]).includes(name);
 
 export function lakeTableDefinitions(opts: {
   bucket: string;
@@ -67,6 +86,12 @@ export function lakeTableDefinitions(opts: {
     table(
       'audit_findings',
       FINDINGS_COLUMNS.map((c) => ({ name: c.name, type: c.athena })),
+    ),
+    ...ACCESS_TABLES.map((t) =>
+      table(
+        t,
+        accessTableColumns(t).map((c) => ({ name: c.name, type: c.athena })),
+      ),
     ),
   ];
 }

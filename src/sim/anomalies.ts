@@ -201,7 +201,10 @@ const PLANTERS: Record<AnomalyKind, Planter> = {
   mass_user_deletion(b) {
     const actor = b.rng.pick(b.org.admins);
     const start = b.rng.range(0, 90);
-    const victims = b.org.users.filter((u) => !u.admin).slice(start, start + 15);
+    const victims = b.org.users
+      .filter((u) => !u.admin)
+      .slice(start, start + 15)
+      .map((u, i) => b.org.leaver(u, b.dayNum, `mass-${i}`));
     const drafts = series(b, b.between(13, 13.25), victims.length, 20 * MIN, (t, i) => ({
       t,
       actor,

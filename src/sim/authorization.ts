@@ -5,17 +5,29 @@ import type { TokenInfo } from './oauth';
 /**
  * What the sandbox's OAuth client may do, as Genesys answers it: token info, the grants of the
  * calling subject, the OAuth client and its roles. Least privilege by default (one role with
- * only audits:audit:view, which may not read its own OAuth client or roles); the "admin" knob
- * adds Genesys' admin role (every permission), for the privilege self-check to catch.
+ * only audits:audit:view, which may not read its own OAuth client or roles); "access-reviewer"
+ * adds a role that may read the configuration APIs an access review needs (config-api.ts; its
+ * permissions can be narrowed to test a partial review); "admin" adds Genesys' admin role
+ * (every permission), for the privilege self-check to catch.
  *
  *   GET /api/v2/tokens/me                       any token
  *   GET /api/v2/authorization/subjects/me       any token: roles and their permission policies
  *   GET /api/v2/oauth/clients/{clientId}        needs oauth:client:view
- *   GET /api/v2/authorization/roles/{roleId}    needs authorization:role:view
+ *   GET /api/v2/authorization/roles/{roleId}    needs authorization:role:view (config-api.ts)
  */
-export type ClientRoles = 'least-privilege' | 'admin';
+export type ClientRoles = 'least-privilege' | 'access-reviewer' | 'admin';
+export const CLIENT_ROLES: readonly ClientRoles[] = ['least-privilege', 'access-reviewer', 'admin'];
 
-interface Role {
+/** What the configuration endpoints require (Genesys' permissions for them). */
+export const ACCESS_REVIEW_PERMISSIONS = [
+  'directory:user:view',
+  'authorization:role:view',
+  'authorization:grant:view',
+  'authorization:division:view',
+  'oauth:client:view',
+];
+
+export interface CollectorRole {
   id: string;
   name: string;
   description: string;
@@ -23,20 +35,20 @@ interface Role {
   permissions: string[];
 }
 
-export type AuthorizationRoute = 'tokens-me' | 'subjects-me' | 'oauth-client' | 'role';
+export type AuthorizationRoute = 'tokens-me' | 'subjects-me' | 'oauth-client';
 
 export function authorizationRoute(method: string, path: string): AuthorizationRoute | undefined {
   if (method !== 'GET') return undefined;
   if (path === '/api/v2/tokens/me') return 'tokens-me';
   if (path === '/api/v2/authorization/subjects/me') return 'subjects-me';
   if (/^\/api\/v2\/oauth\/clients\/[^/]+$/.test(path)) return 'oauth-client';
-  if (/^\/api\/v2\/authorization\/roles\/[^/]+$/.test(path)) return 'role';
   return undefined;
 }
 
 export class AuthorizationDirectory {
-  private readonly reader: Role;
-  private readonly admin: Role;
+  private readonly reader: CollectorRole;
+  private readonly admin: CollectorRole;
+  private readonly reviewer: CollectorRole;
   private readonly homeDivision: { id: string; name: string };
 
   constructor(
@@ -57,15 +69,35 @@ export class AuthorizationDirectory {
       description: 'Full administrative access',
       permissions: ['*:*:*'],
     };
+    this.reviewer = {
+      id: stableUuid(seed, 'role-access-reviewer'),
+      name: 'Access Reviewer',
+      description: 'Reads users, roles, grants, divisions and OAuth clients',
+      permissions: [...ACCESS_REVIEW_PERMISSIONS],
+    };
     this.homeDivision = { id: stableUuid(seed, 'division-home'), name: 'Home' };
   }
 
-  setRoles(roles: ClientRoles): void {
+  /** The client's roles; `reviewerPermissions` narrows the Access Reviewer role (default: all five). */
+  setRoles(roles: ClientRoles, reviewerPermissions: readonly string[] = ACCESS_REVIEW_PERMISSIONS): void {
     this.roles = roles;
+    this.reviewer.permissions = [...reviewerPermissions];
   }
 
-  private granted(): Role[] {
-    return this.roles === 'admin' ? [this.reader, this.admin] : [this.reader];
+  /** The roles granted to the collector's OAuth client, in its home division. */
+  granted(): CollectorRole[] {
+    if (this.roles === 'admin') return [this.reader, this.admin];
+    if (this.roles === 'access-reviewer') return [this.reader, this.reviewer];
+    return [this.reader];
+  }
+
+  /** Every role the collector's setup defines (they exist in the org whether granted or not). */
+  definedRoles(): CollectorRole[] {
+    return [this.reader, this.reviewer, this.admin];
+  }
+
+  get homeDivisionId(): string {
+    return this.homeDivision.id;
   }
 
   private allows(permission: string): boolean {
@@ -78,7 +110,8 @@ export class AuthorizationDirectory {
     );
   }
 
-  private require(permission: string): void {
+  /** Throws Genesys' 403 missing.permissions unless the client holds `permission`. */
+  require(permission: string): void {
     if (!this.allows(permission)) {
       throw new ApiError(
         403,
@@ -138,30 +171,12 @@ export class AuthorizationDirectory {
           selfUri: `/api/v2/oauth/clients/${id}`,
         });
       }
-      case 'role': {
-        this.require('authorization:role:view');
-        const id = decodeURIComponent(path.split('/').at(-1)!);
-        const role = [this.reader, this.admin].find((r) => r.id === id);
-        if (!role) throw notFound();
-        return ok({
-          id: role.id,
-          name: role.name,
-          description: role.description,
-          defaultRoleId: role === this.admin ? 'admin' : undefined,
-          permissions: [],
-          permissionPolicies: policies(role),
-          userCount: 0,
-          default: role === this.admin,
-          base: false,
-          selfUri: `/api/v2/authorization/roles/${role.id}`,
-        });
-      }
     }
   }
 }
 
-function policies(
-  role: Role,
+export function policies(
+  role: CollectorRole,
 ): Array<{ domain: string; entityName: string; policyName: string; actionSet: string[]; allowConditions: boolean }> {
   return role.permissions.map((p) => {
     const [domain, entityName, action] = p.split(':');

@@ -156,7 +156,7 @@ export function plantBenign(
     const deleters = org.admins.filter(not('mass_user_deletion'));
     const deletions = rng.range(0, 2);
     for (let i = 0; i < deletions; i++) {
-      const victim = rng.pick(nonAdmins);
+      const victim = org.leaver(rng.pick(nonAdmins), b.dayNum, `directory-${i}`);
       b.add({
         t: b.between(9 + i * 5, 12 + i * 5),
         actor: deleters[i],
@@ -245,7 +245,7 @@ export function plantBenign(
   }
   const scimDeletes = rng.range(0, 6);
   for (let i = 0; i < scimDeletes; i++) {
-    const u = rng.pick(nonAdmins);
+    const u = org.leaver(rng.pick(nonAdmins), b.dayNum, `scim-${i}`);
     b.add({
       t: b.at(3, 30, i * 20),
       actor: scim,

@@ -1,4 +1,5 @@
 import { ApiError, badRequest, notFound } from './errors-body';
+import { CLIENT_ROLES, ClientRoles } from './authorization';
 import type { Simulator } from './simulator';
 
 /**
@@ -52,6 +53,17 @@ export async function control(
       if (typeof b.perMinute !== 'number' || b.perMinute < 1) throw badRequest('perMinute: expected a number >= 1');
       sim.setRateLimit(b.perMinute);
       return { status: 200, body: { perMinute: b.perMinute } };
+    }
+    case 'GET /_sim/access-truth':
+      return { status: 200, body: sim.accessTruth() };
+    case 'POST /_sim/client-roles': {
+      if (!CLIENT_ROLES.includes(b.roles as ClientRoles))
+        throw badRequest(`roles: expected one of ${CLIENT_ROLES.join(', ')}`);
+      const permissions = b.permissions;
+      if (permissions !== undefined && (!Array.isArray(permissions) || permissions.some((p) => typeof p !== 'string')))
+        throw badRequest('permissions: expected an array of strings');
+      sim.setClientRoles(b.roles as ClientRoles, permissions as string[] | undefined);
+      return { status: 200, body: { roles: b.roles, permissions } };
     }
     case 'GET /_sim/stats':
       return { status: 200, body: sim.stats() };

@@ -17,6 +17,8 @@ export interface GeneratorOptions {
   anomalyDayShare: number;
   /** Audits over EventBridge's 256 KB limit per day (bulk data table imports). */
   oversizedPerDay: number;
+  /** Core users of the org (default 120). */
+  orgUsers?: number;
 }
 
 /** Everything known about one UTC day: its events, in eventDate order, and its ground truth. */
@@ -56,7 +58,7 @@ export class DayGenerator {
   private readonly bgCumulative = cumulative(this.bg.weights);
 
   constructor(readonly options: GeneratorOptions) {
-    this.org = new Org(options.seed);
+    this.org = new Org(options.seed, options.orgUsers);
     this.ids = new EventIds(options.seed);
   }
 

@@ -9,10 +9,16 @@
  *   POST /api/v2/audits/query/realtime                 last 14 days, pageNumber/pageSize/total/pageCount
  *   POST /api/v2/audits/query/realtime/related         {auditId} -> every audit of the same transaction
  *   GET  /api/v2/audits/query/servicemapping           (and /realtime/servicemapping)
- *   GET  /api/v2/tokens/me, /api/v2/authorization/subjects/me, /api/v2/oauth/clients/{id},
- *        /api/v2/authorization/roles/{id}              what the OAuth client may do (authorization.ts)
+ *   GET  /api/v2/tokens/me, /api/v2/authorization/subjects/me, /api/v2/oauth/clients/{id}
+ *                                                      what the OAuth client may do (authorization.ts)
+ *   GET  /api/v2/users, /api/v2/authorization/roles[/{id}[/subjectgrants]],
+ *        /api/v2/authorization/subjects/{id}, /api/v2/authorization/divisions,
+ *        /api/v2/oauth/clients, /api/v2/organizations/me
+ *                                                      the org's configuration (config-api.ts), derived
+ *                                                      from the audit trail (config-state.ts)
  * Test hooks (no auth; a local sandbox's control plane, never part of the Genesys API):
  *   GET  /_sim/truth?day=YYYY-MM-DD    GET /_sim/anomaly-days?from=&to=    GET /_sim/stats
+ *   GET  /_sim/access-truth            POST /_sim/client-roles {roles, permissions?}
  *   GET|POST /_sim/clock {now?, advanceMs?, real?}    GET|POST /_sim/faults {knob: value}
  *   POST /_sim/rate-limit {perMinute}    POST /_sim/firehose/flush {day} | {from, to}
  *   GET  /_sim/download/<token>        (the 302's downloadUrl, like a presigned S3 URL)
@@ -23,6 +29,8 @@ import { ANOMALY_KINDS, AnomalyKind, planDay } from './anomalies';
 import { serviceMapping } from './catalogue';
 import { DAY_MS, SimClock, dayNumber, dayString, parseDay } from './clock';
 import { AuthorizationDirectory, ClientRoles } from './authorization';
+import { ConfigApi } from './config-api';
+import { AccessTruth, ConfigHistory } from './config-state';
 import { control } from './control';
 import type { Simulator } from './simulator';
 import { DayStore } from './day-store';
@@ -38,7 +46,9 @@ import { SimStats, emptyStats } from './stats';
 import { DayTruth, buildTruth } from './truth';
 
 export { ANOMALY_KINDS };
-export type { AnomalyKind, ClientRoles, DayTruth, Faults, FirehoseOptions, SimStats };
+export { ACCESS_REVIEW_PERMISSIONS, CLIENT_ROLES } from './authorization';
+export { isAdminLevel } from './config-state';
+export type { AccessTruth, AnomalyKind, ClientRoles, DayTruth, Faults, FirehoseOptions, SimStats };
 export type { StreamShares, StreamTruth, FlushResult } from './firehose';
 export type { Anomaly } from './anomalies';
 export type { Simulator } from './simulator';
@@ -79,8 +89,17 @@ export interface SimulatorOptions {
   oversizedPerDay?: number;
   /** Where EventBridge-through-Firehose objects go (MinIO / S3). */
   firehose?: FirehoseOptions;
-  /** Roles of the OAuth client: only audits:audit:view (default), or also Genesys' admin role. */
+  /** Roles of the OAuth client: only audits:audit:view (default), or also an access reviewer's or Genesys' admin role. */
   clientRoles?: ClientRoles;
+  /** Core users of the org (default 120); e.g. 5000 for a large org's access snapshot. */
+  orgUsers?: number;
+  /**
+   * Days of access history replayed onto the initial configuration (default 7): the history
+   * starts this many days before the day of the first configuration request (or `accessEpoch`).
+   */
+  accessHistoryDays?: number;
+  /** First day (YYYY-MM-DD) of the access history, instead of the first request's day minus accessHistoryDays. */
+  accessEpoch?: string;
 }
 
 function requireDay(day: string): number {
@@ -100,6 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     eventsPerDay: options.eventsPerDay ?? 2000,
     anomalyDayShare: options.anomalyDayShare ?? 0.15,
     oversizedPerDay: options.oversizedPerDay ?? 1,
+    orgUsers: options.orgUsers,
   });
   const org = generator.org;
   const store = new DayStore(generator, options.dayCacheSize ?? 16);
@@ -127,6 +147,30 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clientId,
     options.clientRoles ?? 'least-privilege',
   );
+  if (options.orgUsers !== undefined && (!Number.isInteger(options.orgUsers) || options.orgUsers < 120))
+    throw new RangeError('orgUsers: expected an integer >= 120 (the planted anomalies need that many)');
+  const historyDays = options.accessHistoryDays ?? 7;
+  if (!Number.isInteger(historyDays) || historyDays < 0)
+    throw new RangeError('accessHistoryDays: expected an integer >= 0');
+  const explicitEpoch = options.accessEpoch === undefined ? undefined : requireDay(options.accessEpoch);
+  let history: ConfigHistory | undefined;
+  // Fixed on first use: snapshots of different days must replay the same history.
+  const accessHistory = () => {
+    if (!history) {
+      const now = clock.nowMs();
+      const epoch = explicitEpoch ?? dayNumber(now) - historyDays;
+      // The out-of-band grant is made a minute after the configuration is first read, so the
+      // first snapshot never has it and any later one (a later day's) does.
+      history = new ConfigHistory(store, epoch, now + 60_000, dayNumber(now) + 2);
+    }
+    return history;
+  };
+  const accessTruth = (): AccessTruth => {
+    const t = accessHistory().at(clock.nowMs()).truth;
+    const adminRole = authorization.definedRoles().find((r) => r.permissions.includes('*:*:*'));
+    return { ...t, adminRoleIds: [...t.adminRoleIds, ...(adminRole ? [adminRole.id] : [])] };
+  };
+  const config = new ConfigApi(() => accessHistory().at(clock.nowMs()), authorization, org, { clientId });
   const stats = emptyStats();
   const firehose = options.firehose ? new FirehoseWriter(options.firehose, store, clock, org.id, seed) : undefined;
   let baseUrl = '';
@@ -148,7 +192,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return { ...faults };
     },
     setRateLimit: (perMinute) => limiter.setLimit(perMinute),
-    setClientRoles: (roles) => authorization.setRoles(roles),
+    setClientRoles: (roles, reviewerPermissions) => authorization.setRoles(roles, reviewerPermissions),
+    accessTruth,
     truth: (day) => {
       const d = requireDay(day);
       return buildTruth(store.get(d), org, clock.nowMs(), retentionDays, faults.lateEventShare, firehose?.truth(d));
@@ -192,6 +237,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     serviceMappingJson: JSON.stringify(serviceMapping()),
     baseUrl: () => baseUrl,
     authorization,
+    config,
     control: (method, path, params, body) =>
       control(sim, (token) => engine.download(token), method, path, params, body),
   });

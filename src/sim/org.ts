@@ -106,11 +106,15 @@ export class Org {
   readonly personNames = new Set<string>();
   private readonly pools = new Map<string, NamedEntity[]>();
 
-  constructor(readonly seed: string) {
+  constructor(
+    readonly seed: string,
+    /** Core users (the people who act in the audit trail); 5,000 for a large org's snapshot. */
+    userCount = 120,
+  ) {
     const rng = new Rng(seed, 'org');
     this.id = stableUuid(seed, 'org');
     this.trusteeOrgId = stableUuid(seed, 'trustee-org');
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; i < userCount; i++) {
       const first = FIRST[i % FIRST.length];
       const last = LAST[(i * 7 + Math.floor(i / FIRST.length)) % LAST.length];
       const person = newPerson(rng, first, last, i);
@@ -178,6 +182,16 @@ export class Org {
       name: n,
     }));
     this.uiClientId = stableUuid(seed, 'oauth-client', 'Genesys Cloud UI');
+  }
+
+  /**
+   * The account a user deletion removes: a leaver, never one of the core users (who go on
+   * acting in the audit trail). It has the name and contact details of `like` (namesakes are
+   * real; it keeps the planted personal data of the day as it was) and an id of its own, stable
+   * for (day, slot).
+   */
+  leaver(like: Actor, dayNum: number, slot: string): Actor {
+    return { ...like, id: stableUuid(this.seed, 'leaver', dayNum, slot), admin: false };
   }
 
   adminRoles(): Array<NamedEntity & { admin: boolean }> {

@@ -1,5 +1,6 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AuthorizationDirectory, authorizationRoute } from './authorization';
+import { ConfigApi, configRoute } from './config-api';
 import { ApiError, MALFORMED, badRequest, newContextId, notFound, serverError, tooManyRequests } from './errors-body';
 import { FaultDice, Faults } from './faults';
 import { OAuthServer } from './oauth';
@@ -21,6 +22,8 @@ export interface RouteDeps {
   baseUrl: () => string;
   /** Token info, subject grants, OAuth client and roles (authorization.ts). */
   authorization: AuthorizationDirectory;
+  /** Users, roles, grants, divisions, OAuth clients and the org (config-api.ts). */
+  config: ConfigApi;
   /** /_sim/* control and truth routes (no auth). */
   control: (
     method: string,
@@ -33,8 +36,8 @@ export interface RouteDeps {
 type Answer = { status: number; json: string; headers?: Record<string, string>; events?: number; route: string };
 
 /**
- * The HTTP front: Genesys' login endpoint, the audit endpoints behind a bearer token and the
- * per-token budget, and the simulator's own /_sim hooks. Every answer carries an
+ * The HTTP front: Genesys' login endpoint, the audit and configuration endpoints behind a
+ * bearer token and the per-token budget, and the simulator's own /_sim hooks. Every answer carries an
  * ININ-Correlation-ID, errors use ErrorBody (OAuth errors their own shape), and the fault knobs
  * (429s, 5xx, connection resets) act here, after authentication.
  */
@@ -162,10 +165,13 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     }
     const text = method === 'POST' ? await readBody(req) : '';
     const authz = authorizationRoute(method, path);
+    const config = configRoute(method, path);
     answer = {
       ...(authz
         ? deps.authorization.answer(authz, path, token)
-        : api(deps, route, method, path, url.searchParams, text)),
+        : config
+          ? deps.config.answer(config, path, url.searchParams)
+          : api(deps, route, method, path, url.searchParams, text)),
       route,
     };
   } catch (err) {
@@ -184,7 +190,7 @@ function routeName(method: string, path: string): string {
     return 'servicemapping';
   if (method === 'GET' && /^\/api\/v2\/audits\/query\/[^/]+\/results$/.test(path)) return 'results';
   if (method === 'GET' && /^\/api\/v2\/audits\/query\/[^/]+$/.test(path)) return 'status';
-  return authorizationRoute(method, path) ?? 'unknown';
+  return authorizationRoute(method, path) ?? configRoute(method, path) ?? 'unknown';
 }
 
 function api(

@@ -6,6 +6,7 @@ import type { Faults } from './faults';
 import type { FirehoseWriter } from './firehose';
 import type { SimStats } from './stats';
 import type { DayTruth } from './truth';
+import type { AccessTruth } from './config-state';
 
 /** A running sandbox org (startSimulator's result); its own file so the control routes can name it without importing the server. */
 export interface Simulator {
@@ -24,8 +25,13 @@ export interface Simulator {
   faults(): Faults;
   setFaults(update: Partial<Faults>): Faults;
   setRateLimit(perMinute: number): void;
-  /** Gives the OAuth client only audits:audit:view, or the admin role too. */
-  setClientRoles(roles: ClientRoles): void;
+  /**
+   * Gives the OAuth client only audits:audit:view, or an access reviewer's role too (narrowed to
+   * `reviewerPermissions` when given), or the admin role too.
+   */
+  setClientRoles(roles: ClientRoles, reviewerPermissions?: readonly string[]): void;
+  /** Ground truth of the planted access anomalies, as of the simulated now. */
+  accessTruth(): AccessTruth;
   /** Ground truth of a UTC day (YYYY-MM-DD). */
   truth(day: string): DayTruth;
   /** Days in [from, to] (default: the retained year up to today) that carry anomalies. */

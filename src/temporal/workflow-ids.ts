@@ -17,6 +17,8 @@ export const workflowIds = {
   ingest: (org: string) => `ingest/${org}`,
   rehydrate: (org: string, eventId: string) => `rehydrate/${org}/${eventId}`,
   archiveRestore: (org: string, from: string, to: string) => `archive-restore/${org}/${from}..${to}`,
+  /** The access snapshot of one day (users, roles, grants, OAuth clients, divisions), listed in the day's manifest. */
+  accessSnapshot: (org: string, day: string) => `access-snapshot/${org}/${day}`,
   /** The checks an archive restore runs when it is done, as its child. */
   checksAfter: (parentWorkflowId: string) => `${parentWorkflowId}/checks`,
 };

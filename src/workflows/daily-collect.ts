@@ -1,5 +1,6 @@
 import {
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   startChild,
@@ -15,6 +16,7 @@ import {
 import type { createLakeStatusActivities } from '../activities/lake-status';
 import { addDays, collectionDay, dayOf } from '../days';
 import { DAY, KIND, ORG } from '../temporal/search-attributes';
+import { accessSnapshotWorkflow } from './access-snapshot';
 import { backfillWorkflow } from './backfill';
 import { collectDayWorkflow, CollectDaySummary } from './collect-day';
 import { RETRY } from './retry-policies';
@@ -39,6 +41,8 @@ export interface DailyCollectResult {
   day: string;
   collected: CollectDaySummary | 'already running';
   gapBackfills: Array<{ from: string; to: string; workflowId: string; started: boolean }>;
+  /** The day's access snapshot, started once the day is sealed (absent in runs from before it existed). */
+  accessSnapshot?: { workflowId: string; started: boolean };
 }
 
 /** Set by Temporal on runs started by a schedule: the time the run was due (not when it started). */
@@ -70,6 +74,31 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     collected = 'already running';
+  }
+
+  // The snapshot lists its tables in the day's manifest, so it follows the seal; on the daily
+  // queue, inside the daily API budget. It outlives this run (a failed snapshot is its own to retry).
+  let accessSnapshot: DailyCollectResult['accessSnapshot'];
+  if (patched('access-snapshot-after-collect') && typeof collected !== 'string') {
+    const workflowId = workflowIds.accessSnapshot(input.org, day);
+    try {
+      await startChild(accessSnapshotWorkflow, {
+        workflowId,
+        args: [{ org: input.org, day, lakeTaskQueue: input.lakeTaskQueue, trigger: 'daily' }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        typedSearchAttributes: [
+          { key: ORG, value: input.org },
+          { key: DAY, value: day },
+          { key: KIND, value: 'access-snapshot' },
+        ],
+        staticSummary: `Access snapshot of ${day} for ${input.org} (daily schedule)`,
+      });
+      accessSnapshot = { workflowId, started: true };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      accessSnapshot = { workflowId, started: false };
+    }
   }
 
   const { findUnsealedDays } = proxyActivities<ReturnType<typeof createLakeStatusActivities>>({
@@ -115,5 +144,5 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
     `${day}: ${typeof collected === 'string' ? collected : `sealed, ${collected.dayEvents} events`}` +
       (gapBackfills.length ? `; ${gapBackfills.length} gap backfill(s) for earlier unsealed days` : ''),
   );
-  return { day, collected, gapBackfills };
+  return { day, collected, gapBackfills, ...(accessSnapshot ? { accessSnapshot } : {}) };
 }

@@ -9,3 +9,4 @@ export { rehydrateWorkflow } from './rehydrate';
 export { archiveRestoreWorkflow } from './archive-restore';
 export { deliverWorkflow } from './deliver';
 export { ocsfExportWorkflow } from './ocsf-export';
+export { accessSnapshotWorkflow } from './access-snapshot';

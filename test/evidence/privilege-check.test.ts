@@ -38,11 +38,28 @@ test('a client with only audits:audit:view passes, and its refused self-inspecti
     ],
   );
   assert.match(r!.unanswered[0].reason, /missing the following permission\(s\): \[oauth:client:view\]/);
-  assert.equal(lines.length, 1);
+  assert.equal(lines.length, 2);
   assert.match(
     lines[0],
     /^Genesys OAuth client gcaudit-sim-client: least privilege, roles Audit Log Reader with only audits:audit:view \(not allowed to read \/api\/v2\/oauth\/clients\/gcaudit-sim-client, .* as it should be\)$/,
   );
+  // The access snapshot's optional permissions: none held, each named with the part it enables.
+  assert.deepEqual(
+    r?.optional.map((o) => [o.permission, o.held]),
+    [
+      ['directory:user:view', false],
+      ['authorization:role:view', false],
+      ['authorization:grant:view', false],
+      ['authorization:division:view', false],
+      ['oauth:client:view', false],
+    ],
+  );
+  assert.match(
+    lines[1],
+    /^Access snapshot: no optional permission held; not readable without \(optional, read-only\): /,
+  );
+  assert.match(lines[1], /directory:user:view enables access_users/);
+  assert.match(lines[1], /oauth:client:view enables access_oauth_clients/);
   assert.ok(!lines.join('\n').includes(sim.clientSecret), 'no secret in the output');
 });
 
@@ -56,7 +73,12 @@ test('the same client with the admin role gets a loud warning naming the role an
     assert.deepEqual(r?.adminRoles, ['admin']);
     assert.deepEqual(r?.excess, ['*:*:*']);
     const text = lines.join('\n');
-    assert.ok(lines.every((l) => l.startsWith('WARNING')));
+    assert.ok(lines.slice(0, -1).every((l) => l.startsWith('WARNING')));
+    assert.match(lines.at(-1)!, /^Access snapshot: reads with directory:user:view, authorization:role:view, /);
+    assert.ok(
+      r?.optional.every((o) => o.held === true),
+      'the admin wildcard holds every optional permission',
+    );
     assert.match(text, /Genesys OAuth client gcaudit-sim-client holds MORE than audits:audit:view/);
     assert.match(text, /admin roles: admin/);
     assert.match(text, /permissions beyond audits:audit:view: \*:\*:\*/);

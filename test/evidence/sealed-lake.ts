@@ -46,7 +46,7 @@ export async function sealedLake(opts: {
   return { config, s3, signer, org: opts.org, days };
 }
 
-async function sealEvents(lake: Omit<SealedLake, 'days'>, day: string, events: CanonicalEvent[], run = 'run1') {
+export async function sealEvents(lake: Omit<SealedLake, 'days'>, day: string, events: CanonicalEvent[], run = 'run1') {
   await writeStagingChunk(lake.s3, {
     bucket: lake.config.s3.bucket,
     key: stagingChunkKey(lake.org, day, run, 'c0'),

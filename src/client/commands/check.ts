@@ -55,6 +55,8 @@ export async function checkRun(opts: CheckRunOptions): Promise<number> {
             severity: r.check.severity,
             findings: r.findings.length,
             stats: r.stats,
+            status: r.status,
+            notEvaluable: r.notEvaluable,
           })),
           findings,
           stored: recorded.stored,
@@ -69,13 +71,18 @@ export async function checkRun(opts: CheckRunOptions): Promise<number> {
           recorded.runs.map((r) => [
             r.check.id,
             r.check.severity,
-            String(r.findings.length),
+            r.status === 'evaluated' ? String(r.findings.length) : 'not evaluable',
             String(r.stats.ms),
             String(r.stats.filesRead ?? '-'),
             String(r.stats.bytesScanned),
           ]),
         ),
       );
+      const blind = recorded.runs.filter((r) => r.status === 'not_evaluable');
+      if (blind.length > 0) {
+        process.stdout.write('\nnot evaluable (unknown, not passed)\n');
+        for (const r of blind) process.stdout.write(`  ${r.check.id}: ${r.notEvaluable.join('; ')}\n`);
+      }
       if (findings.length > 0) {
         process.stdout.write('\nfindings\n');
         process.stdout.write(

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { loadConfig } from '../../config/config';
 import { ConfigError } from '../../errors';
 import { createS3Client } from '../../s3/client';
-import { Faults, startSimulator } from '../../sim';
+import { CLIENT_ROLES, ClientRoles, Faults, startSimulator } from '../../sim';
 import { ensureLocalCredentials } from '../../stack/local-credentials';
 import { SANDBOX_CLIENT_ID } from '../../stack/sandbox';
 
@@ -10,6 +10,7 @@ export interface SimCommandOptions {
   port?: string;
   seed: string;
   eventsPerDay: string;
+  orgUsers: string;
   rateLimit: string;
   tokenLifetime?: string;
   fault429?: string;
@@ -60,9 +61,9 @@ export async function sim(opts: SimCommandOptions): Promise<void> {
   set('failedQueryShare', 'failed-queries', opts.failedQueries, 0, 1);
   set('slowQueryExtraPolls', 'slow-polls', opts.slowPolls, 0, 1000);
   const firehoseSeconds = number('firehose-interval', opts.firehoseInterval, 1);
-  if (opts.clientRoles !== 'least-privilege' && opts.clientRoles !== 'admin') {
+  if (!CLIENT_ROLES.includes(opts.clientRoles as ClientRoles)) {
     throw new ConfigError(
-      `--client-roles: expected least-privilege or admin (got ${JSON.stringify(opts.clientRoles)})`,
+      `--client-roles: expected ${CLIENT_ROLES.join(', ')} (got ${JSON.stringify(opts.clientRoles)})`,
     );
   }
   const s3 = firehoseSeconds ? createS3Client(config) : undefined;
@@ -71,11 +72,12 @@ export async function sim(opts: SimCommandOptions): Promise<void> {
     port: number('port', opts.port, 0, 65535) ?? config.local.simPort,
     seed: opts.seed,
     eventsPerDay: number('events-per-day', opts.eventsPerDay, 0, 10_000_000),
+    orgUsers: number('org-users', opts.orgUsers, 120, 100_000),
     rateLimitPerMinute: number('rate-limit', opts.rateLimit, 1),
     clientId,
     clientSecret,
     faults,
-    clientRoles: opts.clientRoles,
+    clientRoles: opts.clientRoles as ClientRoles,
     firehose: s3 ? { s3, bucket: config.s3.bucket, intervalMs: firehoseSeconds! * 1000 } : undefined,
   });
   const file = path.join(config.dataDir, 'local-credentials.json');
@@ -87,7 +89,10 @@ export async function sim(opts: SimCommandOptions): Promise<void> {
     ['Client id', clientId],
     ['Client secret', `${clientSecret}  (kept in ${rel})`],
     ['Org id', simulator.orgId],
-    ['Data', `seed ${simulator.seed}, about ${opts.eventsPerDay} events per weekday, the last 365 days`],
+    [
+      'Data',
+      `seed ${simulator.seed}, about ${opts.eventsPerDay} events per weekday, the last 365 days, ${opts.orgUsers} users`,
+    ],
     ['Faults', on.length ? on.join(', ') : 'none'],
     ['Ground truth', `${simulator.baseUrl}/_sim/truth?day=YYYY-MM-DD  and  ${simulator.baseUrl}/_sim/anomaly-days`],
   ];
