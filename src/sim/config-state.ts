@@ -24,7 +24,10 @@ export interface ConfigSnapshot {
 export interface AccessTruth {
   /** First day of the replayed access history: the initial configuration is as of its start. */
   epochDay: string;
-  /** (a) present from `grantedAt` on, with no audit event for it. */
+  /**
+   * (a) present from `grantedAt` on (a minute after the configuration was first read), with no
+   * audit event for it.
+   */
   outOfBandGrant: { userId: string; roleId: string; roleName: string; divisionId: string; grantedAt: string };
   /** (b) no login for 120+ days, still holds an admin role. */
   dormantAdmin: { userId: string; roleId: string; roleName: string; dateLastLogin: string };

@@ -47,6 +47,7 @@ import { DayTruth, buildTruth } from './truth';
 
 export { ANOMALY_KINDS };
 export { ACCESS_REVIEW_PERMISSIONS, CLIENT_ROLES } from './authorization';
+export { isAdminLevel } from './config-state';
 export type { AccessTruth, AnomalyKind, ClientRoles, DayTruth, Faults, FirehoseOptions, SimStats };
 export type { StreamShares, StreamTruth, FlushResult } from './firehose';
 export type { Anomaly } from './anomalies';
@@ -93,7 +94,7 @@ export interface SimulatorOptions {
   /** Core users of the org (default 120); e.g. 5000 for a large org's access snapshot. */
   orgUsers?: number;
   /**
-   * Days of access history replayed onto the initial configuration (default 14): the history
+   * Days of access history replayed onto the initial configuration (default 7): the history
    * starts this many days before the day of the first configuration request (or `accessEpoch`).
    */
   accessHistoryDays?: number;
@@ -148,7 +149,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
   if (options.orgUsers !== undefined && (!Number.isInteger(options.orgUsers) || options.orgUsers < 120))
     throw new RangeError('orgUsers: expected an integer >= 120 (the planted anomalies need that many)');
-  const historyDays = options.accessHistoryDays ?? 14;
+  const historyDays = options.accessHistoryDays ?? 7;
   if (!Number.isInteger(historyDays) || historyDays < 0)
     throw new RangeError('accessHistoryDays: expected an integer >= 0');
   const explicitEpoch = options.accessEpoch === undefined ? undefined : requireDay(options.accessEpoch);
@@ -156,10 +157,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // Fixed on first use: snapshots of different days must replay the same history.
   const accessHistory = () => {
     if (!history) {
-      const epoch = explicitEpoch ?? dayNumber(clock.nowMs()) - historyDays;
-      const start = epoch + historyDays;
-      // The out-of-band grant lands early on the history's last day: yesterday's snapshot lacks it.
-      history = new ConfigHistory(store, epoch, start * DAY_MS + 30 * 60_000, start + Math.min(historyDays, 7));
+      const now = clock.nowMs();
+      const epoch = explicitEpoch ?? dayNumber(now) - historyDays;
+      // The out-of-band grant is made a minute after the configuration is first read, so the
+      // first snapshot never has it and any later one (a later day's) does.
+      history = new ConfigHistory(store, epoch, now + 60_000, dayNumber(now) + 2);
     }
     return history;
   };

@@ -186,6 +186,22 @@ export function initialConfig(org: Org, epochDay: number, leavers: Array<{ id: s
     grant(l.id, 'Agent', divisionId);
   }
 
+  // Seasonal accounts, switched off between campaigns (Genesys' inactive state); never in the trail.
+  for (let i = 0; i < 3; i++) {
+    const id = stableUuid(seed, 'seasonal-user', i);
+    users.push({
+      id,
+      name: `Seasonal Agent ${i + 1}`,
+      state: 'inactive',
+      divisionId: divisions[1].id,
+      dateLastLogin: epoch - (70 + i * 9) * DAY_MS,
+      lastTokenIssued: epoch - (70 + i * 9) * DAY_MS,
+      version: 4,
+    });
+    grant(id, 'Employee');
+    grant(id, 'Agent', divisions[1].id);
+  }
+
   // (b) A former administrator who has not logged in for 130 days and still holds Master Admin.
   const dormantAdminUserId = stableUuid(seed, 'dormant-admin');
   users.push({

@@ -108,7 +108,10 @@ test('gcaudit sim --client-roles admin gives the sandbox client the admin role; 
     ]);
     assert.equal(code, 2);
     // commander's choices(): the value and the allowed ones are named.
-    assert.match(stderr, /--client-roles[^\n]*'root' is invalid\. Allowed choices are least-privilege, access-reviewer, admin/);
+    assert.match(
+      stderr,
+      /--client-roles[^\n]*'root' is invalid\. Allowed choices are least-privilege, access-reviewer, admin/,
+    );
   } finally {
     // A simulator that started despite the bad flag must not outlive the test.
     if (bad.exitCode === null && bad.signalCode === null) bad.kill('SIGINT');

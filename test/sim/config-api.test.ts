@@ -144,6 +144,10 @@ test('paging: nextUri walks every user once; pageSize over 500 is a 400; past th
 
   const deleted = await allUsers('pageSize=100&state=deleted');
   assert.ok(deleted.entities.length > 0 && deleted.entities.every((e) => e.state === 'deleted'));
+  const inactive = await allUsers('state=inactive');
+  assert.ok(inactive.entities.length > 0 && inactive.entities.every((e) => e.state === 'inactive'));
+  const states = new Set(entities.map((e) => e.state));
+  assert.deepEqual([...states].sort(), ['active', 'deleted', 'inactive']);
 });
 
 test('each endpoint needs its permission: Genesys 403 missing.permissions body; organizations/me needs none', async () => {
@@ -248,20 +252,33 @@ test('the state follows the audit trail: a day-D grant, deletion and permission 
 
 test('the planted anomalies are visible through the API, with their ground truth', async () => {
   const truth = sim.accessTruth();
-  const subject = async (id: string) => (await call(sim, tok, 'GET', `/api/v2/authorization/subjects/${id}`)).body;
+  const subject = async (id: string, t = tok) =>
+    (await call(sim, t, 'GET', `/api/v2/authorization/subjects/${id}`)).body;
 
-  // (a) the out-of-band grant: absent the day before, present today, named by no audit of the history.
-  assert.equal(truth.outOfBandGrant.grantedAt.slice(0, 10), today);
+  // (a) the out-of-band grant: a minute after the first read (at NOW), so today's snapshot lacks
+  // it and tomorrow's has it; no audit of the history names its grantee.
+  assert.equal(truth.outOfBandGrant.grantedAt, new Date(Date.parse(NOW) + 60_000).toISOString());
   const held = (s: { grants: Array<{ role: { id: string } }> }) =>
     s.grants.some((g) => g.role.id === truth.outOfBandGrant.roleId);
-  assert.ok(held(await subject(truth.outOfBandGrant.userId)));
+  assert.equal(held(await subject(truth.outOfBandGrant.userId)), false);
   try {
-    sim.setNow(endOf(addDays(today, -1)));
-    assert.equal(held(await subject(truth.outOfBandGrant.userId)), false);
+    sim.setNow(`${addDays(today, 1)}T12:00:00.000Z`);
+    // A day later the old token has expired (24 h).
+    const tomorrow = await token(sim);
+    assert.ok(held(await subject(truth.outOfBandGrant.userId, tomorrow)));
+    const grants = await call(
+      sim,
+      tomorrow,
+      'GET',
+      `/api/v2/authorization/roles/${truth.outOfBandGrant.roleId}/subjectgrants?pageSize=500`,
+    );
+    assert.ok(grants.body.entities.some((e: { id: string }) => e.id === truth.outOfBandGrant.userId));
   } finally {
     sim.setNow(NOW);
+    // Issuing tomorrow's token dropped the expired one.
+    tok = await token(sim);
   }
-  for (let d = 0; d <= HISTORY_DAYS; d++)
+  for (let d = 0; d <= HISTORY_DAYS + 1; d++)
     for (const e of sim.events(addDays(truth.epochDay, d)))
       assert.ok(!JSON.stringify(e).includes(truth.outOfBandGrant.userId), 'no audit names the out-of-band grantee');
 
