@@ -88,6 +88,10 @@ test('bad arguments and settings exit 2 with a message naming them, before any c
     ],
     [['status'], /BACKFILL_CONCURRENCY/, { BACKFILL_CONCURRENCY: 'many' }],
     [['athena', 'ddl'], /LAKE_LOCK_MODE/, { LAKE_LOCK_MODE: 'SOMETIMES' }],
+    [['access', 'snapshot', '--day', '2026-02-30'], /--day: expected a date YYYY-MM-DD, got "2026-02-30"/],
+    [['access', 'snapshot', '--day', '2026-11-05', '--to', '2026-11-01'], /--day 2026-11-05 is after --to 2026-11-01/],
+    [['access', 'snapshot', '--day', '2026-01-01', '--to', '2026-03-01'], /snapshot at most 31 at once/],
+    [['access', 'snapshot'], /required option '--day <day>' not specified/],
     [['nonsense'], /unknown command 'nonsense'/],
   ];
   await each(cases, async ([args, message, extra]) => {
@@ -109,6 +113,7 @@ test(
       ['ingest', 'status'],
       ['backfill', '--from', '2026-11-01', '--to', '2026-11-01', '--resume'],
       ['restore', '--from', '2026-11-01', '--to', '2026-11-01'],
+      ['access', 'snapshot', '--day', '2026-11-01'],
     ];
     await each(commands, async (args) => {
       const r = await gcaudit(...args);

@@ -5,6 +5,7 @@ import { applyDailySchedule, dailyScheduleId, dailyScheduleOptions } from '../sr
 import { Config } from '../src/config/config';
 import { addDays, collectionDay, dayOf } from '../src/days';
 import { DailyCollectInput, dailyCollectWorkflow } from '../src/workflows/daily-collect';
+import type { accessSnapshotWorkflow } from '../src/workflows/access-snapshot';
 import { startSimulator, Simulator } from '../src/sim';
 import { freshLake, sandboxEnv, uniqueName } from './harness/env';
 import { readDay } from './harness/lake';
@@ -111,5 +112,32 @@ test(
     assert.deepEqual(result.gapBackfills, []);
     const lake = await readDay(t.deps.s3, config.s3.bucket, org, result.day);
     assert.deepEqual(lake.eventIds, [...sim.truth(result.day).eventIds].sort());
+
+    // Once the day is sealed, its access snapshot follows on the daily queue. The sandbox client
+    // holds only audits:audit:view: every table is recorded as not readable, none as empty.
+    assert.deepEqual(result.accessSnapshot, {
+      workflowId: `access-snapshot/${org}/${result.day}`,
+      started: true,
+    });
+    const snapshot = await t.client.workflow
+      .getHandle<typeof accessSnapshotWorkflow>(result.accessSnapshot.workflowId)
+      .result();
+    assert.equal(snapshot.status, 'written');
+    if (snapshot.status === 'written') {
+      assert.deepEqual(
+        snapshot.notReadable.map((n) => [n.table, n.missingPermission]),
+        [
+          ['access_users', 'directory:user:view'],
+          ['access_roles', 'authorization:role:view'],
+          ['access_grants', 'authorization:role:view'],
+          ['access_oauth_clients', 'oauth:client:view'],
+          ['access_divisions', 'authorization:division:view'],
+        ],
+      );
+      assert.deepEqual(
+        snapshot.objects.map((o) => o.table),
+        ['access_coverage'],
+      );
+    }
   },
 );

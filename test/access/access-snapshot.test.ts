@@ -48,6 +48,10 @@ before(async () => {
   });
   // One moment for the whole test: the configuration is the state at the simulator's clock.
   sim.setNow(Date.now());
+  // The sandbox makes its out-of-band grant a minute after its configuration is first read (a
+  // first snapshot never has it): read it once, then let two minutes pass.
+  sim.accessTruth();
+  sim.advance(2 * 60_000);
   const lake = await freshLake({
     GCAUDIT_ORG: ORG,
     LAKE_RETENTION_DAYS: '1',

@@ -34,7 +34,7 @@ type DayOutcome = { day: string; workflowId: string } & (
  * the past gets the state at the time of the run, filed under that day.
  */
 export async function accessSnapshot(opts: AccessSnapshotOptions): Promise<number> {
-  const { from, to } = parseDayRange(opts.day, opts.to ?? opts.day);
+  const { from, to } = dayRange(opts);
   const days = daysBetween(from, to);
   if (days.length > MAX_DAYS)
     throw new ConfigError(`--day ${from} --to ${to}: ${days.length} days; snapshot at most ${MAX_DAYS} at once`);
@@ -74,6 +74,16 @@ export async function accessSnapshot(opts: AccessSnapshotOptions): Promise<numbe
     return outcomes.every((o) => o.ok) ? EXIT.ok : EXIT.failure;
   } finally {
     await ctx.close();
+  }
+}
+
+/** The range parser's rules and messages, with --day for its first day. */
+function dayRange(opts: AccessSnapshotOptions): { from: string; to: string } {
+  try {
+    return parseDayRange(opts.day, opts.to ?? opts.day);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.message.replace(/--from\b/g, '--day'));
+    throw err;
   }
 }
 
