@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { DayNotSealedError } from '../errors';
-import { openDuckDb, sqlString } from '../lake/duckdb';
+import { openScratchDuckDb, sqlString } from '../lake/duckdb';
 import { AccessTable, ACCESS_TABLES, accessPartKey, accessStagingKey, accessStagingPrefix } from '../lake/keys';
 import { AccessSnapshotStatement, Manifest, MANIFEST_SCHEMA, ManifestBody, ManifestObject } from '../lake/manifest';
 import { ManifestChain } from '../lake/manifest-chain';
@@ -120,8 +119,8 @@ export async function writeSnapshot(
     );
 
   const staged = new Set(await listKeys(s3, bucket, stagingPrefix));
-  const work = await mkdtemp(path.join(tmpdir(), 'gcaudit-access-'));
-  const db = await openDuckDb({ threads: 1, memoryLimit: '256MB', tempDirectory: path.join(work, 'spill') });
+  const db = await openScratchDuckDb('access', config.duckdb);
+  const work = db.dir;
   try {
     const objects: ManifestObject[] = [];
     let coverage: AccessSnapshotStatement['coverage'] = [];
@@ -202,8 +201,7 @@ export async function writeSnapshot(
     await deleteAllVersions(s3, bucket, stagingPrefix, { bypassGovernance: true });
     return result(link.manifest, link.key, true);
   } finally {
-    db.close();
-    await rm(work, { recursive: true, force: true });
+    await db.close();
   }
 }
 
