@@ -40,8 +40,10 @@ import { readCreateExternalTable, trinoAddColumns, trinoCreateTable } from '../t
 import { runOnTrino, TrinoResult, TrinoStep } from '../trino/trino';
 
 const DB = 'gcaudit_trino';
-// The event checks (the access snapshot checks have their own tests in test/access).
+// The event checks find the simulator's planted events here; the access snapshot checks find their
+// planted anomalies in test/access, and here are proven valid Trino over the snapshot tables.
 const checks = loadChecks().filter((c) => !isAccessCheck(c));
+const accessChecks = loadChecks().filter(isAccessCheck);
 const dayWindow = (day: string) => ({ from: `${day}T00:00:00.000Z`, to: `${addDays(day, 1)}T00:00:00.000Z` });
 /** Columns the schema recrawl would add for the live rows' new fields. */
 const EXTRA: ExtraColumn[] = [
@@ -160,7 +162,7 @@ before(async () => {
   steps = [];
   // Tables: the Hive DDL's columns and types, on Trino.
   const tables = ddl.statements.filter((s) => s.what.startsWith('table '));
-  assert.equal(tables.length, 3);
+  assert.equal(tables.length, 9, 'the three event tables and the six access snapshot tables');
   for (const t of tables)
     steps.push({ id: `ddl:${t.what}`, sql: trinoCreateTable(readCreateExternalTable(t.sql)), run: 'execute' });
   // The schema recrawl's new columns (Hive ALTER TABLE ADD COLUMNS, as Trino's ADD COLUMN). Added
@@ -227,6 +229,22 @@ before(async () => {
       sql: q.sql.replace(/\bcurrent_date\b/g, `DATE '${addDays(anomalyDay, 1)}'`),
       run: 'execute',
     });
+  }
+
+  // The access snapshot's reconciliation view as the DDL writes it, and every access check as the
+  // daily run renders it and as saved (named query), over the snapshot tables (empty here: the
+  // engine analyzes names, functions and types, and runs them).
+  const accessView = ddl.statements.find((s) => s.what === 'view access_reconciliation')!;
+  steps.push({ id: 'access:view', sql: accessView.sql, run: 'execute' });
+  const accessNamed = athenaNamedQueries(accessChecks, config);
+  for (const check of accessChecks) {
+    steps.push({
+      id: `access:check:${check.id}`,
+      sql: renderCheck(check, dayWindow(anomalyDay), ctx).sql,
+      run: 'execute',
+    });
+    const named = accessNamed.find((q) => q.name.endsWith(check.id))!;
+    steps.push({ id: `access:named:${check.id}`, sql: `EXPLAIN (TYPE VALIDATE)\n${named.sql}`, run: 'execute' });
   }
 
   // The schema recrawl's view over the added columns.
@@ -312,6 +330,15 @@ test('every check runs on Trino and finds exactly the planted events; none fires
     assert.deepEqual(run.findings, [], `${run.check.id} silent`);
 });
 
+test('the access reconciliation view and every access check are valid Trino over the snapshot tables', () => {
+  ok('access:view');
+  assert.ok(accessChecks.length >= 6);
+  for (const check of accessChecks) {
+    assert.deepEqual(ok(`access:check:${check.id}`).rows, [], `${check.id}: no snapshot, no finding`);
+    ok(`access:named:${check.id}`);
+  }
+});
+
 test('every named query runs on Trino and, the day after, returns the rows of its check for the previous UTC day', () => {
   const ddl = athenaDdl({
     database: config.query.athena.database,
@@ -377,8 +404,18 @@ test('Trino rejects a backquoted view, and the Athena test server rejects it wit
       namedQueries: athenaNamedQueries(checks, config),
     });
     for (const s of ddl.statements) await athena.execute(s.sql);
-    assert.deepEqual([...server.tables.keys()].sort(), ['audit_events', 'audit_events_live', 'audit_findings']);
-    assert.ok(server.views.has('audit_events_all'));
+    assert.deepEqual([...server.tables.keys()].sort(), [
+      'access_coverage',
+      'access_divisions',
+      'access_grants',
+      'access_oauth_clients',
+      'access_roles',
+      'access_users',
+      'audit_events',
+      'audit_events_live',
+      'audit_findings',
+    ]);
+    assert.ok(server.views.has('audit_events_all') && server.views.has('access_reconciliation'));
   } finally {
     await athena.close();
     await server.close();

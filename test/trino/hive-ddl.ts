@@ -29,13 +29,19 @@ export interface HiveColumn {
 
 const hiveIdentifier = (s: string) => s.replace(/^`(.*)`$/, '$1');
 
+/** A Hive type as Athena reads it; `array<T>` is Trino's `array(T)`. */
+function trinoTypeOf(hiveType: string): string {
+  const array = /^array<(\w+)>$/.exec(hiveType);
+  const trinoType = array ? `array(${trinoTypeOf(array[1])})` : HIVE_TO_TRINO[hiveType];
+  if (!trinoType) throw new Error(`Hive type ${hiveType} has no Trino type in Athena's mapping`);
+  return trinoType;
+}
+
 function column(text: string): HiveColumn {
-  const m = /^\s*(`[^`]+`|\w+)\s+(\w+)\s*$/.exec(text);
+  const m = /^\s*(`[^`]+`|\w+)\s+(\w+(?:<\w+>)?)\s*$/.exec(text);
   if (!m) throw new Error(`not a Hive column definition: ${JSON.stringify(text)}`);
   const hiveType = m[2].toLowerCase();
-  const trinoType = HIVE_TO_TRINO[hiveType];
-  if (!trinoType) throw new Error(`Hive type ${hiveType} has no Trino type in Athena's mapping`);
-  return { name: hiveIdentifier(m[1]), hiveType, trinoType };
+  return { name: hiveIdentifier(m[1]), hiveType, trinoType: trinoTypeOf(hiveType) };
 }
 
 export interface HiveTable {
