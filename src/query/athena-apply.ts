@@ -18,7 +18,7 @@ export interface ApplyReport {
 
 /**
  * Applies the DDL: creates what is missing, adds recrawled columns the tables lack (at the end),
- * replaces the view, and creates or updates the named queries. Safe to run again.
+ * replaces the views, and creates or updates the named queries. Safe to run again.
  */
 export async function applyAthenaDdl(
   engine: AthenaQueryEngine,
@@ -45,8 +45,11 @@ export async function applyAthenaDdl(
   for (const sql of addColumnsStatements(ddl.database, missing))
     report.statements.push({ what: 'add columns', queryId: (await engine.execute(sql)).queryId });
   report.columnsAdded = missing.map((c) => c.name);
-  const view = allEventsViewStatement(ddl.database, extraColumns);
-  report.statements.push({ what: 'view audit_events_all', queryId: (await engine.execute(view)).queryId });
+  // The views last, over the tables as they now are; the events view with every recrawled column.
+  for (const s of ddl.statements.filter((x) => x.what.startsWith('view'))) {
+    const sql = s.what === 'view audit_events_all' ? allEventsViewStatement(ddl.database, extraColumns) : s.sql;
+    report.statements.push({ what: s.what, queryId: (await engine.execute(sql)).queryId });
+  }
 
   const existing = new Map<string, { id: string; sql: string }>();
   let token: string | undefined;

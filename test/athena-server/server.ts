@@ -377,6 +377,9 @@ function userError(message: string) {
 
 function duckType(athena: string): string {
   const t = athena.toLowerCase();
+  const array = /^array<(.+)>$/.exec(t);
+  if (array) return `${duckType(array[1])}[]`;
+  if (t === 'boolean') return 'BOOLEAN';
   if (t === 'timestamp') return 'TIMESTAMP_MS';
   if (t === 'int') return 'INTEGER';
   if (t === 'bigint') return 'BIGINT';

@@ -69,7 +69,19 @@ after(async () => {
   rmSync(cache, { recursive: true, force: true });
 });
 
-test('the DDL has the database, three tables with partition projection, the view and a named query per check', () => {
+const LAKE_TABLES = [
+  'access_coverage',
+  'access_divisions',
+  'access_grants',
+  'access_oauth_clients',
+  'access_roles',
+  'access_users',
+  'audit_events',
+  'audit_events_live',
+  'audit_findings',
+];
+
+test('the DDL has the database, the event and access snapshot tables with partition projection, the views and a named query per check', () => {
   const ddl = athenaDdl({
     database: lake.config.query.athena.database,
     bucket: lake.config.s3.bucket,
@@ -79,15 +91,16 @@ test('the DDL has the database, three tables with partition projection, the view
   });
   const script = ddlScript(ddl);
   assert.match(script, /CREATE DATABASE IF NOT EXISTS `gcaudit_test`/);
-  for (const t of ['audit_events', 'audit_events_live', 'audit_findings'])
+  for (const t of LAKE_TABLES)
     assert.match(script, new RegExp(`CREATE EXTERNAL TABLE IF NOT EXISTS \`gcaudit_test\`\\.\`${t}\``));
-  assert.equal((script.match(/'projection.enabled' = 'true'/g) ?? []).length, 3);
+  assert.equal((script.match(/'projection.enabled' = 'true'/g) ?? []).length, LAKE_TABLES.length);
   assert.ok(
     script.includes(
       `'storage.location.template' = 's3://${lake.config.s3.bucket}/${lake.org}/audit_events/year=\${year}/month=\${month}/day=\${day}/'`,
     ),
   );
   assert.match(script, /CREATE OR REPLACE VIEW "gcaudit_test"\.audit_events_all/);
+  assert.match(script, /CREATE OR REPLACE VIEW "gcaudit_test"\.access_reconciliation/);
   assert.equal(ddl.namedQueries.length, checks.length);
 });
 
@@ -109,8 +122,8 @@ test('athena apply creates everything once; applying again changes nothing', asy
       namedQueries: athenaNamedQueries(checks, lake.config),
     });
     const first = await applyAthenaDdl(athena, client, ddl, [], lake.config.query.athena.workgroup);
-    assert.deepEqual([...server.tables.keys()].sort(), ['audit_events', 'audit_events_live', 'audit_findings']);
-    assert.ok(server.views.has('audit_events_all'));
+    assert.deepEqual([...server.tables.keys()].sort(), LAKE_TABLES);
+    assert.ok(server.views.has('audit_events_all') && server.views.has('access_reconciliation'));
     assert.equal(first.namedQueries.filter((q) => q.action === 'created').length, checks.length);
     const again = await applyAthenaDdl(athena, client, ddl, [], lake.config.query.athena.workgroup);
     assert.ok(again.namedQueries.every((q) => q.action === 'unchanged'));
