@@ -352,9 +352,9 @@ export const SETTINGS = {
   DUCKDB_MEMORY_LIMIT_MB: {
     schema: positiveInt.min(16).max(1_048_576),
     expected: 'a whole number of megabytes, at least 16',
-    default: '128',
+    default: '256',
     describe:
-      "Memory of each DuckDB the worker opens (sealing a day, checks, stream ingest, the OCSF copy, Splunk delivery); beyond it DuckDB spills to a temporary directory. Bounds the worker's resident memory (the checks' engine had 1 GB before).",
+      "Memory of each DuckDB the worker opens (sealing a day, checks, stream ingest, the OCSF copy, Splunk delivery); beyond it DuckDB spills to a temporary directory. Bounds the worker's resident memory (the checks' engine had 1 GB before). Not below 256: delivering a 250k-event part sorts its HEC lines, which does not fit in 128 MB.",
   },
   DUCKDB_THREADS: {
     schema: positiveInt.max(256),
