@@ -27,6 +27,7 @@ import { transformBatch } from '../../src/transform/pipeline';
 import { schemaRecrawlWorkflow } from '../../src/workflows';
 import { AthenaTestServer, startAthenaTestServer } from '../athena-server/server';
 import { CheckLake, checkLake } from '../checks/lake-fixture';
+import { LAKE_TABLE_NAMES } from './lake-table-names';
 
 let lake: CheckLake;
 let server: AthenaTestServer;
@@ -69,18 +70,6 @@ after(async () => {
   rmSync(cache, { recursive: true, force: true });
 });
 
-const LAKE_TABLES = [
-  'access_coverage',
-  'access_divisions',
-  'access_grants',
-  'access_oauth_clients',
-  'access_roles',
-  'access_users',
-  'audit_events',
-  'audit_events_live',
-  'audit_findings',
-];
-
 test('the DDL has the database, the event and access snapshot tables with partition projection, the views and a named query per check', () => {
   const ddl = athenaDdl({
     database: lake.config.query.athena.database,
@@ -91,9 +80,9 @@ test('the DDL has the database, the event and access snapshot tables with partit
   });
   const script = ddlScript(ddl);
   assert.match(script, /CREATE DATABASE IF NOT EXISTS `gcaudit_test`/);
-  for (const t of LAKE_TABLES)
+  for (const t of LAKE_TABLE_NAMES)
     assert.match(script, new RegExp(`CREATE EXTERNAL TABLE IF NOT EXISTS \`gcaudit_test\`\\.\`${t}\``));
-  assert.equal((script.match(/'projection.enabled' = 'true'/g) ?? []).length, LAKE_TABLES.length);
+  assert.equal((script.match(/'projection.enabled' = 'true'/g) ?? []).length, LAKE_TABLE_NAMES.length);
   assert.ok(
     script.includes(
       `'storage.location.template' = 's3://${lake.config.s3.bucket}/${lake.org}/audit_events/year=\${year}/month=\${month}/day=\${day}/'`,
@@ -122,7 +111,7 @@ test('athena apply creates everything once; applying again changes nothing', asy
       namedQueries: athenaNamedQueries(checks, lake.config),
     });
     const first = await applyAthenaDdl(athena, client, ddl, [], lake.config.query.athena.workgroup);
-    assert.deepEqual([...server.tables.keys()].sort(), LAKE_TABLES);
+    assert.deepEqual([...server.tables.keys()].sort(), LAKE_TABLE_NAMES);
     assert.ok(server.views.has('audit_events_all') && server.views.has('access_reconciliation'));
     assert.equal(first.namedQueries.filter((q) => q.action === 'created').length, checks.length);
     const again = await applyAthenaDdl(athena, client, ddl, [], lake.config.query.athena.workgroup);
