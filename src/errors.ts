@@ -56,10 +56,21 @@ export class TransientError extends GcauditError {
   readonly type = 'TransientError';
 }
 
+/**
+ * What is wrong with data that cannot be processed: the stable `type` of its quarantine record
+ * (src/transform/quarantine.ts). `invalid` is anything not named otherwise (a missing or mistyped field).
+ */
+export type DataDefect = 'invalid' | 'not_json' | 'too_large' | 'too_deep' | 'missing';
+
 /** Input data that cannot be processed as it is (a malformed page or event). Kept, never dropped. */
 export class InvalidDataError extends GcauditError {
   readonly type = 'InvalidDataError';
   override readonly retryable = false;
+  readonly defect: DataDefect;
+  constructor(message: string, options?: { cause?: unknown; defect?: DataDefect }) {
+    super(message, options);
+    this.defect = options?.defect ?? 'invalid';
+  }
 }
 
 /** A write would replace evidence that is already in the lake with different bytes. */

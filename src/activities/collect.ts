@@ -12,6 +12,7 @@ import { ManifestSigner } from '../lake/signing';
 import { writeStagingChunk } from '../lake/staging';
 import { putLockedObject } from '../s3/locked-object';
 import { TransformContext, transformBatch } from '../transform/pipeline';
+import { quarantinedRecord } from '../transform/quarantine';
 
 export interface CollectDeps {
   config: Config;
@@ -129,9 +130,14 @@ export function createCollectActivities(deps: CollectDeps) {
         });
       }
       if (batch.invalid.length > 0) {
+        // The same record as the stream path keeps (transform/quarantine.ts), with its place in the page.
         const records = batch.invalid.map((bad) => ({
-          ...bad,
-          record: transform.masker.maskValue(transform.persons.applyRaw(page.entities[bad.index])),
+          index: bad.index,
+          ...quarantinedRecord(
+            transform,
+            { type: bad.defect, reason: bad.reason, eventId: bad.eventId },
+            page.entities[bad.index],
+          ),
         }));
         await putLockedObject(s3, {
           bucket: config.s3.bucket,

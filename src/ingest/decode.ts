@@ -21,7 +21,9 @@ export function isGzip(bytes: Uint8Array): boolean {
 export function decodeRawObject(bytes: Buffer, maxBytes = MAX_DECODED_BYTES): Buffer {
   if (!isGzip(bytes)) {
     if (bytes.length > maxBytes)
-      throw new InvalidDataError(`raw object: ${bytes.length} bytes, over the limit of ${maxBytes}`);
+      throw new InvalidDataError(`raw object: ${bytes.length} bytes, over the limit of ${maxBytes}`, {
+        defect: 'too_large',
+      });
     return bytes;
   }
   try {
@@ -29,7 +31,8 @@ export function decodeRawObject(bytes: Buffer, maxBytes = MAX_DECODED_BYTES): Bu
     return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') throw new InvalidDataError(`raw object: gzip expands past ${maxBytes} bytes`);
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      throw new InvalidDataError(`raw object: gzip expands past ${maxBytes} bytes`, { defect: 'too_large' });
     throw new InvalidDataError(`raw object: not a valid gzip stream (${code ?? (err as Error).message})`);
   }
 }

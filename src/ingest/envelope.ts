@@ -4,6 +4,7 @@
  * fields the topic always carries, or does not parse needs its full record fetched
  * (rehydration); anything else is quarantined. Reasons name fields, never values.
  */
+import type { DataDefect } from '../errors';
 import { isPlainObject, shownId } from '../transform/read-fields';
 import { toUtcIso } from '../transform/timestamp';
 import { salvageStrings, salvageTopLevelStrings } from './salvage';
@@ -41,7 +42,7 @@ export type LineVerdict =
       entityId: string;
     }
   | { kind: 'rehydrate'; request: RehydrationRequest }
-  | { kind: 'quarantine'; reason: string; record: unknown };
+  | { kind: 'quarantine'; type: DataDefect; reason: string; record: unknown };
 
 /**
  * JSON.parse of a line. A line that does not parse (Firehose cut it mid-envelope) is rehydrated
@@ -72,7 +73,7 @@ const CUT_PATHS = [
  */
 function classifyCutLine(line: string): LineVerdict {
   const s = salvageStrings(line, CUT_PATHS);
-  const notJson: LineVerdict = { kind: 'quarantine', reason: 'line is not JSON', record: line };
+  const notJson: LineVerdict = { kind: 'quarantine', type: 'not_json', reason: 'line is not JSON', record: line };
   if (s['detail-type'] !== undefined && s['detail-type'] !== AUDIT_DETAIL_TYPE) return notJson;
   if (s['detail.eventBody.id'] === undefined) return notJson;
   const topic = s['detail.topicName'] === undefined ? null : TOPIC.exec(s['detail.topicName']);
@@ -94,6 +95,7 @@ function classifyCutLine(line: string): LineVerdict {
 export function classifyEnvelope(envelope: unknown): LineVerdict {
   const bad = (reason: string): LineVerdict => ({
     kind: 'quarantine',
+    type: 'invalid',
     reason: `EventBridge envelope: ${reason}`,
     record: envelope,
   });
@@ -191,6 +193,7 @@ function rehydrateOrQuarantine(
     const what = eventId === undefined ? 'no audit id (a UUID) to fetch it by' : 'no time to look for it at';
     return {
       kind: 'quarantine',
+      type: 'invalid',
       reason: `EventBridge envelope: eventBody ${reason}${detail ? ` (${detail})` : ''} and ${what}`,
       record: envelope,
     };

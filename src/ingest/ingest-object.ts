@@ -15,6 +15,7 @@ import { InvalidDataError } from '../errors';
 import { openScratchDuckDb } from '../lake/duckdb';
 import { EventLineFile } from '../lake/event-line-file';
 import { TransformContext, transformBatch } from '../transform/pipeline';
+import { QuarantineCause, QuarantinedRecord, quarantinedRecord } from '../transform/quarantine';
 import { decodeRawObject, lines } from './decode';
 import { classifyLine, RehydrationRequest } from './envelope';
 import {
@@ -28,7 +29,6 @@ import {
 } from './ingest-keys';
 import { writeLivePart } from './live-part';
 import { putLockedJson, readJson } from './locked-json';
-import { maskedForQuarantine } from './quarantine';
 
 export interface IngestObjectInput {
   org: string;
@@ -106,24 +106,24 @@ export async function ingestRawObject(
   if (done) return done;
 
   const outcome = emptyOutcome({ rawKey: input.key, etag, hash, status: 'ingested', bytes: res.body?.length ?? 0 });
-  const quarantined: Array<{ line: number; reason: string; record: unknown }> = [];
+  const quarantined: Array<{ line: number } & QuarantinedRecord> = [];
   const reasons = new Map<string, number>();
-  const quarantine = (line: number, reason: string, record: unknown) => {
+  const quarantine = (line: number, cause: QuarantineCause, record: unknown) => {
     outcome.quarantinedLines++;
-    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    reasons.set(cause.reason, (reasons.get(cause.reason) ?? 0) + 1);
     if (quarantined.length < MAX_QUARANTINE_SAMPLES)
-      quarantined.push({ line, reason, record: maskedForQuarantine(transform.masker, record, transform.persons) });
+      quarantined.push({ line, ...quarantinedRecord(transform, cause, record) });
   };
 
   let content: Buffer | undefined;
   if (res.body === undefined) {
-    quarantine(0, 'raw object vanished before it was read', null);
+    quarantine(0, { type: 'missing', reason: 'raw object vanished before it was read' }, null);
   } else {
     try {
       content = decodeRawObject(res.body);
     } catch (err) {
       if (!(err instanceof InvalidDataError)) throw err;
-      quarantine(0, err.message, null);
+      quarantine(0, { type: err.defect, reason: err.message }, null);
     }
   }
 
@@ -174,7 +174,7 @@ export async function ingestRawObject(
       });
       for (const inv of result.invalid) {
         const { line, body, request } = batch[inv.index];
-        quarantine(line, `eventBody: ${inv.reason}`, body);
+        quarantine(line, { type: inv.defect, reason: `eventBody: ${inv.reason}`, eventId: inv.eventId }, body);
         // The API's record of the same audit may well be sound: fetch it.
         if (inv.eventId !== undefined) requestRehydration({ ...request, eventId: inv.eventId, detail: inv.reason });
       }
@@ -186,7 +186,7 @@ export async function ingestRawObject(
       n++;
       const v = classifyLine(line);
       if (v.kind === 'quarantine') {
-        quarantine(n, v.reason, v.record);
+        quarantine(n, v, v.record);
       } else if (v.kind === 'rehydrate') {
         requestRehydration(v.request);
       } else if (seen.has(v.eventId)) {

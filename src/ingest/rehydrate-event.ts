@@ -15,11 +15,11 @@ import { EventLineFile } from '../lake/event-line-file';
 import { AuditLogMessage } from '../model/audit-log-message';
 import { EngineName } from '../query/engine';
 import { TransformContext, transformBatch } from '../transform/pipeline';
+import { quarantinedRecord } from '../transform/quarantine';
 import { RehydrationRequest } from './envelope';
 import { liveRehydratedPartKey, rehydrationKey, streamEventQuarantineKey } from './ingest-keys';
 import { writeLivePart } from './live-part';
 import { putLockedJson } from './locked-json';
-import { maskedForQuarantine } from './quarantine';
 
 export interface RehydrationRecord {
   eventId: string;
@@ -48,11 +48,13 @@ export async function storeRehydrated(
   const { config, s3, transform } = deps;
   const batch = transformBatch([record], 'api', transform);
   if (batch.invalid.length > 0) {
-    await putLockedJson(s3, config, streamEventQuarantineKey(org, req.eventId), {
-      eventId: req.eventId,
-      reason: batch.invalid[0].reason,
-      record: maskedForQuarantine(transform.masker, record, transform.persons),
-    });
+    const { defect, reason } = batch.invalid[0];
+    await putLockedJson(
+      s3,
+      config,
+      streamEventQuarantineKey(org, req.eventId),
+      quarantinedRecord(transform, { type: defect, reason, eventId: req.eventId }, record),
+    );
     return { invalid: batch.invalid[0].reason };
   }
   const day = batch.events[0].eventTime.slice(0, 10);

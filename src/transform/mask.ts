@@ -149,7 +149,8 @@ export class Masker {
   #mask(value: unknown, depth: number, inText?: (text: string) => string): unknown {
     if (typeof value === 'string') return this.maskString(inText === undefined ? value : inText(value));
     if (value === null || typeof value !== 'object') return value;
-    if (depth > MAX_DEPTH) throw new InvalidDataError(`audit record nested deeper than ${MAX_DEPTH} levels`);
+    if (depth > MAX_DEPTH)
+      throw new InvalidDataError(`audit record nested deeper than ${MAX_DEPTH} levels`, { defect: 'too_deep' });
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined;
       for (let i = 0; i < value.length; i++) {

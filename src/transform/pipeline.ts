@@ -7,7 +7,7 @@
  * ids only, never values, so they are safe to log and to keep in workflow history.
  */
 import type { Secret } from '../config/secret';
-import { ConfigError, InvalidDataError } from '../errors';
+import { ConfigError, DataDefect, InvalidDataError } from '../errors';
 import { eventLine, rowCount } from '../lake/event-lines';
 import type { CanonicalEvent, EventSource } from '../model/canonical';
 import { phoneCountries } from '../genesys/regions';
@@ -23,6 +23,8 @@ export interface InvalidRecord {
   index: number;
   /** The record's id, when it has one that is safe to show (a UUID). */
   eventId?: string;
+  /** What is wrong with it: its quarantine record's type. */
+  defect: DataDefect;
   reason: string;
 }
 
@@ -100,6 +102,7 @@ export function transformBatch(
       if (line.length > maxEventChars) {
         throw new InvalidDataError(
           `${eventLabel(event.eventId)}: ${line.length} characters of text, over the limit of ${maxEventChars}`,
+          { defect: 'too_large' },
         );
       }
       events.push(event);
@@ -116,5 +119,6 @@ export function transformBatch(
 
 function invalidRecord(index: number, raw: unknown, err: InvalidDataError): InvalidRecord {
   const id = isPlainObject(raw) && typeof raw.id === 'string' ? shownId(raw.id) : undefined;
-  return id === undefined ? { index, reason: err.message } : { index, eventId: id, reason: err.message };
+  const invalid: InvalidRecord = { index, defect: err.defect, reason: err.message };
+  return id === undefined ? invalid : { ...invalid, eventId: id };
 }

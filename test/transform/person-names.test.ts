@@ -5,7 +5,7 @@ import { Secret } from '../../src/config/secret';
 import { SETTINGS } from '../../src/config/settings';
 import { loadConfig } from '../../src/config/config';
 import type { CanonicalEvent } from '../../src/model/canonical';
-import { maskedForQuarantine } from '../../src/ingest/quarantine';
+import { quarantinedRecord } from '../../src/transform/quarantine';
 import { DROPPED_NAME } from '../../src/transform/person-names';
 import { transformBatch, transformContext } from '../../src/transform/pipeline';
 import type { PersonNamePolicy } from '../../src/transform/person-names';
@@ -171,14 +171,14 @@ test('a record kept in quarantine (it could not be normalized) has its names rep
   const ctx = context();
   const bad = { ...apiRecord(), eventDate: 'not a date' };
   assert.equal(transformBatch([bad], 'api', ctx).invalid.length, 1);
-  const kept = JSON.stringify(maskedForQuarantine(ctx.masker, bad, ctx.persons));
+  const kept = JSON.stringify(quarantinedRecord(ctx, { type: 'invalid', reason: 'eventDate' }, bad));
   assert.doesNotMatch(kept, NAMES);
   assert.ok(kept.includes(personToken('jane doe')) && kept.includes(personToken('hannah schmidt')));
   const envelope = {
     'detail-type': 'v2.audits.entitytype.{id}.entityid.{id}',
     detail: { eventBody: { ...topicRecord(), eventTime: 42 } },
   };
-  const keptStream = JSON.stringify(maskedForQuarantine(ctx.masker, envelope, ctx.persons));
+  const keptStream = JSON.stringify(quarantinedRecord(ctx, { type: 'invalid', reason: 'eventTime' }, envelope));
   assert.doesNotMatch(keptStream, NAMES);
   assert.ok(keptStream.includes(personToken('jane doe')));
 });
