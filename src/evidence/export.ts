@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { loadChecks } from '../checks/check-file';
+import { findingSources } from '../checks/system-findings';
 import { ConfigError } from '../errors';
 import { signingKeyKey } from '../lake/keys';
 import { Manifest } from '../lake/manifest';
@@ -139,7 +139,8 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
   await write('verification.json', `${JSON.stringify(verification, null, 2)}\n`);
 
   // OSCAL assessment results (and the plan they import) for GRC tools.
-  const checks = loadChecks();
+  // The system's own findings (an unresolved rehydration) count per control like the checks'.
+  const checks = findingSources();
   const oscal: OscalInput = {
     org: opts.org,
     bucket: opts.bucket,

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { storeFindings } from '../checks/findings-store';
-import { Check } from '../checks/check-file';
+import { REHYDRATION_UNRESOLVED } from '../checks/system-findings';
 import { Config } from '../config/config';
 import { dayInterval } from '../days';
 import { openScratchDuckDb } from '../lake/duckdb';
@@ -86,21 +86,6 @@ export async function storeRehydrated(
 /** The day the stream filed the event under (its eventTime as the stream saw it). */
 export const requestDay = (req: RehydrationRequest) => req.eventTime.slice(0, 10);
 
-export const UNRESOLVED_CHECK: Check = {
-  id: 'unresolved_stream_event',
-  title: 'Stream event whose full record could not be fetched',
-  severity: 'medium',
-  description:
-    'An audit event arrived on the EventBridge stream truncated, unparsable or missing fields, and the audit query API did not return its full record within the rehydration period.',
-  controls: { SOC2: ['CC7.2'], PCI_DSS_4: ['10.7.2'], HIPAA: ['164.312(b)'] },
-  parameters: {},
-  runbook:
-    'Look the event id up in the Genesys audit viewer. If the API never returns it, keep the masked stream copy (ingest quarantine) as the evidence and open a Genesys support case.',
-  tests: { firesOn: 'unresolved rehydration' },
-  requiresTables: [],
-  sql: '',
-};
-
 /** An event that could not be rehydrated: a finding in audit_findings and the rehydration record. */
 export async function storeUnresolved(
   deps: Pick<StoreDeps, 'config' | 's3'>,
@@ -116,15 +101,15 @@ export async function storeUnresolved(
     config,
     org,
     {
-      check: UNRESOLVED_CHECK,
+      check: REHYDRATION_UNRESOLVED,
       window: { from: start, to: end },
       params: {},
       findings: [
         {
-          checkId: UNRESOLVED_CHECK.id,
-          title: UNRESOLVED_CHECK.title,
-          severity: UNRESOLVED_CHECK.severity,
-          controls: UNRESOLVED_CHECK.controls,
+          checkId: REHYDRATION_UNRESOLVED.id,
+          title: REHYDRATION_UNRESOLVED.title,
+          severity: REHYDRATION_UNRESOLVED.severity,
+          controls: REHYDRATION_UNRESOLVED.controls,
           key: req.eventId,
           userId: null,
           eventIds: [req.eventId],

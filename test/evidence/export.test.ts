@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { addDays } from '../../src/days';
 import { checkPackage, PackageIndex } from '../../src/evidence/package-index';
+import { ASSESSMENT_RESULTS_FILE, controlToken } from '../../src/evidence/oscal';
+import { storeUnresolved } from '../../src/ingest/rehydrate-event';
+import { createS3Client } from '../../src/s3/client';
 import { runChecksWorkflow } from '../../src/workflows';
 import { checkLake, CheckLake } from '../checks/lake-fixture';
 import { uniqueName } from '../harness/env';
@@ -13,7 +16,8 @@ import { chromiumAvailable, dumpDom, printToPdf, screenshot } from './chromium';
 import { gcaudit } from '../harness/gcaudit';
 
 // Two days collected from the sandbox org through the real collect-day workflow (the checks run
-// after each seal and store their findings), exported with the CLI, and the report opened in
+// after each seal and store their findings), plus a stream event of the second day whose
+// rehydration never resolved (a system finding), exported with the CLI, and the report opened in
 // headless Chromium: its DOM checked, rendered to PNG and PDF.
 
 let lake: CheckLake;
@@ -21,6 +25,7 @@ let env: Record<string, string>;
 let from: string;
 let to: string;
 const work = mkdtempSync(path.join(tmpdir(), 'evidence-export-'));
+const UNRESOLVED_ID = '6f1c0c1e-9d7a-4f55-8a0e-0c4c2b1e7aee';
 
 before(async () => {
   lake = await checkLake({ seed: 'evidence-export', org: uniqueName('exp') });
@@ -30,6 +35,18 @@ before(async () => {
     await lake.collect(day);
     await lake.workers.client.workflow.getHandle<typeof runChecksWorkflow>(`run-checks/${lake.org}/${day}/v1`).result();
   }
+  const s3 = createS3Client(lake.config);
+  const request = {
+    eventId: UNRESOLVED_ID,
+    eventTime: `${to}T10:00:00.000Z`,
+    eventTimeKnown: true,
+    entityType: 'User',
+    entityId: null,
+    reason: 'truncated' as const,
+  };
+  await storeUnresolved({ config: lake.config, s3 }, lake.org, request, 12, 'not found by an audit query').finally(() =>
+    s3.destroy(),
+  );
   env = {
     GCAUDIT_ORG: lake.org,
     S3_BUCKET: lake.config.s3.bucket,
@@ -74,6 +91,34 @@ test('evidence export writes the package: report, findings, manifests, verificat
   const csv = readFileSync(path.join(out, 'findings.csv'), 'utf8').split('\r\n').filter(Boolean);
   assert.match(csv[0], /^check_id,title,severity,controls,window_from,window_to,finding_key,user_id,event_count/);
   assert.equal(csv.length - 1, result.findings);
+
+  // The unresolved rehydration is a finding like a check's: in findings.csv, counted in the report's
+  // per-control table for each control it maps to, and an OSCAL finding against its control.
+  const checkIds = csv.slice(1).map((line) => line.split(',')[0]);
+  assert.equal(checkIds.filter((id) => id === 'unresolved_stream_event').length, 1);
+  const report = readFileSync(path.join(out, 'report.html'), 'utf8');
+  for (const control of ['SOC 2 CC7.2', 'PCI DSS 4.0 10.7.2', 'HIPAA 164.312(b)']) {
+    const row = new RegExp(
+      `<tr data-control="${control.replace(/[.()]/g, '\\$&')}">.*?<td class="n[^"]*">(\\d+)</td><td>([^<]*)</td></tr>`,
+    ).exec(report);
+    assert.ok(row, `per-control row of ${control}`);
+    const checks = row[2].split(', ');
+    assert.ok(checks.includes('unresolved_stream_event'), `${control}: ${row[2]}`);
+    assert.equal(Number(row[1]), checkIds.filter((id) => checks.includes(id)).length, `${control}: findings counted`);
+  }
+  const oscal = JSON.parse(readFileSync(path.join(out, ASSESSMENT_RESULTS_FILE), 'utf8')) as {
+    'assessment-results': {
+      results: Array<{
+        observations: Array<{ title: string; props: Array<{ name: string; value: string }> }>;
+        findings: Array<{ title: string; target: { 'target-id': string } }>;
+      }>;
+    };
+  };
+  const [result0] = oscal['assessment-results'].results;
+  const observation = result0.observations.find((o) => o.title.startsWith('Check unresolved_stream_event:'));
+  assert.equal(observation?.props.find((p) => p.name === 'findings')?.value, '1');
+  const finding = result0.findings.find((f) => f.title.endsWith(`: ${UNRESOLVED_ID}`));
+  assert.equal(finding?.target['target-id'], controlToken('SOC2', 'CC7.2'));
 
   // The index is signed, lists every file, and an edited file is caught.
   const check = await checkPackage(out);
