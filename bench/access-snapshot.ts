@@ -21,6 +21,7 @@ import { createSigner } from '../src/lake/signing';
 import { startSimulator } from '../src/sim';
 import { transformContext } from '../src/transform/pipeline';
 import { startBenchStack } from './local-stack';
+import { lakeOf } from '../src/s3/lake';
 
 const USERS = Number(process.env.USERS ?? 5000);
 const ORG = 'benchaccess';
@@ -52,7 +53,7 @@ async function main() {
     const transform = transformContext(config.mask, config.genesys.region);
     // The day is sealed first (an empty day: its manifest is what the snapshot adds a version to).
     await sealDay(
-      { s3: stack.s3, config, signer },
+      { lake: lakeOf(config, stack.s3), duckdb: config.duckdb, signer },
       {
         org: ORG,
         day: DAY,
@@ -73,9 +74,9 @@ async function main() {
     const readS = seconds(t0);
     const after = sim.stats();
     const t1 = process.hrtime.bigint();
-    await stageSnapshot(stack.s3, config.s3.bucket, { org: ORG, day: DAY, runId: 'bench', capturedAt, collected });
+    await stageSnapshot(lakeOf(config, stack.s3), { org: ORG, day: DAY, runId: 'bench', capturedAt, collected });
     const written = await writeSnapshot(
-      { s3: stack.s3, config, signer },
+      { lake: lakeOf(config, stack.s3), duckdb: config.duckdb, signer },
       {
         org: ORG,
         day: DAY,

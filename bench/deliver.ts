@@ -32,6 +32,7 @@ import { transformBatch, transformContext } from '../src/transform/pipeline';
 import { HecReceiver } from '../test/hec-server/server';
 import { startBenchStack } from './local-stack';
 import { syntheticApiRecords } from './transform-records';
+import { lakeOf } from '../src/s3/lake';
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const PAGE = 500;
@@ -63,7 +64,8 @@ async function receiverMode() {
 async function deliveryMode() {
   const config = loadConfig();
   const s3 = createS3Client(config);
-  const plan = await planDay({ s3, config }, ORG, 'splunk', DAY);
+  const lake = lakeOf(config, s3);
+  const plan = await planDay(lake, ORG, 'splunk', DAY);
   const work = await mkdtemp(path.join(tmpdir(), 'bench-read-'));
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
@@ -102,7 +104,10 @@ async function deliveryMode() {
   let gzipBytes = 0;
   let batches = 0;
   for (const part of plan.pending) {
-    const r = await deliverPart({ s3, config, ackPollMs: 20 }, { org: ORG, sink: 'splunk', day: DAY, part });
+    const r = await deliverPart(
+      { lake, splunk: config.splunk, duckdb: config.duckdb, ackPollMs: 20 },
+      { org: ORG, sink: 'splunk', day: DAY, part },
+    );
     events += r.events;
     gzipBytes += r.gzipBytes;
     batches += r.batches;
@@ -150,8 +155,7 @@ async function main() {
             r.id = `00000000-0000-4000-a000-${n.toString(16).padStart(12, '0')}`;
           });
           const { lines } = transformBatch(records, 'api', context);
-          return writeStagingChunk(stack.s3, {
-            bucket: config.s3.bucket,
+          return writeStagingChunk(lakeOf(config, stack.s3), {
             key: stagingChunkKey(ORG, DAY, 'bench', pageChunkName(0, p)),
             lines,
           });
@@ -159,7 +163,7 @@ async function main() {
       );
     }
     const sealed = await sealDay(
-      { s3: stack.s3, config, signer: createSigner(config.manifest.signingKey!) },
+      { lake: lakeOf(config, stack.s3), duckdb: config.duckdb, signer: createSigner(config.manifest.signingKey!) },
       {
         org: ORG,
         day: DAY,

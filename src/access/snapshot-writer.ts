@@ -1,9 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DayNotSealedError } from '../errors';
-import { openScratchDuckDb, sqlString } from '../lake/duckdb';
+import { DuckDbLimits, openScratchDuckDb, sqlString } from '../lake/duckdb';
 import { AccessTable, ACCESS_TABLES, accessPartKey, accessStagingKey, accessStagingPrefix } from '../lake/keys';
 import { AccessSnapshotStatement, Manifest, MANIFEST_SCHEMA, ManifestBody, ManifestObject } from '../lake/manifest';
 import { ManifestChain } from '../lake/manifest-chain';
@@ -11,6 +10,7 @@ import { PARQUET_OPTIONS } from '../lake/parquet';
 import { writeStagingChunk } from '../lake/staging';
 import { ManifestSigner } from '../lake/signing';
 import { ACCESS_COLUMNS, AccessColumn } from '../model/access-tables';
+import type { Lake } from '../s3/lake';
 import { listKeys } from '../s3/list-objects';
 import { putLockedObject } from '../s3/locked-object';
 import { deleteAllVersions } from '../s3/object-versions';
@@ -49,16 +49,14 @@ export async function existingSnapshot(chain: ManifestChain, day: string): Promi
  * its coverage row.
  */
 export async function stageSnapshot(
-  s3: S3Client,
-  bucket: string,
+  lake: Lake,
   opts: { org: string; day: string; runId: string; capturedAt: string; collected: CollectedSnapshot },
 ): Promise<StagedSnapshot> {
   const { collected } = opts;
   const common = { org_id: collected.orgId, snapshot_day: opts.day, captured_at: opts.capturedAt };
   const tables: StagedSnapshot['tables'] = [];
   const stage = async (table: AccessTable, rows: object[]) => {
-    await writeStagingChunk(s3, {
-      bucket,
+    await writeStagingChunk(lake, {
       key: accessStagingKey(opts.org, opts.day, opts.runId, table),
       lines: rows.map((r) => JSON.stringify({ ...common, ...r })),
     });
@@ -99,12 +97,11 @@ export interface WriteSnapshotRequest {
  * already has its snapshot is left as it is.
  */
 export async function writeSnapshot(
-  deps: { s3: S3Client; config: Config; signer: ManifestSigner },
+  deps: { lake: Lake; duckdb: DuckDbLimits; signer: ManifestSigner },
   req: WriteSnapshotRequest,
 ): Promise<SnapshotResult> {
-  const { s3, config } = deps;
-  const bucket = config.s3.bucket;
-  const chain = new ManifestChain({ s3, bucket, org: req.org, lake: config.lake });
+  const { s3, bucket } = deps.lake;
+  const chain = new ManifestChain(deps.lake, req.org);
   const manifests = await chain.dayManifests(req.day);
   const stagingPrefix = accessStagingPrefix(req.org, req.day, req.runId);
   const done = manifests.find((m) => m.accessSnapshot);
@@ -119,7 +116,7 @@ export async function writeSnapshot(
     );
 
   const staged = new Set(await listKeys(s3, bucket, stagingPrefix));
-  const db = await openScratchDuckDb('access', config.duckdb);
+  const db = await openScratchDuckDb('access', deps.duckdb);
   const work = db.dir;
   try {
     const objects: ManifestObject[] = [];
@@ -149,12 +146,10 @@ export async function writeSnapshot(
       await writeFile(input, text);
       await db.connection.run(copySql(table, lines.length > 0 ? input : null, file));
       const key = accessPartKey(req.org, table, req.day);
-      const put = await putLockedObject(s3, {
-        bucket,
+      const put = await putLockedObject(deps.lake, {
         key,
         body: await readFile(file),
         contentType: 'application/vnd.apache.parquet',
-        lake: config.lake,
       });
       objects.push({
         table,

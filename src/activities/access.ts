@@ -15,6 +15,7 @@ import { ConfigClient } from '../genesys/config-client';
 import { RequestBudget } from '../genesys/request-budget';
 import { ManifestChain } from '../lake/manifest-chain';
 import { ManifestSigner } from '../lake/signing';
+import { lakeOf } from '../s3/lake';
 import { TransformContext } from '../transform/pipeline';
 
 export interface AccessDeps {
@@ -50,8 +51,9 @@ export interface WriteAccessInput {
 export type WriteAccessResult = SnapshotResult;
 
 export function createAccessActivities(deps: AccessDeps) {
-  const { config, s3, transform } = deps;
-  const chainOf = (org: string) => new ManifestChain({ s3, bucket: config.s3.bucket, org, lake: config.lake });
+  const { config, transform } = deps;
+  const lake = lakeOf(config, deps.s3);
+  const chainOf = (org: string) => new ManifestChain(lake, org);
 
   return {
     /**
@@ -74,7 +76,7 @@ export function createAccessActivities(deps: AccessDeps) {
       // Paced at the daily queue's budget (GENESYS_REQUESTS_PER_MINUTE), which the snapshot shares with the collection.
       const client = new ConfigClient(deps.genesys, new RequestBudget(config.genesys.requestsPerMinute));
       const collected = await collectSnapshot(client, transform, (what) => ctx.heartbeat({ progress: what }));
-      const staged = await stageSnapshot(s3, config.s3.bucket, {
+      const staged = await stageSnapshot(lake, {
         org: input.org,
         day: input.day,
         runId: input.runId,
@@ -92,7 +94,7 @@ export function createAccessActivities(deps: AccessDeps) {
       const beat = setInterval(() => ctx.heartbeat({ appendedAt }), 5_000);
       try {
         return await writeSnapshot(
-          { s3, config, signer: deps.signer },
+          { lake, duckdb: config.duckdb, signer: deps.signer },
           {
             ...input,
             hmacKeyId: transform.masker.keyId,

@@ -4,6 +4,7 @@ import { Config } from '../config/config';
 import { runAndRecordChecks } from '../checks/run-and-record';
 import { createQueryEngine } from '../query/create-engine';
 import { EngineName } from '../query/engine';
+import { lakeOf } from '../s3/lake';
 
 export interface RunChecksActivityInput {
   org: string;
@@ -42,6 +43,7 @@ export interface RunChecksSummary {
 }
 
 export function createCheckActivities(deps: { config: Config; s3: S3Client }) {
+  const lake = lakeOf(deps.config, deps.s3);
   return {
     async runComplianceChecks(input: RunChecksActivityInput): Promise<RunChecksSummary> {
       if (input.trigger === 'after-seal' && !deps.config.checks.afterSeal) {
@@ -65,7 +67,7 @@ export function createCheckActivities(deps: { config: Config; s3: S3Client }) {
       );
       try {
         const recorded = await runAndRecordChecks(
-          { config: deps.config, s3: deps.s3, engine },
+          { config: deps.config, lake, engine },
           {
             org: input.org,
             window: { from: input.from, to: input.to },

@@ -10,6 +10,7 @@ import { pageChunkName, quarantineKey, stagingChunkKey, stagingPrefix } from '..
 import { ManifestQuery } from '../lake/manifest';
 import { ManifestSigner } from '../lake/signing';
 import { writeStagingChunk } from '../lake/staging';
+import { lakeOf } from '../s3/lake';
 import { putLockedObject } from '../s3/locked-object';
 import { TransformContext, transformBatch } from '../transform/pipeline';
 import { quarantinedRecord } from '../transform/quarantine';
@@ -59,7 +60,8 @@ const IN_ACTIVITY_RATE_LIMIT_RETRIES = 3;
 const MAX_IN_ACTIVITY_WAIT_MS = 5_000;
 
 export function createCollectActivities(deps: CollectDeps) {
-  const { config, s3, genesys, transform } = deps;
+  const { config, genesys, transform } = deps;
+  const lake = lakeOf(config, deps.s3);
 
   /** Runs one API call, waiting out short 429s for the server's delay; counts its requests and 429s. */
   async function withRateLimit<T>(
@@ -123,8 +125,7 @@ export function createCollectActivities(deps: CollectDeps) {
       const batch = transformBatch(page.entities, 'api', transform);
       const chunk = pageChunkName(input.window, input.page);
       if (batch.lines.length > 0) {
-        await writeStagingChunk(s3, {
-          bucket: config.s3.bucket,
+        await writeStagingChunk(lake, {
           key: stagingChunkKey(input.org, input.day, input.runId, chunk),
           lines: batch.lines,
         });
@@ -139,12 +140,10 @@ export function createCollectActivities(deps: CollectDeps) {
             page.entities[bad.index],
           ),
         }));
-        await putLockedObject(s3, {
-          bucket: config.s3.bucket,
+        await putLockedObject(lake, {
           key: quarantineKey(input.org, 'api', `${input.day}/${input.runId}/${chunk}`),
           body: Buffer.from(JSON.stringify({ transactionId: input.transactionId, day: input.day, records })),
           contentType: 'application/json',
-          lake: config.lake,
         });
       }
       return {
@@ -166,7 +165,7 @@ export function createCollectActivities(deps: CollectDeps) {
       const beat = setInterval(() => ctx.heartbeat({ appendedAt }), 5_000);
       try {
         return await sealDay(
-          { s3, config, signer: deps.signer },
+          { lake, duckdb: config.duckdb, signer: deps.signer },
           {
             org: input.org,
             day: input.day,
@@ -177,7 +176,7 @@ export function createCollectActivities(deps: CollectDeps) {
             extraAllowlist: config.mask.extraAllowlist,
             alreadyAt,
             // The stream against the API for the day, when a stream is ingested (null otherwise).
-            reconcile: (apiIds) => reconcileDay(s3, config.s3.bucket, input.org, input.day, apiIds),
+            reconcile: (apiIds) => reconcileDay(lake, input.org, input.day, apiIds),
             onAppended: (sequence) => {
               appendedAt = sequence;
               ctx.heartbeat({ appendedAt });

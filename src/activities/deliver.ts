@@ -8,6 +8,7 @@ import { planDay } from '../delivery/plan';
 import { ReceiptInput, writeReceipt } from '../delivery/receipt';
 import { HecClient } from '../splunk/hec-client';
 import { KIND, ORG } from '../temporal/search-attributes';
+import { lakeOf } from '../s3/lake';
 
 export interface DeliveryPlan {
   day: string;
@@ -31,18 +32,23 @@ export const deliveryWorkflowId = workflowIds.deliver;
 
 /** Activities of the delivery workflow (lake task queue): plan a day, send a part, write the receipt. */
 export function createDeliverActivities(deps: { config: Config; s3: S3Client; hec?: HecClient }) {
+  const lake = lakeOf(deps.config, deps.s3);
+  const { splunk, duckdb } = deps.config;
   return {
     async planDayDelivery(input: { org: string; sink: string; day: string }): Promise<DeliveryPlan> {
-      const plan = await planDay(deps, input.org, input.sink, input.day);
+      const plan = await planDay(lake, input.org, input.sink, input.day);
       return { ...plan, retryMaxHours: deps.config.splunk?.retryMaxHours ?? 72 };
     },
 
     async deliverPart(input: { org: string; sink: string; day: string; part: PartRef }): Promise<PartDeliveryResult> {
-      return deliverPart({ ...deps, heartbeat: (d) => Context.current().heartbeat(d) }, input);
+      return deliverPart(
+        { lake, splunk, duckdb, hec: deps.hec, heartbeat: (d) => Context.current().heartbeat(d) },
+        input,
+      );
     },
 
     async writeDeliveryReceipt(input: ReceiptInput): Promise<{ key: string; sha256: string; written: boolean }> {
-      const { key, sha256, written } = await writeReceipt(deps, input);
+      const { key, sha256, written } = await writeReceipt({ lake, splunk }, input);
       return { key, sha256, written };
     },
 

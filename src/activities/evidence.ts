@@ -5,6 +5,7 @@ import { exportEvidence, ExportResult } from '../evidence/export';
 import { verifyLake } from '../evidence/verify';
 import { ManifestSigner } from '../lake/signing';
 import { createQueryEngine } from '../query/create-engine';
+import { lakeOf } from '../s3/lake';
 
 /** What a workflow keeps of a verification: counts and the first problems, never the full report. */
 export interface VerifySummary {
@@ -18,14 +19,14 @@ export interface VerifySummary {
 }
 
 export function createEvidenceActivities(deps: { config: Config; s3: S3Client; signer: ManifestSigner }) {
-  const policy = { lockMode: deps.config.lake.lockMode, retentionDays: deps.config.lake.retentionDays };
+  const lake = lakeOf(deps.config, deps.s3);
+  const policy = { lockMode: lake.lockPolicy.lockMode, retentionDays: lake.lockPolicy.retentionDays };
   return {
     async verifyRange(input: { org: string; from: string; to: string }): Promise<VerifySummary> {
       const beat = setInterval(() => Context.current().heartbeat(), 5_000);
       try {
         const r = await verifyLake({
-          s3: deps.s3,
-          bucket: deps.config.s3.bucket,
+          lake,
           org: input.org,
           from: input.from,
           to: input.to,
@@ -53,8 +54,7 @@ export function createEvidenceActivities(deps: { config: Config; s3: S3Client; s
       const beat = setInterval(() => Context.current().heartbeat(), 5_000);
       try {
         const r = await exportEvidence({
-          s3: deps.s3,
-          bucket: deps.config.s3.bucket,
+          lake,
           org: input.org,
           from: input.from,
           to: input.to,

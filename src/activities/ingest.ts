@@ -6,6 +6,7 @@ import { RehydrationRequest } from '../ingest/envelope';
 import { ingestOutcomeKey, rawKeyDay, rawObjectHash, streamQuarantineKey } from '../ingest/ingest-keys';
 import { emptyOutcome, IngestOutcome, ingestRawObject } from '../ingest/ingest-object';
 import { putLockedJson, readJson } from '../ingest/locked-json';
+import { lakeOf } from '../s3/lake';
 import { TransformContext } from '../transform/pipeline';
 
 export interface IngestActivityDeps {
@@ -27,8 +28,9 @@ export type IngestObjectSummary = Omit<IngestOutcome, 'parts' | 'reasons'> & { d
 export const REQUESTS_PAGE = 50;
 
 export function createIngestActivities(deps: IngestActivityDeps) {
-  const { config, s3 } = deps;
-  const bucket = config.s3.bucket;
+  const lake = lakeOf(deps.config, deps.s3);
+  const { s3, bucket } = lake;
+  const ingestDeps = { lake, duckdb: deps.config.duckdb, transform: deps.transform };
 
   return {
     /** New raw objects after the checkpoint, in key order (Firehose: delivery time order). */
@@ -55,7 +57,7 @@ export function createIngestActivities(deps: IngestActivityDeps) {
 
     async ingestRawObject(input: { org: string; rawPrefix: string; key: string }): Promise<IngestObjectSummary> {
       const ctx = Context.current();
-      const outcome = await ingestRawObject(deps, input, () => ctx.heartbeat());
+      const outcome = await ingestRawObject(ingestDeps, input, () => ctx.heartbeat());
       const { parts, ...rest } = outcome;
       return { ...rest, days: [...new Set(parts.map((p) => p.day))] };
     },
@@ -65,7 +67,7 @@ export function createIngestActivities(deps: IngestActivityDeps) {
       key: string;
       offset: number;
     }): Promise<{ requests: RehydrationRequest[]; next: number | null }> {
-      const all = (await readJson<RehydrationRequest[]>(s3, bucket, input.key)) ?? [];
+      const all = (await readJson<RehydrationRequest[]>(lake, input.key)) ?? [];
       const end = input.offset + REQUESTS_PAGE;
       return { requests: all.slice(input.offset, end), next: end < all.length ? end : null };
     },
@@ -92,19 +94,14 @@ export function createIngestActivities(deps: IngestActivityDeps) {
         reasons: [input.reason],
         quarantineKey: streamQuarantineKey(input.org, hash),
       };
-      await putLockedJson(s3, config, outcome.quarantineKey!, {
+      await putLockedJson(lake, outcome.quarantineKey!, {
         rawKey: outcome.rawKey,
         etag: outcome.etag,
         bytes: outcome.bytes,
         status: outcome.status,
         reasons: outcome.reasons,
       });
-      await putLockedJson(
-        s3,
-        config,
-        ingestOutcomeKey(input.org, rawKeyDay(input.rawPrefix, input.ref.key), hash),
-        outcome,
-      );
+      await putLockedJson(lake, ingestOutcomeKey(input.org, rawKeyDay(input.rawPrefix, input.ref.key), hash), outcome);
     },
   };
 }

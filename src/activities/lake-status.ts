@@ -1,8 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { gaps, sealedDays } from '../lake/sealed-days';
+import { lakeOf } from '../s3/lake';
 
 export function createLakeStatusActivities(deps: { config: Config; s3: S3Client }) {
+  const lake = lakeOf(deps.config, deps.s3);
   return {
     /** Unsealed days in [from, to], as contiguous ranges. */
     async findUnsealedDays(input: {
@@ -10,7 +12,7 @@ export function createLakeStatusActivities(deps: { config: Config; s3: S3Client 
       from: string;
       to: string;
     }): Promise<Array<{ from: string; to: string }>> {
-      return gaps(await sealedDays(deps.s3, deps.config.s3.bucket, input.org), input.from, input.to);
+      return gaps(await sealedDays(lake, input.org), input.from, input.to);
     },
   };
 }

@@ -1,11 +1,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
-import { exportOcsfDay, OcsfDayResult } from '../ocsf/export-day';
+import { exportOcsfDay, OcsfDayResult, ocsfExportDeps } from '../ocsf/export-day';
+import { lakeOf } from '../s3/lake';
 
 /** Small on purpose (workflow history): counts and keys. */
 export type OcsfExportSummary = Omit<OcsfDayResult, 'objects'> & { keys: string[]; written: number; skipped?: string };
 
 export function createOcsfActivities(deps: { config: Config; s3: S3Client }) {
+  const exportDeps = ocsfExportDeps(deps.config, lakeOf(deps.config, deps.s3));
   return {
     /** The OCSF copy of one sealed day (every seal version); after-seal runs honour OCSF_AFTER_SEAL. */
     async exportOcsfDay(input: {
@@ -25,7 +27,7 @@ export function createOcsfActivities(deps: { config: Config; s3: S3Client }) {
           skipped: 'OCSF_AFTER_SEAL=false',
         };
       }
-      const { objects, ...result } = await exportOcsfDay(deps, { org: input.org, day: input.day });
+      const { objects, ...result } = await exportOcsfDay(exportDeps, { org: input.org, day: input.day });
       return { ...result, keys: objects.map((o) => o.key), written: objects.filter((o) => o.written).length };
     },
   };

@@ -5,6 +5,7 @@ import { AuditClient } from '../genesys/audit-client';
 import { RehydrationRequest } from '../ingest/envelope';
 import { fetchFullRecord } from '../ingest/fetch-full-record';
 import { storeRehydrated, storeUnresolved } from '../ingest/rehydrate-event';
+import { lakeOf } from '../s3/lake';
 import { TransformContext } from '../transform/pipeline';
 
 export interface RehydrateActivityDeps {
@@ -20,6 +21,7 @@ export type RehydrateAttempt =
   | { status: 'invalid'; via: 'related' | 'query'; reason: string; requests: number };
 
 export function createRehydrateActivities(deps: RehydrateActivityDeps) {
+  const store = { lake: lakeOf(deps.config, deps.s3), duckdb: deps.config.duckdb, transform: deps.transform };
   return {
     /**
      * One attempt to fetch an event's full record from the audit API (on the API task queue: it
@@ -33,7 +35,7 @@ export function createRehydrateActivities(deps: RehydrateActivityDeps) {
         heartbeat: () => ctx.heartbeat(),
       });
       if (!found.record) return { status: 'not-found', via: found.via, requests: found.requests };
-      const stored = await storeRehydrated(deps, input.org, input.request, found.record, found.via);
+      const stored = await storeRehydrated(store, input.org, input.request, found.record, found.via);
       if ('invalid' in stored)
         return { status: 'invalid', via: found.via, reason: stored.invalid, requests: found.requests };
       return {
@@ -52,7 +54,7 @@ export function createRehydrateActivities(deps: RehydrateActivityDeps) {
       attempts: number;
       why: string;
     }): Promise<{ findingKey: string | null }> {
-      return storeUnresolved(deps, input.org, input.request, input.attempts, input.why);
+      return storeUnresolved(store, input.org, input.request, input.attempts, input.why);
     },
   };
 }

@@ -5,6 +5,7 @@ import { daysBetween } from '../days';
 import { needsRestore, restoreExpiry, restoreState } from '../evidence/archive-state';
 import { headVersion } from '../s3/object-versions';
 import { ManifestChain } from '../lake/manifest-chain';
+import { lakeOf } from '../s3/lake';
 
 /** An event part the range's manifests list, in an archive class that needs a restore. Small: keys only. */
 export interface ArchivedPart {
@@ -23,7 +24,8 @@ export interface RestoreCheck {
 }
 
 export function createRestoreActivities(deps: { config: Config; s3: S3Client }) {
-  const bucket = deps.config.s3.bucket;
+  const lake = lakeOf(deps.config, deps.s3);
+  const { bucket } = lake;
   return {
     /** Every event part of the range from its manifests, keeping those that must be restored before reading. */
     async listArchivedParts(input: {
@@ -31,7 +33,7 @@ export function createRestoreActivities(deps: { config: Config; s3: S3Client }) 
       from: string;
       to: string;
     }): Promise<{ parts: number; archived: ArchivedPart[] }> {
-      const chain = new ManifestChain({ s3: deps.s3, bucket, org: input.org, lake: deps.config.lake });
+      const chain = new ManifestChain(lake, input.org);
       let parts = 0;
       const archived: ArchivedPart[] = [];
       for (const day of daysBetween(input.from, input.to)) {

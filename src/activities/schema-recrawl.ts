@@ -4,6 +4,7 @@ import { AthenaQueryEngine } from '../query/athena-engine';
 import { applyNewColumns } from '../query/athena-apply';
 import { createQueryEngine } from '../query/create-engine';
 import { recrawlSchema } from '../query/schema-recrawl';
+import { lakeOf } from '../s3/lake';
 
 export interface RecrawlActivityInput {
   org: string;
@@ -29,7 +30,7 @@ export function createSchemaRecrawlActivities(deps: { config: Config; s3: S3Clie
     async recrawlLakeSchema(input: RecrawlActivityInput): Promise<RecrawlSummary> {
       const engine = createQueryEngine(deps.config, deps.s3, 'duckdb', input.org, deps.config.duckdb);
       try {
-        const report = await recrawlSchema({ config: deps.config, s3: deps.s3, engine }, input);
+        const report = await recrawlSchema({ lake: lakeOf(deps.config, deps.s3), engine }, input);
         let athena: RecrawlSummary['athena'] = 'not configured';
         if (deps.config.query.engine === 'athena') {
           athena = 'unchanged';

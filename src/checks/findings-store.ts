@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { objectExists } from '../s3/not-found';
-import { Config } from '../config/config';
 import { ImmutabilityError } from '../errors';
 import { canonicalJson } from '../lake/canonical-json';
-import { openScratchDuckDb, sqlString } from '../lake/duckdb';
+import { DuckDbLimits, openScratchDuckDb, sqlString } from '../lake/duckdb';
 import { partitionPrefix } from '../lake/keys';
 import { FINDINGS_COLUMNS } from '../query/lake-views';
+import type { Lake } from '../s3/lake';
 import { putLockedObject } from '../s3/locked-object';
 import { windowDays } from './params';
 import { CheckRun } from './runner';
@@ -30,8 +29,7 @@ export interface StoredFindings {
  * writes no object.
  */
 export async function storeFindings(
-  s3: S3Client,
-  config: Pick<Config, 's3' | 'lake' | 'duckdb'>,
+  deps: { lake: Lake; duckdb: DuckDbLimits },
   org: string,
   run: Pick<CheckRun, 'check' | 'window' | 'params' | 'findings' | 'stats'>,
   runAt: string,
@@ -41,10 +39,10 @@ export async function storeFindings(
     .update(canonicalJson({ check: run.check.id, window: run.window, params: run.params, findings: run.findings }))
     .digest('hex');
   const key = findingsKey(org, run, resultsSha256);
-  if (await objectExists(s3, config.s3.bucket, key))
+  if (await objectExists(deps.lake.s3, deps.lake.bucket, key))
     return { key, written: false, findings: run.findings.length, resultsSha256 };
 
-  const db = await openScratchDuckDb('findings', config.duckdb);
+  const db = await openScratchDuckDb('findings', deps.duckdb);
   const work = db.dir;
   try {
     const rows = run.findings.map((f) => ({
@@ -89,12 +87,10 @@ export async function storeFindings(
        TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`,
     );
     try {
-      await putLockedObject(s3, {
-        bucket: config.s3.bucket,
+      await putLockedObject(deps.lake, {
         key,
         body: await readFile(out),
         contentType: 'application/vnd.apache.parquet',
-        lake: config.lake,
       });
     } catch (err) {
       // A concurrent run stored the same results first (its run time differs): that is the record.

@@ -1,7 +1,7 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { Config } from '../config/config';
 import { ConfigError } from '../errors';
 import { QueryEngine } from '../query/engine';
+import type { Lake } from '../s3/lake';
 import { Check, loadChecks } from './check-file';
 import { storeFindings } from './findings-store';
 import { CheckWindow } from './params';
@@ -31,7 +31,7 @@ export interface RunRequest {
 
 /** Runs the checks, stores their findings in the lake and posts the webhook: what the workflow and the CLI both do. */
 export async function runAndRecordChecks(
-  deps: { config: Config; s3: S3Client; engine: QueryEngine },
+  deps: { config: Config; lake: Lake; engine: QueryEngine },
   req: RunRequest,
 ): Promise<RecordedRun> {
   const all = req.checks ?? loadChecks();
@@ -47,7 +47,7 @@ export async function runAndRecordChecks(
   );
   const stored: RecordedRun['stored'] = [];
   for (const run of runs) {
-    const s = await storeFindings(deps.s3, deps.config, req.org, run, req.runAt);
+    const s = await storeFindings({ lake: deps.lake, duckdb: deps.config.duckdb }, req.org, run, req.runAt);
     if (s) stored.push({ checkId: run.check.id, key: s.key, written: s.written, findings: s.findings });
   }
   let webhook: RecordedRun['webhook'] = 'not configured';

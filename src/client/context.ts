@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Config, loadConfig } from '../config/config';
 import { withLocalSecrets } from '../config/local-defaults';
 import { createS3Client, resolveS3Endpoint } from '../s3/client';
+import { Lake, lakeOf } from '../s3/lake';
 import { connectClient, temporalAddress } from '../temporal/connection';
 import { reportUnreachableS3, ServiceUnreachableError } from './unreachable';
 
@@ -39,6 +40,8 @@ export async function temporalContext(config: Config): Promise<TemporalContext> 
 export interface LakeContext {
   config: Config;
   s3: S3Client;
+  /** The lake as the code below the CLI takes it (lakeOf: client, bucket, lock policy). */
+  lake: Lake;
   close(): void;
 }
 
@@ -46,5 +49,5 @@ export interface LakeContext {
 export function lakeContext(config: Config): LakeContext {
   const endpoint = resolveS3Endpoint(config) ?? `https://s3.${config.s3.region}.amazonaws.com`;
   const s3 = reportUnreachableS3(createS3Client(config), endpoint);
-  return { config, s3, close: () => s3.destroy() };
+  return { config, s3, lake: lakeOf(config, s3), close: () => s3.destroy() };
 }

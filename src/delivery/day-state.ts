@@ -1,5 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
+import type { Lake } from '../s3/lake';
 import { listKeys } from '../s3/list-objects';
 import { readReceipts } from './ledger';
 import { deliveryDayPrefix } from './ledger-keys';
@@ -17,13 +16,8 @@ export interface DayDeliveryState {
 }
 
 /** A day's delivery as the lake records it: receipts, and parts no receipt covers yet. */
-export async function dayDeliveryState(
-  deps: { s3: S3Client; config: Config },
-  org: string,
-  sink: string,
-  day: string,
-): Promise<DayDeliveryState> {
-  const plan = await planDay(deps, org, sink, day);
+export async function dayDeliveryState(lake: Lake, org: string, sink: string, day: string): Promise<DayDeliveryState> {
+  const plan = await planDay(lake, org, sink, day);
   const base = {
     day,
     events: 0,
@@ -33,12 +27,7 @@ export async function dayDeliveryState(
     lastReceiptAt: null as string | null,
   };
   if (!plan.sealed) return { ...base, state: 'not sealed' };
-  const receipts = await readReceipts(
-    { s3: deps.s3, bucket: deps.config.s3.bucket, lake: deps.config.lake },
-    org,
-    sink,
-    day,
-  );
+  const receipts = await readReceipts(lake, org, sink, day);
   for (const { receipt } of receipts) {
     base.events += receipt.totals.events;
     base.findings += receipt.totals.findings;
@@ -47,7 +36,6 @@ export async function dayDeliveryState(
   }
   if (plan.pending.length === 0) return { ...base, state: 'delivered' };
   const started =
-    receipts.length > 0 ||
-    (await listKeys(deps.s3, deps.config.s3.bucket, deliveryDayPrefix(org, sink, day))).length > 0;
+    receipts.length > 0 || (await listKeys(lake.s3, lake.bucket, deliveryDayPrefix(org, sink, day))).length > 0;
   return { ...base, state: started ? 'partial' : 'not delivered' };
 }

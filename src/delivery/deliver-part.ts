@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { S3Client } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
+import type { Config } from '../config/config';
 import { InvalidDataError } from '../errors';
-import { openScratchDuckDb } from '../lake/duckdb';
+import { DuckDbLimits, openScratchDuckDb } from '../lake/duckdb';
+import type { Lake } from '../s3/lake';
 import { HecClient, SplunkConfig } from '../splunk/hec-client';
 import { batches, HEC_LINE_FORMAT, HecEnvelope, partLines } from '../splunk/hec-events';
 import { HecUnavailableError } from '../splunk/hec-status';
@@ -13,7 +13,6 @@ import {
   BatchEntry,
   LEDGER_RECORD_SCHEMA,
   BatchingSpec,
-  LedgerDeps,
   PartRef,
   readPartLedger,
   writeRecord,
@@ -63,9 +62,10 @@ export interface PartDeliveryResult {
 }
 
 export interface DeliverPartDeps {
-  s3: S3Client;
-  config: Config;
-  /** Injected by tests and the benchmark; built from config.splunk otherwise. */
+  lake: Lake;
+  splunk: Config['splunk'];
+  duckdb: DuckDbLimits;
+  /** Injected by tests and the benchmark; built from `splunk` otherwise. */
   hec?: HecClient;
   heartbeat?: (details: unknown) => void;
   /** Milliseconds between acknowledgment polls. */
@@ -99,12 +99,11 @@ export async function deliverPart(
   deps: DeliverPartDeps,
   input: { org: string; sink: string; day: string; part: PartRef },
 ): Promise<PartDeliveryResult> {
-  const { s3, config } = deps;
-  const cfg: SplunkConfig | undefined = config.splunk;
+  const { lake } = deps;
+  const cfg: SplunkConfig | undefined = deps.splunk;
   if (!cfg) throw new InvalidDataError('SPLUNK_HEC_URL is not set on the worker: nothing to deliver to');
   const { org, sink, day, part } = input;
-  const ledgerDeps: LedgerDeps = { s3, bucket: config.s3.bucket, lake: config.lake };
-  const ledger = await readPartLedger(ledgerDeps, org, sink, day, part.key);
+  const ledger = await readPartLedger(lake, org, sink, day, part.key);
   const batching: BatchingSpec = ledger.batching ?? {
     format: HEC_LINE_FORMAT,
     maxEvents: cfg.batchMaxEvents,
@@ -116,7 +115,7 @@ export async function deliverPart(
     );
   }
   const hec = deps.hec ?? new HecClient(cfg);
-  const db = await openScratchDuckDb('deliver', config.duckdb);
+  const db = await openScratchDuckDb('deliver', deps.duckdb);
   const work = db.dir;
   const result: PartDeliveryResult = {
     key: part.key,
@@ -156,7 +155,7 @@ export async function deliverPart(
   const settle = async (group: Group) => {
     const ack: AckedRecord['ack'] = group.entries.some((e) => e.ackId !== null) ? 'indexer' : 'http-200';
     result.ack = ack;
-    await writeRecord(ledgerDeps, day, {
+    await writeRecord(lake, day, {
       ...recordBase,
       kind: 'acked',
       ack,
@@ -206,7 +205,7 @@ export async function deliverPart(
   const flush = async (group: Group['entries']) => {
     if (group.length === 0) return;
     const g: Group = { entries: group, firstSentAt: new Date().toISOString(), lastSendAt: Date.now(), rounds: 0 };
-    await writeRecord(ledgerDeps, day, {
+    await writeRecord(lake, day, {
       ...recordBase,
       kind: 'sent',
       batches: group.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })),
@@ -218,7 +217,7 @@ export async function deliverPart(
       // An answer (503, 429, 5xx) says the batches did not arrive: recorded, so a later send of them is no resend.
       const notSent = group.filter((e) => e.sends === 0);
       if (err instanceof HecUnavailableError && err.status !== undefined && notSent.length > 0) {
-        await writeRecord(ledgerDeps, day, {
+        await writeRecord(lake, day, {
           ...recordBase,
           kind: 'refused',
           batches: notSent.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })),
@@ -241,10 +240,10 @@ export async function deliverPart(
 
   try {
     const file = path.join(work, 'part.parquet');
-    result.partBytes = (await downloadVerified(s3, config.s3.bucket, part, file)).bytes;
+    result.partBytes = (await downloadVerified(lake.s3, lake.bucket, part, file)).bytes;
     const envelope: HecEnvelope = {
       host: org,
-      source: `s3://${config.s3.bucket}/${part.key}`,
+      source: `s3://${lake.bucket}/${part.key}`,
       sourcetype: part.kind === 'events' ? cfg.sourcetypeEvents : cfg.sourcetypeFindings,
       index: cfg.index,
       manifestSha256: part.manifestSha256,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ImmutabilityError } from '../errors';
 import { canonicalJson } from '../lake/canonical-json';
+import type { Lake } from '../s3/lake';
 import { listKeys } from '../s3/list-objects';
 import { putLockedObject, sha256Hex } from '../s3/locked-object';
 import { deliveryDayPrefix, partLogPrefix, receiptKey, recordName } from './ledger-keys';
@@ -97,34 +97,26 @@ export interface Receipt {
   completedAt: string;
 }
 
-export interface LedgerDeps {
-  s3: S3Client;
-  bucket: string;
-  lake: Config['lake'];
-}
-
 /** Writes one ledger record, create-only and locked like every lake object. */
 export async function writeRecord(
-  deps: LedgerDeps,
+  lake: Lake,
   day: string,
   record: LedgerRecord,
   now = new Date(),
 ): Promise<{ key: string; sha256: string }> {
   const first = record.batches[0]?.index ?? 0;
   const key = `${partLogPrefix(record.org, record.sink, day, record.part.key)}${recordName(record.kind, first, now, randomBytes(3).toString('hex'))}`;
-  const put = await putLockedObject(deps.s3, {
-    bucket: deps.bucket,
+  const put = await putLockedObject(lake, {
     key,
     body: Buffer.from(canonicalJson(record)),
     contentType: 'application/json',
-    lake: deps.lake,
     now,
   });
   return { key, sha256: put.sha256 };
 }
 
-async function getBytes(deps: LedgerDeps, key: string): Promise<Buffer> {
-  const res = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key }));
+async function getBytes(lake: Lake, key: string): Promise<Buffer> {
+  const res = await lake.s3.send(new GetObjectCommand({ Bucket: lake.bucket, Key: key }));
   return Buffer.from(await res.Body!.transformToByteArray());
 }
 
@@ -140,16 +132,16 @@ export interface PartLedger {
 
 /** What the ledger says about one part: which batches are acknowledged, which were sent only. */
 export async function readPartLedger(
-  deps: LedgerDeps,
+  lake: Lake,
   org: string,
   sink: string,
   day: string,
   partKey: string,
 ): Promise<PartLedger> {
-  const keys = await listKeys(deps.s3, deps.bucket, partLogPrefix(org, sink, day, partKey));
+  const keys = await listKeys(lake.s3, lake.bucket, partLogPrefix(org, sink, day, partKey));
   const records: PartLedger['records'] = [];
   for (const key of keys) {
-    const bytes = await getBytes(deps, key);
+    const bytes = await getBytes(lake, key);
     records.push({ key, sha256: sha256Hex(bytes), record: JSON.parse(bytes.toString('utf8')) as LedgerRecord });
   }
   const acked = new Map<number, AckedRecord['batches'][number]>();
@@ -172,17 +164,17 @@ const stamp = (r: LedgerRecord) => (r.kind === 'sent' ? r.sentAt : r.kind === 'r
 
 /** The day's receipts, oldest first, each with its hash. */
 export async function readReceipts(
-  deps: LedgerDeps,
+  lake: Lake,
   org: string,
   sink: string,
   day: string,
 ): Promise<Array<{ key: string; sha256: string; receipt: Receipt }>> {
-  const keys = (await listKeys(deps.s3, deps.bucket, deliveryDayPrefix(org, sink, day))).filter((k) =>
+  const keys = (await listKeys(lake.s3, lake.bucket, deliveryDayPrefix(org, sink, day))).filter((k) =>
     /\/receipt-\d{4}\.json$/.test(k),
   );
   const out: Array<{ key: string; sha256: string; receipt: Receipt }> = [];
   for (const key of keys) {
-    const bytes = await getBytes(deps, key);
+    const bytes = await getBytes(lake, key);
     out.push({ key, sha256: sha256Hex(bytes), receipt: JSON.parse(bytes.toString('utf8')) as Receipt });
   }
   return out;
@@ -193,11 +185,11 @@ export async function readReceipts(
  * cannot both take a number), chained to the previous receipt by its hash.
  */
 export async function appendReceipt(
-  deps: LedgerDeps,
+  lake: Lake,
   body: Omit<Receipt, 'sequence' | 'previous'>,
 ): Promise<{ key: string; sha256: string; receipt: Receipt }> {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const existing = await readReceipts(deps, body.org, body.sink, body.day);
+    const existing = await readReceipts(lake, body.org, body.sink, body.day);
     const last = existing.at(-1);
     const receipt: Receipt = {
       ...body,
@@ -206,12 +198,10 @@ export async function appendReceipt(
     };
     const key = receiptKey(body.org, body.sink, body.day, receipt.sequence);
     try {
-      const put = await putLockedObject(deps.s3, {
-        bucket: deps.bucket,
+      const put = await putLockedObject(lake, {
         key,
         body: Buffer.from(canonicalJson(receipt)),
         contentType: 'application/json',
-        lake: deps.lake,
       });
       return { key, sha256: put.sha256, receipt };
     } catch (err) {

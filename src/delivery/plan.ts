@@ -1,5 +1,5 @@
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { Lake } from '../s3/lake';
 import { partitionPrefix } from '../lake/keys';
 import { ManifestChain } from '../lake/manifest-chain';
 import { listKeys } from '../s3/list-objects';
@@ -23,15 +23,9 @@ export interface DayPlan {
  * manifest checked against its day pointer's hash) and every findings object of the day, less
  * what the day's receipts already cover (same key and version).
  */
-export async function planDay(
-  deps: { s3: S3Client; config: Config },
-  org: string,
-  sink: string,
-  day: string,
-): Promise<DayPlan> {
-  const { s3, config } = deps;
-  const bucket = config.s3.bucket;
-  const chain = new ManifestChain({ s3, bucket, org, lake: config.lake });
+export async function planDay(lake: Lake, org: string, sink: string, day: string): Promise<DayPlan> {
+  const { s3, bucket } = lake;
+  const chain = new ManifestChain(lake, org);
   const pointers = await chain.dayPointers(day);
   if (pointers.length === 0) return { day, sealed: false, manifest: null, pending: [], delivered: 0, receipts: 0 };
   const manifests = await chain.dayManifests(day);
@@ -78,7 +72,7 @@ export async function planDay(
       events: null,
     });
   }
-  const receipts = await readReceipts({ s3, bucket, lake: config.lake }, org, sink, day);
+  const receipts = await readReceipts(lake, org, sink, day);
   const covered = new Set(receipts.flatMap((r) => r.receipt.parts.map((p) => `${p.key}@${p.versionId}`)));
   const pending = parts.filter((p) => !covered.has(`${p.key}@${p.versionId}`));
   return {

@@ -1,7 +1,7 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
+import type { Config } from '../config/config';
 import { InvalidDataError } from '../errors';
-import { appendReceipt, LedgerDeps, PartRef, readPartLedger, readReceipts, Receipt } from './ledger';
+import type { Lake } from '../s3/lake';
+import { appendReceipt, PartRef, readPartLedger, readReceipts, Receipt } from './ledger';
 
 export interface ReceiptInput {
   org: string;
@@ -19,13 +19,11 @@ export interface ReceiptInput {
  * holds every batch of every part as acknowledged. Repeating it for the same parts writes nothing.
  */
 export async function writeReceipt(
-  deps: { s3: S3Client; config: Config },
+  deps: { lake: Lake; splunk: Config['splunk'] },
   input: ReceiptInput,
 ): Promise<{ key: string; sha256: string; written: boolean; receipt: Receipt }> {
-  const { s3, config } = deps;
-  const cfg = config.splunk;
-  const ledgerDeps: LedgerDeps = { s3, bucket: config.s3.bucket, lake: config.lake };
-  const existing = await readReceipts(ledgerDeps, input.org, input.sink, input.day);
+  const { lake, splunk: cfg } = deps;
+  const existing = await readReceipts(lake, input.org, input.sink, input.day);
   const wanted = new Set(input.parts.map((p) => `${p.part.key}@${p.part.versionId}`));
   const last = existing.at(-1);
   if (
@@ -39,7 +37,7 @@ export async function writeReceipt(
 
   const parts: Receipt['parts'] = [];
   for (const { part, batches } of input.parts) {
-    const ledger = await readPartLedger(ledgerDeps, input.org, input.sink, input.day, part.key);
+    const ledger = await readPartLedger(lake, input.org, input.sink, input.day, part.key);
     for (let i = 0; i < batches; i++) {
       if (!ledger.acked.has(i))
         throw new InvalidDataError(
@@ -66,7 +64,7 @@ export async function writeReceipt(
   }
   const sum = (f: (p: Receipt['parts'][number]) => number, kind?: PartRef['kind']) =>
     parts.filter((p) => !kind || p.kind === kind).reduce((n, p) => n + f(p), 0);
-  const written = await appendReceipt(ledgerDeps, {
+  const written = await appendReceipt(lake, {
     schema: 'gcaudit.delivery-receipt/v1',
     org: input.org,
     sink: input.sink,

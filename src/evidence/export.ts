@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { findingSources } from '../checks/system-findings';
 import { ConfigError } from '../errors';
 import { signingKeyKey } from '../lake/keys';
@@ -9,6 +8,7 @@ import { Manifest } from '../lake/manifest';
 import { ManifestSigner } from '../lake/signing';
 import { QueryEngine } from '../query/engine';
 import { FINDING_CSV_COLUMNS, readFindings, toCsv } from './findings-export';
+import type { Lake } from '../s3/lake';
 import { readVersion } from '../s3/object-versions';
 import { ASSESSMENT_PLAN_FILE, ASSESSMENT_RESULTS_FILE, assessmentPlan, assessmentResults, OscalInput } from './oscal';
 import { STANDALONE_VERIFIER, STANDALONE_VERIFIER_FILE } from './standalone-verifier';
@@ -35,8 +35,7 @@ import {
 import { verifyLake, VerifyReport } from './verify';
 
 export interface ExportOptions {
-  s3: S3Client;
-  bucket: string;
+  lake: Lake;
   org: string;
   from: string;
   to: string;
@@ -68,8 +67,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
   await prepareEmptyDir(opts.outDir);
   const now = opts.now ?? new Date();
   const verification = await verifyLake({
-    s3: opts.s3,
-    bucket: opts.bucket,
+    lake: opts.lake,
     org: opts.org,
     from: opts.from,
     to: opts.to,
@@ -92,7 +90,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
   for (const day of verification.days) {
     for (const o of day.objects) {
       if (o.kind === 'events' || o.kind === 'access' || !o.versionId) continue;
-      const bytes = await readVersion(opts.s3, opts.bucket, o.key, o.versionId);
+      const bytes = await readVersion(opts.lake.s3, opts.lake.bucket, o.key, o.versionId);
       await write(stripOrg(o.key), bytes);
       if (o.kind === 'manifest') {
         const m = JSON.parse(bytes.toString('utf8')) as Manifest;
@@ -121,7 +119,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
   for (const keyId of verification.publicKey.keyIds) {
     const key = signingKeyKey(opts.org, keyId);
     try {
-      await write(stripOrg(key), await readVersion(opts.s3, opts.bucket, key));
+      await write(stripOrg(key), await readVersion(opts.lake.s3, opts.lake.bucket, key));
     } catch {
       // A pinned key need not be stored in the lake: then the pinned file itself goes in.
       if (opts.pinnedKey) await write(stripOrg(key), opts.pinnedKey.pem);
@@ -143,7 +141,7 @@ export async function exportEvidence(opts: ExportOptions): Promise<ExportResult>
   const checks = findingSources();
   const oscal: OscalInput = {
     org: opts.org,
-    bucket: opts.bucket,
+    bucket: opts.lake.bucket,
     from: opts.from,
     to: opts.to,
     generatedAt: now.toISOString(),

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { S3ServiceException } from '@aws-sdk/client-s3';
 import { daysBetween } from '../days';
 import {
   chainSeq,
@@ -19,6 +19,7 @@ import {
 import { Manifest, sha256OfBytes, verifyManifestSignature } from '../lake/manifest';
 import { keyIdOf } from '../lake/signing';
 import { restoreState } from './archive-state';
+import type { Lake } from '../s3/lake';
 import { headVersion, latestOf, listVersions, ObjectVersion, readVersion } from '../s3/object-versions';
 
 export type ObjectStatus = 'ok' | 'modified' | 'missing' | 'unlocked' | 'lock-mode' | 'retention-short' | 'archived';
@@ -107,8 +108,7 @@ export interface VerifyReport {
 }
 
 export interface VerifyOptions {
-  s3: S3Client;
-  bucket: string;
+  lake: Lake;
   org: string;
   from: string;
   to: string;
@@ -156,7 +156,7 @@ const DAY_MS = 86_400_000;
  * the bucket proves integrity only together with Object Lock, which is why a pinned key can be given.
  */
 export async function verifyLake(opts: VerifyOptions): Promise<VerifyReport> {
-  const manifestVersions = await listVersions(opts.s3, opts.bucket, manifestsRoot(opts.org));
+  const manifestVersions = await listVersions(opts.lake.s3, opts.lake.bucket, manifestsRoot(opts.org));
   const signing = await readSigningKeys(opts, manifestVersions);
   const chain = await readChain(opts, manifestVersions, signing.keys);
   const links = checkLinks(opts.org, chain.entries);
@@ -185,7 +185,8 @@ async function readChain(
   manifestVersions: Map<string, ObjectVersion[]>,
   keys: Map<string, string>,
 ): Promise<{ entries: ChainEntry[]; signatureFailures: SignatureFailure[] } & Findings> {
-  const { s3, bucket, org } = opts;
+  const { org } = opts;
+  const { s3, bucket } = opts.lake;
   const found: Findings = { problems: [], warnings: [], added: [] };
   const entries: ChainEntry[] = [];
   for (const [key, versions] of manifestVersions) {
@@ -300,7 +301,8 @@ async function verifyDay(
   daySeals: ChainEntry[],
   manifestVersions: Map<string, ObjectVersion[]>,
 ): Promise<{ report: DayReport } & Findings> {
-  const { s3, bucket, org } = opts;
+  const { org } = opts;
+  const { s3, bucket } = opts.lake;
   const found: Findings = { problems: [], warnings: [], added: [] };
   const seals = [...daySeals].sort((a, b) => a.trusted!.manifest!.version - b.trusted!.manifest!.version);
   const manifests = seals.map((s) => s.trusted!.manifest!);
@@ -417,7 +419,7 @@ function assembleReport(
   return {
     schema: 'gcaudit.verify/v1',
     org: opts.org,
-    bucket: opts.bucket,
+    bucket: opts.lake.bucket,
     from: opts.from,
     to: opts.to,
     verifiedAt: (opts.now ?? new Date()).toISOString(),
@@ -484,7 +486,7 @@ async function pointerObject(
   const versionProblem = versionStatus(versions, original?.versionId, 'the original version');
   if (versionProblem)
     return withLock(opts, { ...base, ...versionProblem }, original?.versionId, seal.trusted!.manifest!.sealedAt);
-  const bytes = await readVersion(opts.s3, opts.bucket, key, original.versionId);
+  const bytes = await readVersion(opts.lake.s3, opts.lake.bucket, key, original.versionId);
   base.sha256 = sha256OfBytes(bytes);
   let pointer: { key?: string; sha256?: string; sequence?: number } = {};
   try {
@@ -517,7 +519,7 @@ async function eventObject(
     return { ...base, ...versionProblem };
   let head;
   try {
-    head = await headVersion(opts.s3, opts.bucket, o.key, recorded);
+    head = await headVersion(opts.lake.s3, opts.lake.bucket, o.key, recorded);
   } catch (err) {
     if (
       err instanceof S3ServiceException &&
@@ -530,7 +532,7 @@ async function eventObject(
   base.storageClass = head.storageClass;
   const state = restoreState(head.storageClass, head.restore);
   if (!versionProblem && state !== 'archived' && state !== 'restoring') {
-    const bytes = await readVersion(opts.s3, opts.bucket, o.key, recorded);
+    const bytes = await readVersion(opts.lake.s3, opts.lake.bucket, o.key, recorded);
     base.sha256 = sha256OfBytes(bytes);
     if (base.sha256 !== o.sha256)
       return {
@@ -585,7 +587,7 @@ async function withLock(
 ): Promise<ObjectReport> {
   if (!versionId) return report;
   try {
-    const head = await headVersion(opts.s3, opts.bucket, report.key, versionId);
+    const head = await headVersion(opts.lake.s3, opts.lake.bucket, report.key, versionId);
     const locked = lockStatus(
       opts,
       { ...report, lockMode: head.lockMode, retainUntil: head.retainUntil, storageClass: head.storageClass },
@@ -681,7 +683,7 @@ async function readSigningKeys(
   opts: VerifyOptions,
   manifestVersions: Map<string, ObjectVersion[]>,
 ): Promise<{ keys: Map<string, string>; publicKey: VerifyReport['publicKey'] } & Findings> {
-  const { s3, bucket } = opts;
+  const { s3, bucket } = opts.lake;
   const problems: Problem[] = [];
   const keys = new Map<string, string>();
   if (opts.pinnedKey) {

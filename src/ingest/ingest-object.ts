@@ -8,11 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { isNotFound } from '../s3/not-found';
-import { Config } from '../config/config';
+import type { Lake } from '../s3/lake';
 import { InvalidDataError } from '../errors';
-import { openScratchDuckDb } from '../lake/duckdb';
+import { DuckDbLimits, openScratchDuckDb } from '../lake/duckdb';
 import { EventLineFile } from '../lake/event-line-file';
 import { TransformContext, transformBatch } from '../transform/pipeline';
 import { QuarantineCause, QuarantinedRecord, quarantinedRecord } from '../transform/quarantine';
@@ -62,8 +62,8 @@ export interface IngestOutcome {
 }
 
 export interface IngestDeps {
-  config: Config;
-  s3: S3Client;
+  lake: Lake;
+  duckdb: DuckDbLimits;
   transform: TransformContext;
 }
 
@@ -96,13 +96,12 @@ export async function ingestRawObject(
   input: IngestObjectInput,
   heartbeat: () => void = () => undefined,
 ): Promise<IngestOutcome> {
-  const { config, s3, transform } = deps;
-  const bucket = config.s3.bucket;
-  const res = await getObject(s3, bucket, input.key);
+  const { lake, transform } = deps;
+  const res = await getObject(lake, input.key);
   const etag = (res.etag ?? '').replace(/"/g, '');
   const hash = rawObjectHash(input.key, etag);
   const outcomeKey = ingestOutcomeKey(input.org, rawKeyDay(input.rawPrefix, input.key), hash);
-  const done = await readJson<IngestOutcome>(s3, bucket, outcomeKey);
+  const done = await readJson<IngestOutcome>(lake, outcomeKey);
   if (done) return done;
 
   const outcome = emptyOutcome({ rawKey: input.key, etag, hash, status: 'ingested', bytes: res.body?.length ?? 0 });
@@ -127,7 +126,7 @@ export async function ingestRawObject(
     }
   }
 
-  const db = await openScratchDuckDb('ingest', config.duckdb);
+  const db = await openScratchDuckDb('ingest', deps.duckdb);
   const work = db.dir;
   try {
     const days = new Map<
@@ -215,7 +214,7 @@ export async function ingestRawObject(
       if (d.pending.length > 0) await flush(d);
       await d.file.close();
       if (d.file.lines > 0) {
-        const part = await writeLivePart(s3, config, db.connection, {
+        const part = await writeLivePart(lake, db.connection, {
           lineFiles: [d.file.path],
           key: liveStreamPartKey(input.org, day, hash),
           workDir: work,
@@ -227,7 +226,7 @@ export async function ingestRawObject(
       const rehydrate = [...d.rehydrate]
         .map(([eventId, reason]) => ({ eventId, reason }))
         .sort((a, b) => a.eventId.localeCompare(b.eventId));
-      await putLockedJson(s3, config, streamIdsKey(input.org, day, hash), {
+      await putLockedJson(lake, streamIdsKey(input.org, day, hash), {
         rawKey: input.key,
         etag,
         day,
@@ -241,7 +240,7 @@ export async function ingestRawObject(
     outcome.rehydrations = all.length;
     if (all.length > INLINE_REQUESTS) {
       outcome.requestsKey = rehydrationRequestsKey(input.org, hash);
-      await putLockedJson(s3, config, outcome.requestsKey, all);
+      await putLockedJson(lake, outcome.requestsKey, all);
     } else {
       outcome.requests = all;
     }
@@ -253,7 +252,7 @@ export async function ingestRawObject(
       const validLines = n - outcome.quarantinedLines;
       outcome.status = content === undefined || validLines <= 0 ? 'quarantined' : 'partial';
       outcome.quarantineKey = streamQuarantineKey(input.org, hash);
-      await putLockedJson(s3, config, outcome.quarantineKey, {
+      await putLockedJson(lake, outcome.quarantineKey, {
         rawKey: input.key,
         etag,
         sha256: res.body ? createHash('sha256').update(res.body).digest('hex') : null,
@@ -265,14 +264,14 @@ export async function ingestRawObject(
         samples: quarantined,
       });
     }
-    await putLockedJson(s3, config, outcomeKey, outcome);
+    await putLockedJson(lake, outcomeKey, outcome);
     return outcome;
   } finally {
     await db.close();
   }
 }
 
-async function getObject(s3: S3Client, bucket: string, key: string): Promise<{ body?: Buffer; etag?: string }> {
+async function getObject({ s3, bucket }: Lake, key: string): Promise<{ body?: Buffer; etag?: string }> {
   try {
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return { body: Buffer.from(await res.Body!.transformToByteArray()), etag: res.ETag };

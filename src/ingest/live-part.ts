@@ -5,12 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { DuckDBConnection } from '@duckdb/node-api';
-import { Config } from '../config/config';
 import { ImmutabilityError } from '../errors';
 import { lakeRowsFrom } from '../lake/event-lines';
 import { parquetStats, writeParquet } from '../lake/parquet';
+import type { Lake } from '../s3/lake';
 import { putLockedObject } from '../s3/locked-object';
 
 export interface WrittenPart {
@@ -23,8 +22,7 @@ export interface WrittenPart {
 }
 
 export async function writeLivePart(
-  s3: S3Client,
-  config: Pick<Config, 's3' | 'lake'>,
+  lake: Lake,
   c: DuckDBConnection,
   opts: { lineFiles: string[]; key: string; workDir: string },
 ): Promise<WrittenPart> {
@@ -35,12 +33,10 @@ export async function writeLivePart(
   await writeParquet(c, { relation, outPath: file });
   const stats = await parquetStats(c, file);
   try {
-    const put = await putLockedObject(s3, {
-      bucket: config.s3.bucket,
+    const put = await putLockedObject(lake, {
       key: opts.key,
       body: await readFile(file),
       contentType: 'application/vnd.apache.parquet',
-      lake: config.lake,
     });
     return { key: opts.key, rows: stats.rows, events: stats.events, sha256: put.sha256, existed: put.existed };
   } catch (err) {

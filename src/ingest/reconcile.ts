@@ -4,7 +4,7 @@
  * records) against the ids the API has (the sealed day). The API is authoritative: an event the
  * stream never delivered is in the sealed table anyway; this only reports.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { Lake } from '../s3/lake';
 import { listKeys } from '../s3/list-objects';
 import { RehydrationRequest } from './envelope';
 import { rehydrationsPrefix, streamIdsPrefix } from './ingest-keys';
@@ -50,12 +50,12 @@ interface StreamIds {
 
 /** The day's reconciliation, or null when the stream delivered nothing for it (no stream configured). */
 export async function reconcileDay(
-  s3: S3Client,
-  bucket: string,
+  lake: Lake,
   org: string,
   day: string,
   apiIds: Iterable<string>,
 ): Promise<Reconciliation | null> {
+  const { s3, bucket } = lake;
   const objects = await listKeys(s3, bucket, streamIdsPrefix(org, day));
   if (objects.length === 0) return null;
   const seen = new Set<string>();
@@ -63,7 +63,7 @@ export async function reconcileDay(
   const completeSomewhere = new Set<string>();
   const needs = new Map<string, RehydrationRequest['reason']>();
   for (const key of objects) {
-    const ids = await readJson<StreamIds>(s3, bucket, key);
+    const ids = await readJson<StreamIds>(lake, key);
     if (!ids) continue;
     for (const id of ids.complete) {
       seen.add(id);
@@ -76,7 +76,7 @@ export async function reconcileDay(
   }
   const ends = new Map<string, RehydrationRecord['status']>();
   for (const key of await listKeys(s3, bucket, rehydrationsPrefix(org, day))) {
-    const record = await readJson<RehydrationRecord>(s3, bucket, key);
+    const record = await readJson<RehydrationRecord>(lake, key);
     if (record) ends.set(record.eventId, record.status);
   }
 

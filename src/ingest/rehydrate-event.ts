@@ -5,12 +5,11 @@
  * day's reconciliation.
  */
 import * as path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { storeFindings } from '../checks/findings-store';
 import { REHYDRATION_UNRESOLVED } from '../checks/system-findings';
-import { Config } from '../config/config';
+import type { Lake } from '../s3/lake';
 import { dayInterval } from '../days';
-import { openScratchDuckDb } from '../lake/duckdb';
+import { DuckDbLimits, openScratchDuckDb } from '../lake/duckdb';
 import { EventLineFile } from '../lake/event-line-file';
 import { AuditLogMessage } from '../model/audit-log-message';
 import { EngineName } from '../query/engine';
@@ -32,8 +31,8 @@ export interface RehydrationRecord {
 }
 
 export interface StoreDeps {
-  config: Config;
-  s3: S3Client;
+  lake: Lake;
+  duckdb: DuckDbLimits;
   transform: TransformContext;
 }
 
@@ -45,26 +44,25 @@ export async function storeRehydrated(
   record: AuditLogMessage,
   via: 'related' | 'query',
 ): Promise<{ liveKey: string; rows: number } | { invalid: string }> {
-  const { config, s3, transform } = deps;
+  const { lake, transform } = deps;
   const batch = transformBatch([record], 'api', transform);
   if (batch.invalid.length > 0) {
     const { defect, reason } = batch.invalid[0];
     await putLockedJson(
-      s3,
-      config,
+      lake,
       streamEventQuarantineKey(org, req.eventId),
       quarantinedRecord(transform, { type: defect, reason, eventId: req.eventId }, record),
     );
     return { invalid: batch.invalid[0].reason };
   }
   const day = batch.events[0].eventTime.slice(0, 10);
-  const db = await openScratchDuckDb('rehydrate', config.duckdb);
+  const db = await openScratchDuckDb('rehydrate', deps.duckdb);
   const work = db.dir;
   try {
     const file = new EventLineFile(path.join(work, 'events.ndjson'));
     await file.append(batch.lines);
     await file.close();
-    const part = await writeLivePart(s3, config, db.connection, {
+    const part = await writeLivePart(lake, db.connection, {
       lineFiles: [file.path],
       key: liveRehydratedPartKey(org, day, req.eventId),
       workDir: work,
@@ -76,7 +74,7 @@ export async function storeRehydrated(
       via,
       liveKey: part.key,
     };
-    await putLockedJson(s3, config, rehydrationKey(org, requestDay(req), req.eventId), done);
+    await putLockedJson(lake, rehydrationKey(org, requestDay(req), req.eventId), done);
     return { liveKey: part.key, rows: part.rows };
   } finally {
     await db.close();
@@ -88,17 +86,16 @@ export const requestDay = (req: RehydrationRequest) => req.eventTime.slice(0, 10
 
 /** An event that could not be rehydrated: a finding in audit_findings and the rehydration record. */
 export async function storeUnresolved(
-  deps: Pick<StoreDeps, 'config' | 's3'>,
+  deps: Pick<StoreDeps, 'lake' | 'duckdb'>,
   org: string,
   req: RehydrationRequest,
   attempts: number,
   why: string,
 ): Promise<{ findingKey: string | null }> {
-  const { config, s3 } = deps;
+  const { lake } = deps;
   const { start, end } = dayInterval(requestDay(req));
   const stored = await storeFindings(
-    s3,
-    config,
+    deps,
     org,
     {
       check: REHYDRATION_UNRESOLVED,
@@ -125,6 +122,6 @@ export async function storeUnresolved(
     new Date().toISOString(),
   );
   const record: RehydrationRecord = { eventId: req.eventId, status: 'unresolved', reason: req.reason, attempts, why };
-  await putLockedJson(s3, config, rehydrationKey(org, requestDay(req), req.eventId), record);
+  await putLockedJson(lake, rehydrationKey(org, requestDay(req), req.eventId), record);
   return { findingKey: stored?.key ?? null };
 }

@@ -6,9 +6,9 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { listKeys } from '../s3/list-objects';
 import { deleteAllVersions } from '../s3/object-versions';
-import { Config } from '../config/config';
+import type { Lake } from '../s3/lake';
 import { putLockedObject } from '../s3/locked-object';
-import { openScratchDuckDb } from './duckdb';
+import { DuckDbLimits, openScratchDuckDb } from './duckdb';
 import { attestCompleteness, StreamSide } from './completeness';
 import { eventPartKey, partitionPrefix, quarantineKey } from './keys';
 import { Manifest, MANIFEST_SCHEMA, ManifestBody, ManifestObject, ManifestQuery } from './manifest';
@@ -51,8 +51,8 @@ export interface SealResult {
 }
 
 export interface SealerDeps {
-  s3: S3Client;
-  config: Config;
+  lake: Lake;
+  duckdb: DuckDbLimits;
   signer: ManifestSigner;
 }
 
@@ -63,11 +63,10 @@ export interface SealerDeps {
  * become a supplement of a new version. Empty days get a manifest too.
  */
 export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealResult> {
-  const { s3, config } = deps;
-  const bucket = config.s3.bucket;
-  const chain = new ManifestChain({ s3, bucket, org: req.org, lake: config.lake });
+  const { s3, bucket } = deps.lake;
+  const chain = new ManifestChain(deps.lake, req.org);
   const previous = await chain.dayManifests(req.day);
-  const db = await openScratchDuckDb('seal', config.duckdb);
+  const db = await openScratchDuckDb('seal', deps.duckdb);
   const work = db.dir;
   try {
     const staged = await download(
@@ -99,12 +98,10 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
     const objects: ManifestObject[] = [];
     for (const [index, part] of merged.parts.entries()) {
       const key = eventPartKey(req.org, req.day, version, index);
-      const put = await putLockedObject(s3, {
-        bucket,
+      const put = await putLockedObject(deps.lake, {
         key,
         body: await readFile(part.file),
         contentType: 'application/vnd.apache.parquet',
-        lake: config.lake,
       });
       const { file: _file, ...stats } = part;
       objects.push({

@@ -1,7 +1,7 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { listKeys } from '../s3/list-objects';
-import { Config } from '../config/config';
 import { ImmutabilityError, InvalidDataError } from '../errors';
+import type { Lake } from '../s3/lake';
 import { putLockedObject } from '../s3/locked-object';
 import {
   chainSeq,
@@ -26,13 +26,6 @@ export interface DayPointer extends ChainLink {
   version: number;
 }
 
-export interface ChainDeps {
-  s3: S3Client;
-  bucket: string;
-  org: string;
-  lake: Config['lake'];
-}
-
 /**
  * The org's manifest chain: entries `manifests/chain/<seq>.json`, each holding the previous
  * entry's SHA-256 and an Ed25519 signature (CloudTrail digest files are the model). Entries are
@@ -42,11 +35,14 @@ export interface ChainDeps {
 export class ManifestChain {
   private readonly publishedKeys = new Set<string>();
 
-  constructor(private readonly deps: ChainDeps) {}
+  constructor(
+    private readonly lake: Lake,
+    private readonly org: string,
+  ) {}
 
   /** Every chain entry key, in sequence order. */
   async listChainKeys(): Promise<string[]> {
-    return (await listKeys(this.deps.s3, this.deps.bucket, manifestChainPrefix(this.deps.org)))
+    return (await listKeys(this.lake.s3, this.lake.bucket, manifestChainPrefix(this.org)))
       .filter((k) => chainSeq(k) !== undefined)
       .sort();
   }
@@ -70,7 +66,7 @@ export class ManifestChain {
   ): Promise<ChainLink & { manifest: Manifest }> {
     await this.publishSigningKey(signer);
     if (alreadyAt !== undefined) {
-      const key = manifestChainKey(this.deps.org, alreadyAt);
+      const key = manifestChainKey(this.org, alreadyAt);
       const bytes = await this.getBytes(key);
       const manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
       if (manifest.day === body.day && manifest.version === body.version) {
@@ -86,14 +82,12 @@ export class ManifestChain {
         signer,
       );
       const bytes = manifestBytes(manifest);
-      const key = manifestChainKey(this.deps.org, sequence);
+      const key = manifestChainKey(this.org, sequence);
       try {
-        const put = await putLockedObject(this.deps.s3, {
-          bucket: this.deps.bucket,
+        const put = await putLockedObject(this.lake, {
           key,
           body: bytes,
           contentType: 'application/json',
-          lake: this.deps.lake,
         });
         return { sequence, key, sha256: put.sha256, manifest };
       } catch (err) {
@@ -102,24 +96,20 @@ export class ManifestChain {
         await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
       }
     }
-    throw new ImmutabilityError(
-      `could not append to the manifest chain of ${this.deps.org}: too many concurrent seals`,
-    );
+    throw new ImmutabilityError(`could not append to the manifest chain of ${this.org}: too many concurrent seals`);
   }
 
   async writeDayPointer(pointer: DayPointer): Promise<void> {
-    await putLockedObject(this.deps.s3, {
-      bucket: this.deps.bucket,
-      key: dayPointerKey(this.deps.org, pointer.day, pointer.version),
+    await putLockedObject(this.lake, {
+      key: dayPointerKey(this.org, pointer.day, pointer.version),
       body: Buffer.from(JSON.stringify(pointer)),
       contentType: 'application/json',
-      lake: this.deps.lake,
     });
   }
 
   /** The day's pointers, oldest version first. */
   async dayPointers(day: string): Promise<DayPointer[]> {
-    const keys = (await listKeys(this.deps.s3, this.deps.bucket, dayPointerPrefix(this.deps.org, day))).sort();
+    const keys = (await listKeys(this.lake.s3, this.lake.bucket, dayPointerPrefix(this.org, day))).sort();
     const pointers: DayPointer[] = [];
     for (const key of keys) pointers.push(JSON.parse((await this.getBytes(key)).toString('utf8')) as DayPointer);
     return pointers;
@@ -146,18 +136,16 @@ export class ManifestChain {
   /** The public key travels with the lake (locked), so a verifier can find it by key id. */
   private async publishSigningKey(signer: ManifestSigner): Promise<void> {
     if (this.publishedKeys.has(signer.keyId)) return;
-    await putLockedObject(this.deps.s3, {
-      bucket: this.deps.bucket,
-      key: signingKeyKey(this.deps.org, signer.keyId),
+    await putLockedObject(this.lake, {
+      key: signingKeyKey(this.org, signer.keyId),
       body: Buffer.from(signer.publicKeyPem),
       contentType: 'application/x-pem-file',
-      lake: this.deps.lake,
     });
     this.publishedKeys.add(signer.keyId);
   }
 
   private async getBytes(key: string): Promise<Buffer> {
-    const res = await this.deps.s3.send(new GetObjectCommand({ Bucket: this.deps.bucket, Key: key }));
+    const res = await this.lake.s3.send(new GetObjectCommand({ Bucket: this.lake.bucket, Key: key }));
     return Buffer.from(await res.Body!.transformToByteArray());
   }
 }

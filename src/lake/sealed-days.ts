@@ -1,9 +1,11 @@
-import { paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import type { Lake } from '../s3/lake';
 import { daysBetween } from '../days';
 import { dayPointersRoot } from './keys';
 
 /** Days that have at least one sealed manifest, from the day pointers' folder names (one listing). */
-export async function sealedDays(s3: S3Client, bucket: string, org: string): Promise<Set<string>> {
+export async function sealedDays(lake: Lake, org: string): Promise<Set<string>> {
+  const { s3, bucket } = lake;
   const prefix = dayPointersRoot(org);
   const days = new Set<string>();
   for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix, Delimiter: '/' })) {

@@ -1,4 +1,5 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Lake } from '../s3/lake';
 import { eventLinesText } from './event-lines';
 
 const STAGING_RETENTION_MS = 86_400_000;
@@ -12,13 +13,13 @@ const STAGING_RETENTION_MS = 86_400_000;
  * it once the day has passed.
  */
 export async function writeStagingChunk(
-  s3: S3Client,
-  opts: { bucket: string; key: string; lines: readonly string[] },
+  lake: Lake,
+  opts: { key: string; lines: readonly string[] },
 ): Promise<{ key: string; events: number; bytes: number }> {
   const body = Buffer.from(eventLinesText(opts.lines), 'utf8');
-  await s3.send(
+  await lake.s3.send(
     new PutObjectCommand({
-      Bucket: opts.bucket,
+      Bucket: lake.bucket,
       Key: opts.key,
       Body: body,
       ContentType: 'application/x-ndjson',

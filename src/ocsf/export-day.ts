@@ -11,11 +11,12 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBConnection } from '@duckdb/node-api';
-import { Config } from '../config/config';
-import { openScratchDuckDb, sqlString } from '../lake/duckdb';
+import type { Config } from '../config/config';
+import { DuckDbLimits, openScratchDuckDb, sqlString } from '../lake/duckdb';
 import { ManifestChain } from '../lake/manifest-chain';
 import { sha256OfBytes } from '../lake/manifest';
 import { PARQUET_OPTIONS, parquetRelation } from '../lake/parquet';
+import type { Lake } from '../s3/lake';
 import { objectExists } from '../s3/not-found';
 import { OCSF_CLASSES, OcsfClassName } from './classes';
 import { ocsfObjectKey } from './keys';
@@ -41,17 +42,29 @@ export interface OcsfDayResult {
 }
 
 export interface OcsfExportDeps {
-  s3: S3Client;
-  config: Config;
+  /** The lake read from; its client also writes the copy to `ocsf.bucket`. */
+  lake: Lake;
+  ocsf: Config['ocsf'];
+  genesysRegion: MapContext['genesysRegion'];
+  duckdb: DuckDbLimits;
 }
+
+/** The settings the export needs, from the configuration (the worker's activities and the CLI). */
+export const ocsfExportDeps = (config: Config, lake: Lake): OcsfExportDeps => ({
+  lake,
+  ocsf: config.ocsf,
+  genesysRegion: config.genesys.region,
+  duckdb: config.duckdb,
+});
 
 /** Writes the OCSF objects of one sealed day; objects already there (a retry, a repeated run) are left as they are unless `force`. */
 export async function exportOcsfDay(
   deps: OcsfExportDeps,
   input: { org: string; day: string; force?: boolean },
 ): Promise<OcsfDayResult> {
-  const { s3, config } = deps;
-  const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: input.org, lake: config.lake });
+  const { lake } = deps;
+  const { s3 } = lake;
+  const chain = new ManifestChain(lake, input.org);
   const manifests = await chain.dayManifests(input.day);
   const perClass = { accountChange: 0, authentication: 0, entityManagement: 0, apiActivity: 0 } satisfies Record<
     OcsfClassName,
@@ -65,9 +78,9 @@ export async function exportOcsfDay(
     perClass,
     objects: [],
   };
-  const ctx: MapContext = { org: input.org, genesysRegion: config.genesys.region };
-  const { region, accountId, bucket } = config.ocsf;
-  const db = await openScratchDuckDb('ocsf', config.duckdb);
+  const ctx: MapContext = { org: input.org, genesysRegion: deps.genesysRegion };
+  const { region, accountId, bucket } = deps.ocsf;
+  const db = await openScratchDuckDb('ocsf', deps.duckdb);
   const work = db.dir;
   try {
     for (const m of manifests) {
@@ -79,7 +92,7 @@ export async function exportOcsfDay(
       }));
       const files = await download(
         s3,
-        config.s3.bucket,
+        lake.bucket,
         parts.map((p) => p.key),
         path.join(work, `v${m.version}`),
       );

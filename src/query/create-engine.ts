@@ -7,6 +7,7 @@ import type { DuckDbLimits } from '../lake/duckdb';
 import { EngineName, QueryEngine } from './engine';
 import { S3PartitionCache } from './partition-source';
 import { readSchemaState } from './schema-state';
+import { lakeOf } from '../s3/lake';
 
 /** Local cache of synced partitions (evidence is immutable, so cached files never go stale). */
 export const cacheDir = (config: Config) => path.join(config.dataDir, 'cache', 'lake');
@@ -33,7 +34,7 @@ export function createQueryEngine(
   }
   return new DuckDbQueryEngine({
     source: new S3PartitionCache({ s3, bucket: config.s3.bucket, org, cacheDir: cacheDir(config) }),
-    extraColumns: async () => (await readSchemaState(s3, config.s3.bucket, org)).columns,
+    extraColumns: async () => (await readSchemaState(lakeOf(config, s3), org)).columns,
     limits: duckdb,
     tempDirectory: path.join(config.dataDir, 'cache', 'duckdb-spill'),
   });

@@ -1,7 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
 import { addDays } from '../days';
 import { LAKE_COLUMNS } from '../model/canonical';
+import type { Lake } from '../s3/lake';
 import { QueryEngine, rowObjects } from './engine';
 import { columnNameFor, ExtraColumn, FIELD_RE } from './extra-columns';
 import { PARTITION_COLUMNS } from './lake-views';
@@ -24,11 +23,11 @@ export interface RecrawlReport {
  * only ever appends: a column once added stays, with its name and type (string).
  */
 export async function recrawlSchema(
-  deps: { config: Config; s3: S3Client; engine: QueryEngine },
+  deps: { lake: Lake; engine: QueryEngine },
   req: { org: string; today: string; days: number; now: string },
 ): Promise<RecrawlReport & { state: SchemaState }> {
   const days = { from: addDays(req.today, -req.days), to: addDays(req.today, -1) };
-  const previous = await readSchemaState(deps.s3, deps.config.s3.bucket, req.org);
+  const previous = await readSchemaState(deps.lake, req.org);
   // DuckDB's JSON functions: the recrawl always runs on the local engine.
   const result = await deps.engine.query(
     `SELECT field, count(*) AS row_count, max(CASE WHEN json_type(extra, '$."' || field || '"') IN ('OBJECT', 'ARRAY') THEN 1 ELSE 0 END) AS is_json
@@ -61,6 +60,6 @@ export async function recrawlSchema(
   }
   const base = { days, seen: seen.map(({ field, rows }) => ({ field, rows })), added, skipped };
   if (added.length === 0) return { ...base, version: previous.version, stateKey: null, state: previous };
-  const { state, key } = await appendSchemaColumns(deps.s3, deps.config, req.org, previous, added, req.now);
+  const { state, key } = await appendSchemaColumns(deps.lake, req.org, previous, added, req.now);
   return { ...base, version: state.version, stateKey: key, state };
 }

@@ -1,5 +1,5 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { Lake } from '../s3/lake';
 import { listKeys } from '../s3/list-objects';
 import { pad } from '../lake/keys';
 import { putLockedObject } from '../s3/locked-object';
@@ -24,7 +24,8 @@ export const schemaStateKey = (org: string, version: number) =>
 
 const EMPTY: SchemaState = { version: 0, createdAt: '', columns: [], added: [] };
 
-export async function readSchemaState(s3: S3Client, bucket: string, org: string): Promise<SchemaState> {
+export async function readSchemaState(lake: Lake, org: string): Promise<SchemaState> {
+  const { s3, bucket } = lake;
   const keys = (await listKeys(s3, bucket, schemaStatePrefix(org))).filter((k) => /columns-v\d{4}\.json$/.test(k));
   const latest = keys.sort().at(-1);
   if (!latest) return EMPTY;
@@ -34,8 +35,7 @@ export async function readSchemaState(s3: S3Client, bucket: string, org: string)
 
 /** Writes the next version with `add` appended; existing columns stay as they are. */
 export async function appendSchemaColumns(
-  s3: S3Client,
-  config: Pick<Config, 's3' | 'lake'>,
+  lake: Lake,
   org: string,
   previous: SchemaState,
   add: ExtraColumn[],
@@ -51,12 +51,10 @@ export async function appendSchemaColumns(
     added: fresh.map((c) => c.name),
   };
   const key = schemaStateKey(org, version);
-  await putLockedObject(s3, {
-    bucket: config.s3.bucket,
+  await putLockedObject(lake, {
     key,
     body: Buffer.from(`${JSON.stringify(state, null, 2)}\n`),
     contentType: 'application/json',
-    lake: config.lake,
   });
   return { state, key };
 }

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import { HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { Config } from '../config/config';
+import { HeadObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { ImmutabilityError } from '../errors';
+import type { Lake } from './lake';
 
 export interface LockedPut {
-  bucket: string;
   key: string;
   body: Uint8Array;
   contentType?: string;
-  lake: Config['lake'];
   /** Retention start; the lock ends retentionDays later. */
   now?: Date;
 }
@@ -30,24 +28,25 @@ export const sha256Hex = (body: Uint8Array) => createHash('sha256').update(body)
  * SHA-256 that S3 verifies on receipt. Nothing is ever overwritten: when the key exists, the
  * same bytes make the write a no-op, and different bytes are an ImmutabilityError.
  */
-export async function putLockedObject(s3: S3Client, put: LockedPut): Promise<LockedPutResult> {
+export async function putLockedObject(lake: Lake, put: LockedPut): Promise<LockedPutResult> {
+  const { s3, bucket, lockPolicy } = lake;
   const digest = createHash('sha256').update(put.body).digest();
   const sha256 = digest.toString('hex');
-  const retainUntil = new Date((put.now ?? new Date()).getTime() + put.lake.retentionDays * 86_400_000);
+  const retainUntil = new Date((put.now ?? new Date()).getTime() + lockPolicy.retentionDays * 86_400_000);
   try {
     const res = await s3.send(
       new PutObjectCommand({
-        Bucket: put.bucket,
+        Bucket: bucket,
         Key: put.key,
         Body: put.body,
         IfNoneMatch: '*',
         ContentType: put.contentType ?? 'application/octet-stream',
         ChecksumSHA256: digest.toString('base64'),
         Metadata: { sha256 },
-        ObjectLockMode: put.lake.lockMode,
+        ObjectLockMode: lockPolicy.lockMode,
         ObjectLockRetainUntilDate: retainUntil,
-        ServerSideEncryption: put.lake.sse,
-        SSEKMSKeyId: put.lake.sse === 'aws:kms' ? put.lake.kmsKeyId : undefined,
+        ServerSideEncryption: lockPolicy.sse,
+        SSEKMSKeyId: lockPolicy.sse === 'aws:kms' ? lockPolicy.kmsKeyId : undefined,
       }),
     );
     return {
@@ -60,7 +59,7 @@ export async function putLockedObject(s3: S3Client, put: LockedPut): Promise<Loc
     };
   } catch (err) {
     if (!(err instanceof S3ServiceException) || err.$metadata.httpStatusCode !== 412) throw err;
-    const head = await s3.send(new HeadObjectCommand({ Bucket: put.bucket, Key: put.key }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: put.key }));
     if (head.Metadata?.sha256 !== sha256) {
       throw new ImmutabilityError(
         `lake object ${put.key} already exists with different content (sha256 ${head.Metadata?.sha256 ?? 'unknown'}, new ${sha256}); it is never overwritten`,

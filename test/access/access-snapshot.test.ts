@@ -26,6 +26,7 @@ import { Simulator, startSimulator } from '../../src/sim';
 import { accessSnapshotWorkflow, collectDayWorkflow } from '../../src/workflows';
 import { freshLake, sandboxEnv } from '../harness/env';
 import { startTestWorkers, TestWorkers } from '../harness/workers';
+import { lakeOf } from '../../src/s3/lake';
 
 const ORG = 'accessco';
 const dayBefore = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
@@ -152,12 +153,7 @@ describe('access snapshot of a sealed day', () => {
     assert.equal(first.version, 2, 'version 1 is the seal of the events');
     assert.deepEqual(first.notReadable, []);
     assert.deepEqual(first.objects.map((o) => o.table).sort(), [...ACCESS_TABLES].sort());
-    const manifests = await new ManifestChain({
-      s3,
-      bucket: config.s3.bucket,
-      org: ORG,
-      lake: config.lake,
-    }).dayManifests(DAY);
+    const manifests = await new ManifestChain(lakeOf(config, s3), ORG).dayManifests(DAY);
     assert.deepEqual(
       manifests.map((m) => m.version),
       [1, 2],
@@ -286,7 +282,7 @@ describe('access snapshot of a sealed day', () => {
   });
 
   test('a second run for the day writes nothing and reads nothing from Genesys', async () => {
-    const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: ORG, lake: config.lake });
+    const chain = new ManifestChain(lakeOf(config, s3), ORG);
     const entries = (await chain.listChainKeys()).length;
     const before = sim.stats().requests;
     const again = await snapshot(DAY, '-again');
@@ -303,7 +299,7 @@ describe('access snapshot of a sealed day', () => {
 
   test('verify passes, and names a snapshot object replaced by a new version', async () => {
     const policy = { lockMode: config.lake.lockMode, retentionDays: config.lake.retentionDays };
-    const opts = { s3, bucket: config.s3.bucket, org: ORG, from: DAY, to: DAY, policy };
+    const opts = { lake: lakeOf(config, s3), org: ORG, from: DAY, to: DAY, policy };
     const clean = await verifyLake(opts);
     assert.deepEqual(clean.problems, [], JSON.stringify(clean.problems));
     const day = clean.days[0];

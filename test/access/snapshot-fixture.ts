@@ -12,6 +12,7 @@ import { openDuckDb, sqlString } from '../../src/lake/duckdb';
 import { partitionPrefix } from '../../src/lake/keys';
 import { ACCESS_TABLES, AccessTable, accessTableColumns } from '../../src/query/lake-tables';
 import { putLockedObject } from '../../src/s3/locked-object';
+import { lakeOf } from '../../src/s3/lake';
 
 type Row = Record<string, string | number | boolean | string[] | null>;
 
@@ -85,12 +86,10 @@ async function putTable(
       select = `SELECT ${cols.join(', ')} FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {${spec}})`;
     }
     await db.connection.run(`COPY (${select}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
-    await putLockedObject(lake.s3, {
-      bucket: lake.config.s3.bucket,
+    await putLockedObject(lakeOf(lake.config, lake.s3), {
       key: `${partitionPrefix(org, table, day)}part-00000.parquet`,
       body: await readFile(out),
       contentType: 'application/vnd.apache.parquet',
-      lake: lake.config.lake,
     });
   } finally {
     db.close();

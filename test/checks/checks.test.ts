@@ -10,6 +10,7 @@ import { QueryEngine, rowObjects } from '../../src/query/engine';
 import { ANOMALY_KINDS } from '../../src/sim';
 import { runChecksWorkflow } from '../../src/workflows';
 import { CheckLake, checkLake } from './lake-fixture';
+import { lakeOf } from '../../src/s3/lake';
 
 let lake: CheckLake;
 let engine: QueryEngine;
@@ -151,7 +152,7 @@ test('after sealing, the day’s checks ran on their own and wrote findings to t
   assert.deepEqual(normal.findingKeys, []);
 
   const again = await runAndRecordChecks(
-    { config: lake.config, s3: lake.workers.deps.s3, engine },
+    { config: lake.config, lake: lakeOf(lake.config, lake.workers.deps.s3), engine },
     { org: lake.org, window: dayWindow(lake.anomalyDay), runAt: new Date().toISOString() },
   );
   assert.deepEqual(

@@ -15,6 +15,7 @@ import { testConfig } from '../harness/env';
 import { readDay } from '../harness/lake';
 import { HecReceiver } from '../hec-server/server';
 import { dayEvents, DeliveryLake, deliveryLake, sealDayWith, storeDayFindings } from './delivery-lake';
+import { lakeOf } from '../../src/s3/lake';
 
 const TOKEN = '11111111-2222-3333-4444-555555555555';
 const NOACK = '99999999-2222-3333-4444-555555555555';
@@ -57,11 +58,14 @@ test('a part arrives one for one, in deterministic batches; the ledger records e
   const day = '2026-10-01';
   await sealDayWith(lake, day, dayEvents(day, 730));
   const config = configFor({});
-  const plan = await planDay({ s3: lake.s3, config }, org, 'splunk', day);
+  const plan = await planDay(lakeOf(config, lake.s3), org, 'splunk', day);
   assert.equal(plan.pending.length, 1);
   const part = plan.pending[0];
   const before = receiver.stats.accepted;
-  const r = await deliverPart({ s3: lake.s3, config, ackPollMs: 20 }, { org, sink: 'splunk', day, part });
+  const r = await deliverPart(
+    { lake: lakeOf(config, lake.s3), splunk: config.splunk, duckdb: config.duckdb, ackPollMs: 20 },
+    { org, sink: 'splunk', day, part },
+  );
   assert.equal(r.events, 730);
   assert.equal(r.batches, 15);
   assert.equal(r.batchesSent, 15);
@@ -93,17 +97,14 @@ test('a part arrives one for one, in deterministic batches; the ledger records e
   assert.deepEqual(plain.changes, []);
   assert.deepEqual(plain.extra, { context: { note: 'ctx 12' }, message: { localizableMessageCode: 'X' } });
 
-  const ledger = await readPartLedger(
-    { s3: lake.s3, bucket: lake.config.s3.bucket, lake: config.lake },
-    org,
-    'splunk',
-    day,
-    part.key,
-  );
+  const ledger = await readPartLedger(lakeOf(config, lake.s3), org, 'splunk', day, part.key);
   assert.equal(ledger.acked.size, 15);
   assert.equal(ledger.sentUnacked.size, 0);
 
-  const again = await deliverPart({ s3: lake.s3, config, ackPollMs: 20 }, { org, sink: 'splunk', day, part });
+  const again = await deliverPart(
+    { lake: lakeOf(config, lake.s3), splunk: config.splunk, duckdb: config.duckdb, ackPollMs: 20 },
+    { org, sink: 'splunk', day, part },
+  );
   assert.equal(again.batchesSent, 0);
   assert.equal(again.batchesSkipped, 15);
   assert.equal(receiver.stats.accepted - before, 15);
@@ -113,10 +114,13 @@ test('acknowledgments that never arrive and a connection cut mid-batch: the batc
   const day = '2026-10-02';
   await sealDayWith(lake, day, dayEvents(day, 400));
   const config = configFor({});
-  const part = (await planDay({ s3: lake.s3, config }, org, 'splunk', day)).pending[0];
+  const part = (await planDay(lakeOf(config, lake.s3), org, 'splunk', day)).pending[0];
   receiver.knobs.dropAcks = 2;
   receiver.knobs.cutMidBatch = 1;
-  const r = await deliverPart({ s3: lake.s3, config, ackPollMs: 50 }, { org, sink: 'splunk', day, part });
+  const r = await deliverPart(
+    { lake: lakeOf(config, lake.s3), splunk: config.splunk, duckdb: config.duckdb, ackPollMs: 50 },
+    { org, sink: 'splunk', day, part },
+  );
   assert.equal(r.events, 400);
   assert.equal(r.batches, 8);
   assert.equal(r.resends, 2, 'two lost acknowledgments: two batches sent again');
@@ -127,13 +131,7 @@ test('acknowledgments that never arrive and a connection cut mid-batch: the batc
     100,
     'the two resent batches (50 events each) arrived twice, nothing else',
   );
-  const ledger = await readPartLedger(
-    { s3: lake.s3, bucket: lake.config.s3.bucket, lake: config.lake },
-    org,
-    'splunk',
-    day,
-    part.key,
-  );
+  const ledger = await readPartLedger(lakeOf(config, lake.s3), org, 'splunk', day, part.key);
   assert.equal([...ledger.acked.values()].filter((b) => b.sends === 2).length, 2);
 });
 
@@ -141,8 +139,11 @@ test('without indexer acknowledgment the 200 is the delivery (Splunk Cloud)', as
   const day = '2026-10-03';
   await sealDayWith(lake, day, dayEvents(day, 120));
   const config = configFor({ SPLUNK_HEC_TOKEN: NOACK, SPLUNK_HEC_ACK: 'off' });
-  const part = (await planDay({ s3: lake.s3, config }, org, 'splunk', day)).pending[0];
-  const r = await deliverPart({ s3: lake.s3, config }, { org, sink: 'splunk', day, part });
+  const part = (await planDay(lakeOf(config, lake.s3), org, 'splunk', day)).pending[0];
+  const r = await deliverPart(
+    { lake: lakeOf(config, lake.s3), splunk: config.splunk, duckdb: config.duckdb },
+    { org, sink: 'splunk', day, part },
+  );
   assert.equal(r.ack, 'http-200');
   assert.equal(r.events, 120);
 });
@@ -158,8 +159,11 @@ test('a refused token or index is a non-retryable error naming the cause and nev
   ];
   for (const [env, code, text] of cases) {
     const config = configFor(env);
-    const part = (await planDay({ s3: lake.s3, config }, org, 'splunk', day)).pending[0];
-    const err = await deliverPart({ s3: lake.s3, config }, { org, sink: 'splunk', day, part }).then(
+    const part = (await planDay(lakeOf(config, lake.s3), org, 'splunk', day)).pending[0];
+    const err = await deliverPart(
+      { lake: lakeOf(config, lake.s3), splunk: config.splunk, duckdb: config.duckdb },
+      { org, sink: 'splunk', day, part },
+    ).then(
       () => assert.fail('expected a refusal'),
       (e: unknown) => e,
     );
@@ -177,19 +181,25 @@ test('a part that does not verify against its manifest is never sent', async () 
   await sealDayWith(lake, day, dayEvents(day, 40));
   await storeDayFindings(lake, day, 2);
   const config = configFor({});
-  const plan = await planDay({ s3: lake.s3, config }, org, 'splunk', day);
+  const plan = await planDay(lakeOf(config, lake.s3), org, 'splunk', day);
   const part = plan.pending.find((p) => p.kind === 'events')!;
   await lake.s3.send(
     new PutObjectCommand({ Bucket: lake.config.s3.bucket, Key: part.key, Body: Buffer.from('tampered') }),
   );
   const before = receiver.stats.accepted;
   await assert.rejects(
-    deliverPart({ s3: lake.s3, config }, { org, sink: 'splunk', day, part }),
+    deliverPart(
+      { lake: lakeOf(config, lake.s3), splunk: config.splunk, duckdb: config.duckdb },
+      { org, sink: 'splunk', day, part },
+    ),
     (e: unknown) => e instanceof InvalidDataError && /other version/.test(e.message),
   );
   const wrongHash = { ...plan.pending.find((p) => p.kind === 'findings')!, sha256: '0'.repeat(64) };
   await assert.rejects(
-    deliverPart({ s3: lake.s3, config }, { org, sink: 'splunk', day, part: wrongHash }),
+    deliverPart(
+      { lake: lakeOf(config, lake.s3), splunk: config.splunk, duckdb: config.duckdb },
+      { org, sink: 'splunk', day, part: wrongHash },
+    ),
     (e: unknown) => e instanceof InvalidDataError && /does not match/.test(e.message),
   );
   assert.equal(receiver.stats.accepted, before, 'nothing was sent');

@@ -23,6 +23,7 @@ import { readDay } from '../harness/lake';
 import { startTestWorkers, TestWorkers } from '../harness/workers';
 import { HecReceiver } from '../hec-server/server';
 import { dayEvents, DeliveryLake, deliveryLake, sealDayWith, storeDayFindings } from './delivery-lake';
+import { lakeOf } from '../../src/s3/lake';
 
 const TOKEN = '11111111-2222-3333-4444-555555555555';
 const org = 'wforg';
@@ -120,17 +121,8 @@ test('a sealed day and its findings arrive one for one, with their controls; the
       assert.equal(f.fields?.check_id, check.id);
     }
 
-    const pointer = (
-      await new ManifestChain({ s3: lake.s3, bucket: lake.config.s3.bucket, org, lake: lake.config.lake }).dayPointers(
-        day,
-      )
-    ).at(-1)!;
-    const receipts = await readReceipts(
-      { s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake },
-      org,
-      'splunk',
-      day,
-    );
+    const pointer = (await new ManifestChain(lakeOf(lake.config, lake.s3), org).dayPointers(day)).at(-1)!;
+    const receipts = await readReceipts(lakeOf(lake.config, lake.s3), org, 'splunk', day);
     assert.equal(receipts.length, 1);
     const r = receipts[0].receipt;
     assert.equal(r.manifest.sha256, pointer.sha256);
@@ -152,19 +144,11 @@ test('a sealed day and its findings arrive one for one, with their controls; the
     const again = await settled(w, [day]);
     assert.equal(again.days[0].status, 'delivered');
     assert.equal(receiver.stats.accepted, requests, 'a delivered day sends nothing');
-    assert.equal(
-      (await readReceipts({ s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake }, org, 'splunk', day))
-        .length,
-      1,
-    );
+    assert.equal((await readReceipts(lakeOf(lake.config, lake.s3), org, 'splunk', day)).length, 1);
 
-    assert.equal(
-      (await dayDeliveryState({ s3: lake.s3, config: w.deps.config }, org, 'splunk', day)).state,
-      'delivered',
-    );
+    assert.equal((await dayDeliveryState(lakeOf(w.deps.config, lake.s3), org, 'splunk', day)).state, 'delivered');
     const report = await verifyLake({
-      s3: lake.s3,
-      bucket: lake.config.s3.bucket,
+      lake: lakeOf(lake.config, lake.s3),
       org,
       from: day,
       to: day,
@@ -275,8 +259,8 @@ test('a worker killed mid-delivery resumes from the ledger without resending ack
     await client.stop();
     receiver.knobs.delayMs = 0;
 
-    const ledgerDeps = { s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake };
-    const parts = (await new ManifestChain({ ...ledgerDeps, org }).dayManifests(day))[0].objects;
+    const ledgerDeps = lakeOf(lake.config, lake.s3);
+    const parts = (await new ManifestChain(ledgerDeps, org).dayManifests(day))[0].objects;
     assert.equal(parts.length, 1);
     const atKill = await readPartLedger(ledgerDeps, org, 'splunk', day, parts[0].key);
     assert.ok(

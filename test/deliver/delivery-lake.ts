@@ -11,6 +11,7 @@ import { writeStagingChunk } from '../../src/lake/staging';
 import { CanonicalEvent } from '../../src/model/canonical';
 import { freshLake } from '../harness/env';
 import { lakeEvent } from '../harness/lake';
+import { lakeOf } from '../../src/s3/lake';
 
 export interface DeliveryLake {
   config: Config;
@@ -49,16 +50,18 @@ export async function deliveryLake(org: string, env: Record<string, string> = {}
 
 /** Stages the events in chunks of 500 and seals the day through the real sealer. */
 export async function sealDayWith(lake: DeliveryLake, day: string, events: CanonicalEvent[], run = 'run1') {
-  const bucket = lake.config.s3.bucket;
   for (let i = 0; i * 500 < Math.max(events.length, 1); i++) {
-    await writeStagingChunk(lake.s3, {
-      bucket,
+    await writeStagingChunk(lakeOf(lake.config, lake.s3), {
       key: stagingChunkKey(lake.org, day, run, `c${String(i).padStart(4, '0')}`),
       lines: events.slice(i * 500, (i + 1) * 500).map(eventLine),
     });
   }
   return sealDay(
-    { s3: lake.s3, config: lake.config, signer: createSigner(lake.config.manifest.signingKey!) },
+    {
+      lake: lakeOf(lake.config, lake.s3),
+      duckdb: lake.config.duckdb,
+      signer: createSigner(lake.config.manifest.signingKey!),
+    },
     {
       org: lake.org,
       day,
@@ -92,8 +95,7 @@ export async function storeDayFindings(lake: DeliveryLake, day: string, count: n
     window,
   }));
   const stored = await storeFindings(
-    lake.s3,
-    lake.config,
+    { lake: lakeOf(lake.config, lake.s3), duckdb: lake.config.duckdb },
     lake.org,
     { check, window, params: {}, findings, stats: { engine: 'duckdb', bytesScanned: 0, filesRead: 1, ms: 1 } },
     new Date().toISOString(),

@@ -16,6 +16,7 @@ import { deliverSignal } from '../../src/workflows/deliver';
 import { testConfig, timeSkippingServerPath, uniqueName, workflowBundle } from '../harness/env';
 import { HecReceiver } from '../hec-server/server';
 import { dayEvents, DeliveryLake, deliveryLake, sealDayWith } from './delivery-lake';
+import { lakeOf } from '../../src/s3/lake';
 
 const TOKEN = '11111111-2222-3333-4444-555555555555';
 const org = 'outage';
@@ -89,9 +90,7 @@ test('a HEC outage of hours (503 server busy, then 502s) is waited out with dura
     counts.every(([, n]) => n === 1),
     'nothing lost, nothing twice',
   );
-  const receipt = (
-    await readReceipts({ s3: lake.s3, bucket: lake.config.s3.bucket, lake: lake.config.lake }, org, 'splunk', day)
-  )[0].receipt;
+  const receipt = (await readReceipts(lakeOf(lake.config, lake.s3), org, 'splunk', day))[0].receipt;
   assert.equal(receipt.totals.resends, 0, 'refused batches are not counted as resends');
 });
 

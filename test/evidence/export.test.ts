@@ -9,6 +9,7 @@ import { checkPackage, PackageIndex } from '../../src/evidence/package-index';
 import { ASSESSMENT_RESULTS_FILE, controlToken } from '../../src/evidence/oscal';
 import { storeUnresolved } from '../../src/ingest/rehydrate-event';
 import { createS3Client } from '../../src/s3/client';
+import { lakeOf } from '../../src/s3/lake';
 import { runChecksWorkflow } from '../../src/workflows';
 import { checkLake, CheckLake } from '../checks/lake-fixture';
 import { uniqueName } from '../harness/env';
@@ -44,9 +45,13 @@ before(async () => {
     entityId: null,
     reason: 'truncated' as const,
   };
-  await storeUnresolved({ config: lake.config, s3 }, lake.org, request, 12, 'not found by an audit query').finally(() =>
-    s3.destroy(),
-  );
+  await storeUnresolved(
+    { lake: lakeOf(lake.config, s3), duckdb: lake.config.duckdb },
+    lake.org,
+    request,
+    12,
+    'not found by an audit query',
+  ).finally(() => s3.destroy());
   env = {
     GCAUDIT_ORG: lake.org,
     S3_BUCKET: lake.config.s3.bucket,

@@ -24,6 +24,7 @@ import { timeSkippingServerPath, uniqueName, workflowBundle } from '../harness/e
 import { gcaudit } from '../harness/gcaudit';
 import { RecordedS3, startRecordedS3 } from './recorded-s3';
 import { sealedLake, SealedLake } from './sealed-lake';
+import { lakeOf } from '../../src/s3/lake';
 
 let lake: SealedLake;
 let recorded: RecordedS3;
@@ -83,8 +84,7 @@ test('archived parts: verify checks their lock but not their content; the workfl
   recorded.archive(`${lake.org}/audit_events/`, 'DEEP_ARCHIVE', { headsUntilRestored: 3 });
   const policy = { lockMode: 'GOVERNANCE' as const, retentionDays: 1 };
   const before = await verifyLake({
-    s3,
-    bucket: config.s3.bucket,
+    lake: lakeOf(config, s3),
     org: lake.org,
     from: lake.days[0],
     to: lake.days[2],

@@ -10,6 +10,7 @@ import { eventLine } from '../../src/lake/event-lines';
 import { CanonicalEvent } from '../../src/model/canonical';
 import { freshLake } from '../harness/env';
 import { lakeEvent } from '../harness/lake';
+import { lakeOf } from '../../src/s3/lake';
 
 export interface SealedLake {
   config: Config;
@@ -47,13 +48,12 @@ export async function sealedLake(opts: {
 }
 
 export async function sealEvents(lake: Omit<SealedLake, 'days'>, day: string, events: CanonicalEvent[], run = 'run1') {
-  await writeStagingChunk(lake.s3, {
-    bucket: lake.config.s3.bucket,
+  await writeStagingChunk(lakeOf(lake.config, lake.s3), {
     key: stagingChunkKey(lake.org, day, run, 'c0'),
     lines: events.map(eventLine),
   });
   return sealDay(
-    { s3: lake.s3, config: lake.config, signer: lake.signer },
+    { lake: lakeOf(lake.config, lake.s3), duckdb: lake.config.duckdb, signer: lake.signer },
     {
       org: lake.org,
       day,

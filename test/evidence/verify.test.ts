@@ -12,6 +12,7 @@ import { Manifest } from '../../src/lake/manifest';
 import { ManifestChain } from '../../src/lake/manifest-chain';
 import { gcaudit } from '../harness/gcaudit';
 import { sealedLake, SealedLake } from './sealed-lake';
+import { lakeOf } from '../../src/s3/lake';
 
 // Tampering the way an attacker with write access to the bucket can: Object Lock protects
 // versions, not keys, so a new version on a key, a delete marker, an extra object and an edited
@@ -23,8 +24,7 @@ describe('verify a GOVERNANCE lake, then tamper with it', () => {
   let lake: SealedLake;
   const verify = (extra: Partial<Parameters<typeof verifyLake>[0]> = {}) =>
     verifyLake({
-      s3: lake.s3,
-      bucket: lake.config.s3.bucket,
+      lake: lakeOf(lake.config, lake.s3),
       org: lake.org,
       from: lake.days[0],
       to: lake.days.at(-1)!,
@@ -152,12 +152,7 @@ describe('verify a GOVERNANCE lake, then tamper with it', () => {
   });
 
   test('an edited manifest (a new version of a chain entry) fails its signature, breaks the chain and is named', async () => {
-    const chain = new ManifestChain({
-      s3: lake.s3,
-      bucket: lake.config.s3.bucket,
-      org: lake.org,
-      lake: lake.config.lake,
-    });
+    const chain = new ManifestChain(lakeOf(lake.config, lake.s3), lake.org);
     const key = manifestChainKey(lake.org, 4);
     const { manifest } = await chain.readManifest(key);
     const edited: Manifest = {
@@ -209,8 +204,7 @@ test('a COMPLIANCE lake reports its locks as COMPLIANCE and verifies against a C
   const lake = await sealedLake({ org: 'strict', first: FIRST, count: 2, env: { LAKE_LOCK_MODE: 'COMPLIANCE' } });
   try {
     const r = await verifyLake({
-      s3: lake.s3,
-      bucket: lake.config.s3.bucket,
+      lake: lakeOf(lake.config, lake.s3),
       org: lake.org,
       from: lake.days[0],
       to: lake.days[1],
@@ -227,8 +221,7 @@ test('a COMPLIANCE lake reports its locks as COMPLIANCE and verifies against a C
     const key = r.days[0].objects.find((o) => o.kind === 'events')!.key;
     await lake.s3.send(new DeleteObjectCommand({ Bucket: lake.config.s3.bucket, Key: key }));
     const after = await verifyLake({
-      s3: lake.s3,
-      bucket: lake.config.s3.bucket,
+      lake: lakeOf(lake.config, lake.s3),
       org: lake.org,
       from: lake.days[0],
       to: lake.days[1],

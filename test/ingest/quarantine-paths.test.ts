@@ -26,6 +26,7 @@ import { TransformContext, transformContext } from '../../src/transform/pipeline
 import { CUT_DEEPER, QUARANTINE_MAX_TEXT, QuarantinedRecord } from '../../src/transform/quarantine';
 import { freshLake } from '../harness/env';
 import { apiRecords, leaksIn, PLANTED_EMAILS, PLANTED_PHONES, topicRecords } from '../transform/realistic-records';
+import { lakeOf } from '../../src/s3/lake';
 
 const ORG = 'quarantineco';
 // Below the sandbox's bulk import audit (about 250k characters), so the API has an oversized event to give.
@@ -144,7 +145,7 @@ test('an oversized and a too-deep record quarantine the same way from the API sh
       reason: 'truncated' as const,
     };
     const result = await storeRehydrated(
-      { config, s3, transform },
+      { lake: lakeOf(config, s3), duckdb: config.duckdb, transform },
       ORG,
       request,
       record as unknown as AuditLogMessage,
@@ -180,7 +181,10 @@ test('an oversized and a too-deep record quarantine the same way from the API sh
       Body: gzipSync([sBig, sDeep].map((b) => JSON.stringify(envelope(b))).join('\n')),
     }),
   );
-  const outcome = await ingestRawObject({ config, s3, transform }, { org: ORG, rawPrefix: 'raw/', key: rawKey });
+  const outcome = await ingestRawObject(
+    { lake: lakeOf(config, s3), duckdb: config.duckdb, transform },
+    { org: ORG, rawPrefix: 'raw/', key: rawKey },
+  );
   assert.equal(outcome.quarantinedLines, 2);
   const stored = await readJson<{ samples: Array<QuarantinedRecord & { line: number }> }>(outcome.quarantineKey!);
   assert.deepEqual(

@@ -31,6 +31,7 @@ import { ingestStatusQuery, IngestStatus, pokeSignal } from '../../src/workflows
 import { freshLake } from '../harness/env';
 import { readDay } from '../harness/lake';
 import { startTestWorkers, TestWorkers } from '../harness/workers';
+import { lakeOf } from '../../src/s3/lake';
 
 const ORG = 'streamco';
 // Today is the sandbox's real date; the realtime API covers the last 14 days.
@@ -315,7 +316,7 @@ test('an unresolved event becomes a finding in audit_findings and counts as unre
     '6f1c0c1e-9d7a-4f55-8a0e-0c4c2b1e7a02',
     '6f1c0c1e-9d7a-4f55-8a0e-0c4c2b1e7a03',
   ];
-  await putLockedJson(s3, config, streamIdsKey(ORG, day, 'synthetic'), {
+  await putLockedJson(lakeOf(config, s3), streamIdsKey(ORG, day, 'synthetic'), {
     complete: [fine],
     rehydrate: [{ eventId: lost, reason: 'truncated' }],
   });
@@ -327,9 +328,15 @@ test('an unresolved event becomes a finding in audit_findings and counts as unre
     entityId: 'u-1',
     reason: 'truncated' as const,
   };
-  const { findingKey } = await storeUnresolved({ config, s3 }, ORG, request, 30, 'not returned by realtime/related');
+  const { findingKey } = await storeUnresolved(
+    { lake: lakeOf(config, s3), duckdb: config.duckdb },
+    ORG,
+    request,
+    30,
+    'not returned by realtime/related',
+  );
   assert.ok(findingKey);
-  const r = (await reconcileDay(s3, config.s3.bucket, ORG, day, [lost, fine, missed]))!;
+  const r = (await reconcileDay(lakeOf(config, s3), ORG, day, [lost, fine, missed]))!;
   assert.deepEqual(
     {
       delivered: r.delivered,

@@ -26,6 +26,7 @@ import { eventLine } from '../../src/lake/event-lines';
 import { putLockedObject } from '../../src/s3/locked-object';
 import { freshLake } from '../harness/env';
 import { lakeEventWithChanges } from '../harness/lake';
+import { lakeOf } from '../../src/s3/lake';
 
 const signer = createSigner(
   new Secret(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
@@ -46,7 +47,7 @@ after(() => s3.destroy());
 
 async function stage(day: string, run: string, pages: string[][]): Promise<string> {
   for (const [i, lines] of pages.entries()) {
-    await writeStagingChunk(s3, { bucket: config.s3.bucket, key: stagingChunkKey(ORG, day, run, `c${i}`), lines });
+    await writeStagingChunk(lakeOf(config, s3), { key: stagingChunkKey(ORG, day, run, `c${i}`), lines });
   }
   return stagingPrefix(ORG, day, run);
 }
@@ -92,7 +93,7 @@ describe('sealing a day', () => {
         line('x9', '2026-11-21T00:00:00.000Z'),
       ],
     ]);
-    const sealed = await sealDay({ s3, config, signer }, request(day, prefix));
+    const sealed = await sealDay({ lake: lakeOf(config, s3), duckdb: config.duckdb, signer }, request(day, prefix));
     assert.equal(sealed.changed, true);
     assert.equal(sealed.version, 1);
     assert.equal(sealed.newEvents, 3);
@@ -115,7 +116,7 @@ describe('sealing a day', () => {
     assert.equal(head.ServerSideEncryption, 'AES256');
     assert.equal(head.Metadata?.sha256, sealed.objects[0].sha256);
 
-    const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: ORG, lake: config.lake });
+    const chain = new ManifestChain(lakeOf(config, s3), ORG);
     const [manifest] = await chain.dayManifests(day);
     assert.equal(manifest.dayTotals.events, 3);
     assert.equal(manifest.objects[0].minEventTime, '2026-11-20T01:00:00.000Z');
@@ -137,7 +138,10 @@ describe('sealing a day', () => {
     const prefix = await stage(day, 'run2', [
       [line('e3', '2026-11-20T23:59:59.999Z'), line('e1', '2026-11-20T01:00:00.000Z')],
     ]);
-    const again = await sealDay({ s3, config, signer }, request(day, prefix, { sealedAt: '2026-11-23T03:00:00.000Z' }));
+    const again = await sealDay(
+      { lake: lakeOf(config, s3), duckdb: config.duckdb, signer },
+      request(day, prefix, { sealedAt: '2026-11-23T03:00:00.000Z' }),
+    );
     assert.equal(again.changed, false);
     assert.equal(again.version, 1);
     assert.deepEqual(await listKeys(s3, config.s3.bucket, `${ORG}/`), before);
@@ -151,7 +155,7 @@ describe('sealing a day', () => {
         line('e5', '2026-11-20T06:00:00.000Z', 1),
       ],
     ]);
-    const late = await sealDay({ s3, config, signer }, request(day, prefix));
+    const late = await sealDay({ lake: lakeOf(config, s3), duckdb: config.duckdb, signer }, request(day, prefix));
     assert.equal(late.changed, true);
     assert.equal(late.version, 2);
     assert.equal(late.newEvents, 2);
@@ -161,7 +165,7 @@ describe('sealing a day', () => {
       ['e4', 0],
       ['e5', 0],
     ]);
-    const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: ORG, lake: config.lake });
+    const chain = new ManifestChain(lakeOf(config, s3), ORG);
     const manifests = await chain.dayManifests(day);
     assert.deepEqual(
       manifests.map((m) => m.version),
@@ -173,18 +177,13 @@ describe('sealing a day', () => {
 
   test('an empty day gets a manifest too', async () => {
     const sealed = await sealDay(
-      { s3, config, signer },
+      { lake: lakeOf(config, s3), duckdb: config.duckdb, signer },
       request('2026-11-19', stagingPrefix(ORG, '2026-11-19', 'none')),
     );
     assert.equal(sealed.changed, true);
     assert.equal(sealed.dayEvents, 0);
     assert.deepEqual(sealed.objects, []);
-    const [manifest] = await new ManifestChain({
-      s3,
-      bucket: config.s3.bucket,
-      org: ORG,
-      lake: config.lake,
-    }).dayManifests('2026-11-19');
+    const [manifest] = await new ManifestChain(lakeOf(config, s3), ORG).dayManifests('2026-11-19');
     assert.equal(manifest.dayTotals.events, 0);
   });
 });
@@ -202,13 +201,12 @@ test('with a bucket default COMPLIANCE lock (gcaudit init), sealing still clears
       }),
     );
     const day = '2026-08-10';
-    await writeStagingChunk(locked.s3, {
-      bucket: locked.config.s3.bucket,
+    await writeStagingChunk(lakeOf(locked.config, locked.s3), {
       key: stagingChunkKey(ORG, day, 'r', 'c0'),
       lines: [line('s1', `${day}T10:00:00.000Z`)],
     });
     const sealed = await sealDay(
-      { s3: locked.s3, config: locked.config, signer },
+      { lake: lakeOf(locked.config, locked.s3), duckdb: locked.config.duckdb, signer },
       request(day, stagingPrefix(ORG, day, 'r')),
     );
     assert.equal(sealed.newEvents, 1);
@@ -231,19 +229,18 @@ test('concurrent seals never fork the chain', async () => {
   const results = await Promise.all(
     days.map(async (day, i) => {
       const prefix = stagingPrefix(org, day, 'r');
-      await writeStagingChunk(s3, {
-        bucket: config.s3.bucket,
+      await writeStagingChunk(lakeOf(config, s3), {
         key: stagingChunkKey(org, day, 'r', 'c0'),
         lines: [line(`r${i}`, `${day}T10:00:00.000Z`)],
       });
-      return sealDay({ s3, config, signer }, { ...request(day, prefix), org });
+      return sealDay({ lake: lakeOf(config, s3), duckdb: config.duckdb, signer }, { ...request(day, prefix), org });
     }),
   );
   assert.deepEqual(
     results.map((r) => r.sequence).sort((a, b) => a - b),
     [1, 2, 3, 4, 5, 6],
   );
-  const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org, lake: config.lake });
+  const chain = new ManifestChain(lakeOf(config, s3), org);
   const keys = await chain.listChainKeys();
   assert.equal(keys.length, 6);
   let previous: { key: string; sha256: string } | null = null;
@@ -262,9 +259,9 @@ test('identical events give identical part bytes, and a key is never overwritten
     const hashes = [];
     for (const lake of [{ config, s3 }, other]) {
       const key = stagingChunkKey('det', '2026-09-01', 'r', 'c0');
-      await writeStagingChunk(lake.s3, { bucket: lake.config.s3.bucket, key, lines });
+      await writeStagingChunk(lakeOf(lake.config, lake.s3), { key, lines });
       const sealed = await sealDay(
-        { s3: lake.s3, config: lake.config, signer },
+        { lake: lakeOf(lake.config, lake.s3), duckdb: lake.config.duckdb, signer },
         { ...request('2026-09-01', stagingPrefix('det', '2026-09-01', 'r')), org: 'det' },
       );
       hashes.push(sealed.objects[0].sha256);
@@ -273,7 +270,7 @@ test('identical events give identical part bytes, and a key is never overwritten
 
     const key = `${partitionPrefix('det', 'audit_events', '2026-09-01')}part-00000.parquet`;
     await assert.rejects(
-      putLockedObject(s3, { bucket: config.s3.bucket, key, body: Buffer.from('tampered'), lake: config.lake }),
+      putLockedObject(lakeOf(config, s3), { key, body: Buffer.from('tampered') }),
       (err) => err instanceof ImmutabilityError && /never overwritten/.test(err.message),
     );
   } finally {

@@ -17,6 +17,7 @@ import { freshLake, sandboxEnv } from '../harness/env';
 import { gcaudit } from '../harness/gcaudit';
 import { startTestWorkers, TestWorkers } from '../harness/workers';
 import { validateOcsf } from './schema-check';
+import { lakeOf } from '../../src/s3/lake';
 
 let sim: Simulator;
 let config: Config;
@@ -110,12 +111,7 @@ test('a sealed day gets its OCSF copy from a workflow after the seal: every even
   );
 
   // The completeness attestation, signed and chained in the day's manifest.
-  const [manifest] = await new ManifestChain({
-    s3: t.deps.s3,
-    bucket: config.s3.bucket,
-    org: ORG,
-    lake: config.lake,
-  }).dayManifests(DAY);
+  const [manifest] = await new ManifestChain(lakeOf(config, t.deps.s3), ORG).dayManifests(DAY);
   const att = manifest.completeness!;
   assert.equal(att.verdict, 'complete', att.reasons.join('; '));
   assert.equal(att.totals.api, truth.eventIds.length);

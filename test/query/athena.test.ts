@@ -28,6 +28,7 @@ import { schemaRecrawlWorkflow } from '../../src/workflows';
 import { AthenaTestServer, startAthenaTestServer } from '../athena-server/server';
 import { CheckLake, checkLake } from '../checks/lake-fixture';
 import { LAKE_TABLE_NAMES } from './lake-table-names';
+import { lakeOf } from '../../src/s3/lake';
 
 let lake: CheckLake;
 let server: AthenaTestServer;
@@ -175,11 +176,9 @@ test('the schema recrawl adds a column for a new source field (ALTER TABLE on At
       outPath: path.join(dir, 'live.parquet'),
     });
     const { readFileSync } = await import('node:fs');
-    await putLockedObject(s3, {
-      bucket: config.s3.bucket,
+    await putLockedObject(lakeOf(config, s3), {
       key: `${partitionPrefix(lake.org, 'audit_events_live', lake.normalDay)}stream-test.parquet`,
       body: readFileSync(path.join(dir, 'live.parquet')),
-      lake: config.lake,
     });
   } finally {
     db.close();
@@ -216,7 +215,7 @@ test('the schema recrawl adds a column for a new source field (ALTER TABLE on At
   const second = await recrawl();
   assert.deepEqual(second.added, []);
   assert.equal(second.version, first.version);
-  const state = await readSchemaState(s3, config.s3.bucket, lake.org);
+  const state = await readSchemaState(lakeOf(config, s3), lake.org);
   assert.ok(first.added.every((name) => state.columns.some((c) => c.name === name)));
   // Every column the table had before the recrawl is still there, in place.
   assert.deepEqual(

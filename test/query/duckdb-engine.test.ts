@@ -13,6 +13,7 @@ import { S3PartitionCache } from '../../src/query/partition-source';
 import { putLockedObject } from '../../src/s3/locked-object';
 import { Config } from '../../src/config/config';
 import { freshLake } from '../harness/env';
+import { lakeOf } from '../../src/s3/lake';
 
 // A hand-made lake: three days of audit_events (two files on one day, one with a column the
 // schema does not know yet), for the engine's partition sync and reading by column name.
@@ -27,11 +28,9 @@ async function put(day: string, name: string, selectSql: string) {
     const file = path.join(work, `${day}-${name}`);
     await db.connection.run(`COPY (${selectSql}) TO '${file}' (FORMAT parquet)`);
     const { readFileSync } = await import('node:fs');
-    await putLockedObject(s3, {
-      bucket: config.s3.bucket,
+    await putLockedObject(lakeOf(config, s3), {
       key: `${partitionPrefix(ORG, 'audit_events', day)}${name}`,
       body: readFileSync(file),
-      lake: config.lake,
     });
   } finally {
     db.close();
@@ -114,11 +113,9 @@ test('live rows join the view unless the event is sealed; the live table may be 
       `COPY (${row('b1', '2026-03-02')} UNION ALL ${row('live-only', '2026-03-02')} UNION ALL ${row('live-only', '2026-03-02')}) TO '${file}' (FORMAT parquet)`,
     );
     const { readFileSync } = await import('node:fs');
-    await putLockedObject(s3, {
-      bucket: config.s3.bucket,
+    await putLockedObject(lakeOf(config, s3), {
       key: `${partitionPrefix(ORG, 'audit_events_live', '2026-03-02')}stream-1.parquet`,
       body: readFileSync(file),
-      lake: config.lake,
     });
   } finally {
     db.close();

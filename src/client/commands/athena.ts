@@ -15,9 +15,8 @@ export async function athenaCommand(
   const config = cliConfig();
   const checks = loadChecks();
   const lake = lakeContext(config);
-  const { s3 } = lake;
   try {
-    const extra = (await readSchemaState(s3, config.s3.bucket, config.org)).columns;
+    const extra = (await readSchemaState(lake.lake, config.org)).columns;
     const ddl = athenaDdl({
       database: opts.database ?? config.query.athena.database,
       bucket: config.s3.bucket,

@@ -41,7 +41,7 @@ export async function checkRun(opts: CheckRunOptions): Promise<number> {
   const engine = createQueryEngine(config, s3, opts.engine ?? config.query.engine);
   try {
     const recorded = await runAndRecordChecks(
-      { config, s3, engine },
+      { config, lake: lake.lake, engine },
       { org: config.org, window, checks: all, checkIds: opts.check, overrides, runAt: new Date().toISOString() },
     );
     const findings = recorded.runs.flatMap((r) => r.findings);

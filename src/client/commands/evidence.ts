@@ -30,12 +30,11 @@ export async function evidenceExport(opts: EvidenceExportOptions): Promise<numbe
   const engine = createQueryEngine(config, s3, 'duckdb');
   try {
     const result = await exportEvidence({
-      s3,
-      bucket: config.s3.bucket,
+      lake: lake.lake,
       org: config.org,
       ...range,
       outDir: path.resolve(opts.out),
-      policy: { lockMode: config.lake.lockMode, retentionDays: config.lake.retentionDays },
+      policy: { lockMode: lake.lake.lockPolicy.lockMode, retentionDays: lake.lake.lockPolicy.retentionDays },
       engine,
       signer,
       pinnedKey,

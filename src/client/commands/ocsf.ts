@@ -1,7 +1,7 @@
 import { daysBetween } from '../../days';
 import { sealedDays } from '../../lake/sealed-days';
 import { OCSF_CLASSES, OcsfClassName } from '../../ocsf/classes';
-import { exportOcsfDay, OcsfDayResult } from '../../ocsf/export-day';
+import { exportOcsfDay, ocsfExportDeps, OcsfDayResult } from '../../ocsf/export-day';
 import { cliConfig, lakeContext } from '../context';
 import { EXIT } from '../output';
 import { formatTable } from './table';
@@ -25,13 +25,12 @@ export async function ocsfExport(opts: OcsfExportOptions): Promise<number> {
   const range = parseDayRange(opts.from, opts.to);
   const config = cliConfig();
   const lake = lakeContext(config);
-  const { s3 } = lake;
   try {
-    const sealed = await sealedDays(s3, config.s3.bucket, config.org);
+    const sealed = await sealedDays(lake.lake, config.org);
     const days = daysBetween(range.from, range.to).filter((d) => sealed.has(d));
     const results: OcsfDayResult[] = [];
     for (const day of days)
-      results.push(await exportOcsfDay({ s3, config }, { org: config.org, day, force: opts.force }));
+      results.push(await exportOcsfDay(ocsfExportDeps(config, lake.lake), { org: config.org, day, force: opts.force }));
     const events = results.reduce((n, r) => n + r.events, 0);
     const perClass = Object.fromEntries(
       CLASS_NAMES.map((c) => [c, results.reduce((n, r) => n + r.perClass[c], 0)]),

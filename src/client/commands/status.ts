@@ -52,13 +52,12 @@ export async function status(opts: { json?: boolean }): Promise<number> {
   });
   try {
     const { client } = ctx;
-    const { s3 } = lake;
     const yesterday = addDays(dayOf(Date.now()), -1);
     const oldest = addDays(yesterday, -(config.collection.apiRetentionDays - 2));
-    const sealed = await sealedDays(s3, config.s3.bucket, config.org);
+    const sealed = await sealedDays(lake.lake, config.org);
     const last = [...sealed].sort().at(-1);
     let lastSealedDay: StatusReport['lastSealedDay'] = null;
-    const chain = new ManifestChain({ s3, bucket: config.s3.bucket, org: config.org, lake: config.lake });
+    const chain = new ManifestChain(lake.lake, config.org);
     const completeness: StatusReport['completeness'] = [];
     for (const day of [...sealed].sort().reverse().slice(0, COMPLETENESS_DAYS)) {
       const m = (await chain.dayManifests(day)).at(-1);
@@ -89,7 +88,7 @@ export async function status(opts: { json?: boolean }): Promise<number> {
     if (config.splunk) {
       const days: DayDeliveryState[] = [];
       for (const day of [...sealed].sort().slice(-DELIVERY_DAYS_SHOWN))
-        days.push(await dayDeliveryState({ s3, config }, config.org, 'splunk', day));
+        days.push(await dayDeliveryState(lake.lake, config.org, 'splunk', day));
       const workflowId = workflowIds.deliver(config.org, 'splunk');
       let workflow: NonNullable<StatusReport['delivery']>['workflow'] = null;
       const running = await client.workflow

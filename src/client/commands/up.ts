@@ -16,6 +16,7 @@ import { taskQueues } from '../../temporal/task-queues';
 import { createWorkerDependencies } from '../../worker/dependencies';
 import { createWorkers, runWorkers } from '../../worker/worker';
 import { prebuiltWorkflowBundle } from '../../worker/workflow-bundle';
+import { lakeOf } from '../../s3/lake';
 
 /**
  * `gcaudit up`: the embedded local stack in one process tree. Ctrl-C stops the workers first
@@ -76,7 +77,7 @@ async function applySchedules(client: Client, config: Config, s3: S3Client): Pro
   const daily = await applyDailySchedule(client, config);
   await applyRecrawlSchedule(client, config);
   const id = dailyScheduleId(config.org);
-  if ((await sealedDays(s3, config.s3.bucket, config.org)).size === 0) {
+  if ((await sealedDays(lakeOf(config, s3), config.org)).size === 0) {
     await client.schedule.getHandle(id).trigger();
     return `Schedules ${daily}; the lake has no sealed day yet, so ${id} runs now: watch it in the Web UI (GcauditOrg="${config.org}") or with gcaudit status.`;
   }

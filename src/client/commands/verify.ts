@@ -27,14 +27,12 @@ export async function verify(opts: VerifyCommandOptions): Promise<number> {
   const pinnedKey = readPinnedKey(opts.publicKey);
   const config = cliConfig();
   const lake = lakeContext(config);
-  const { s3 } = lake;
   try {
     const report = await verifyLake({
-      s3,
-      bucket: config.s3.bucket,
+      lake: lake.lake,
       org: config.org,
       ...range,
-      policy: { lockMode: config.lake.lockMode, retentionDays: config.lake.retentionDays },
+      policy: { lockMode: lake.lake.lockPolicy.lockMode, retentionDays: lake.lake.lockPolicy.retentionDays },
       pinnedKey,
     });
     process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatVerifyReport(report));
