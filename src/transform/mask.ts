@@ -14,7 +14,7 @@ import { ConfigError, InvalidDataError } from '../errors';
 import type { CanonicalEvent, CanonicalPropertyChange } from '../model/canonical';
 import { maskEmails } from './email';
 import { PHONE_HINT, PhoneCountries, PhoneFinder } from './phone';
-import { normalName } from './person-names';
+import { type NamedFields, normalName } from './person-names';
 import { setField } from './read-fields';
 import { TokenCache } from './token-cache';
 
@@ -33,6 +33,8 @@ const MAX_DEPTH = 64;
 const PII_HINT = new RegExp(`@|${PHONE_HINT.source}`);
 // Shorter than the shortest email (a@b.co) and phone (+1234567): keys, enum values, flags.
 const MIN_PII_LENGTH = 6;
+const TOKEN_HEX = 16;
+const TOKEN_TAIL = new RegExp(`^[0-9a-f]{${TOKEN_HEX}}$`);
 
 export class Masker {
   /** Names the key in manifests without revealing it: the first 8 hex digits of its SHA-256. */
@@ -44,6 +46,8 @@ export class Masker {
   /** Object keys already found clean: a few dozen field names, seen on every event. */
   readonly #cleanKeys = new Set<string>();
   readonly #token = (normal: string): string => this.phoneToken(normal);
+  readonly #phonePrefix: string;
+  readonly #personPrefix: string;
 
   constructor(options: MaskerOptions) {
     const key = options.hmacKey.reveal();
@@ -51,6 +55,8 @@ export class Masker {
       throw new ConfigError(`MASK_HMAC_KEY: expected at least ${MIN_KEY_LENGTH} characters`);
     this.#key = createSecretKey(Buffer.from(key, 'utf8'));
     this.keyId = createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 8);
+    this.#phonePrefix = `phone#${this.keyId}:`;
+    this.#personPrefix = `person#${this.keyId}:`;
     try {
       this.#phones = new PhoneFinder(options.phoneCountries ?? []);
     } catch (err) {
@@ -71,17 +77,32 @@ export class Masker {
     return this.#persons.get(name, this.#newPersonToken);
   }
 
-  readonly #newPhoneToken = (normal: string): string => `phone#${this.keyId}:${this.#mac(normal)}`;
+  readonly #newPhoneToken = (normal: string): string => `${this.#phonePrefix}${this.#mac(normal)}`;
   readonly #newPersonToken = (name: string): string =>
-    `person#${this.keyId}:${this.#mac(`person\u0000${normalName(name)}`)}`;
+    `${this.#personPrefix}${this.#mac(`person\u0000${normalName(name)}`)}`;
 
   /** The first 16 hex digits of the HMAC-SHA256 of `text` under the key. */
   #mac(text: string): string {
-    return createHmac('sha256', this.#key).update(text, 'utf8').digest('hex').slice(0, 16);
+    return createHmac('sha256', this.#key).update(text, 'utf8').digest('hex').slice(0, TOKEN_HEX);
+  }
+
+  /**
+   * The whole text is one of our tokens (a pseudonymized name in user_name, say): it holds nothing
+   * but hex, so there is nothing to look for in it. Without this, every pseudonymized name went
+   * through the PII patterns again.
+   */
+  #isOwnToken(text: string): boolean {
+    const prefix =
+      text.length === this.#personPrefix.length + TOKEN_HEX
+        ? this.#personPrefix
+        : text.length === this.#phonePrefix.length + TOKEN_HEX
+          ? this.#phonePrefix
+          : undefined;
+    return prefix !== undefined && text.startsWith(prefix) && TOKEN_TAIL.test(text.slice(prefix.length));
   }
 
   maskString(text: string): string {
-    if (text.length < MIN_PII_LENGTH || !PII_HINT.test(text)) return text;
+    if (text.length < MIN_PII_LENGTH || this.#isOwnToken(text) || !PII_HINT.test(text)) return text;
     const masked = text.includes('@') ? maskEmails(text) : text;
     return PHONE_HINT.test(masked) ? this.#phones.replace(masked, this.#token) : masked;
   }
@@ -96,11 +117,13 @@ export class Masker {
   }
 
   /**
-   * Every string of the event except its time and source, which are ours. `inText` (person names,
-   * NamedEvent.inText) runs first on each text of `extra` and of the property changes' values, in
-   * the same walk.
+   * Every string of the event except its time and source, which are ours. With `named`
+   * (PersonNames.apply), its name fields are read instead of the event's, and its `inText` runs
+   * first on each text of `extra` and of the property changes' values, in the same walk.
    */
-  maskEvent(event: CanonicalEvent, inText?: (text: string) => string): CanonicalEvent {
+  maskEvent(event: CanonicalEvent, named?: NamedFields): CanonicalEvent {
+    const fields = named ?? event;
+    const inText = named?.inText;
     return {
       eventId: this.maskString(event.eventId),
       eventTime: event.eventTime,
@@ -110,15 +133,15 @@ export class Masker {
       status: this.maskNullable(event.status),
       entityType: this.maskNullable(event.entityType),
       entityId: this.maskNullable(event.entityId),
-      entityName: this.maskNullable(event.entityName),
+      entityName: this.maskNullable(fields.entityName),
       userId: this.maskNullable(event.userId),
-      userName: this.maskNullable(event.userName),
+      userName: this.maskNullable(fields.userName),
       clientId: this.maskNullable(event.clientId),
       remoteIp: this.maskNullable(event.remoteIp),
       transactionId: this.maskNullable(event.transactionId),
       source: event.source,
-      propertyChanges: this.#maskChanges(event.propertyChanges, inText),
-      extra: this.#mask(event.extra, 0, inText) as Record<string, unknown>,
+      propertyChanges: this.#maskChanges(fields.propertyChanges, inText),
+      extra: this.#mask(fields.extra, 0, inText) as Record<string, unknown>,
     };
   }
 

@@ -13,7 +13,7 @@
  * Runs after minimization and before masking, so a name that is an email address becomes a
  * person token, not `***@domain`, and emails and phones in kept names are still masked. The
  * replacement of a name elsewhere in the event's texts happens in the masker's one walk over its
- * strings (NamedEvent.inText): a second walk of every event cost more than the rest of the naming.
+ * strings (NamedFields.inText): a second walk of every event cost more than the rest of the naming.
  */
 import type { CanonicalEvent, CanonicalPropertyChange } from '../model/canonical';
 import { isPlainObject, setField } from './read-fields';
@@ -67,9 +67,16 @@ const USER_NAME_KEYS = new Set([
 const MIN_EMBEDDED_NAME = 3;
 const MAX_DEPTH = 64;
 
-/** An event with the names of people in its name fields replaced, and how to replace them in its texts. */
-export interface NamedEvent {
-  event: CanonicalEvent;
+/**
+ * The fields of an event that hold names of people, with the names replaced (or dropped), and how
+ * to replace them in its texts. The masker reads these instead of the event's own fields
+ * (Masker.maskEvent), so naming an event copies no event.
+ */
+export interface NamedFields {
+  userName: string | null;
+  entityName: string | null;
+  propertyChanges: CanonicalPropertyChange[];
+  extra: Record<string, unknown>;
   /**
    * Replaces the event's names where they appear as whole words in a text of its `extra` or of its
    * property changes' values (a message that repeats a name); undefined when there is none to look for.
@@ -78,31 +85,39 @@ export interface NamedEvent {
 }
 
 export class PersonNames {
+  #oneName: string | undefined;
+  #inOneName: ((text: string) => string) | undefined;
+
   constructor(
     readonly policy: PersonNamePolicy,
     private readonly token: (name: string) => string,
   ) {}
 
-  /** The event with names of people replaced (or dropped); the same object under `keep` or when it names nobody. */
-  apply(event: CanonicalEvent): NamedEvent {
-    if (this.policy === 'keep') return { event, inText: undefined };
-    const found = new Set<string>();
-    const replace = (name: string | null): string | null => {
-      if (name === null || name.trim() === '') return name;
-      found.add(name);
-      return this.policy === 'drop' ? null : this.token(name);
-    };
+  /** The event's name fields with names of people replaced (or dropped); undefined under `keep` or when it names nobody. */
+  apply(event: CanonicalEvent): NamedFields | undefined {
+    if (this.policy === 'keep') return undefined;
+    const found: string[] = [];
     const personEntity = event.entityType !== null && PERSON_ENTITY_TYPES.has(event.entityType);
-    const userName = replace(event.userName);
-    const entityName = personEntity ? replace(event.entityName) : event.entityName;
+    const userName = this.#column(event.userName, found);
+    const entityName = personEntity ? this.#column(event.entityName, found) : event.entityName;
     const propertyChanges = personEntity ? this.#nameChanges(event.propertyChanges, found) : event.propertyChanges;
     const extra = this.#namedExtra(event.extra, personEntity, found);
-    if (found.size === 0) return { event, inText: undefined };
-    const names = embeddedNames(found);
-    return {
-      event: { ...event, userName, entityName, propertyChanges, extra },
-      inText: names.length === 0 ? undefined : (text) => this.#replaceIn(text, names),
-    };
+    if (found.length === 0) return undefined;
+    return { userName, entityName, propertyChanges, extra, inText: this.#inText(embeddedNames(found)) };
+  }
+
+  #inText(names: readonly string[]): ((text: string) => string) | undefined {
+    if (names.length === 0) return undefined;
+    if (names.length > 1) return (text) => this.#replaceIn(text, names);
+    // The usual case, one name (the acting user's, often the previous event's too): most texts
+    // are shorter or lack it.
+    const name = names[0];
+    if (name !== this.#oneName) {
+      this.#oneName = name;
+      this.#inOneName = (text) =>
+        text.length < name.length || !text.includes(name) ? text : this.#replaceIn(text, names);
+    }
+    return this.#inOneName;
   }
 
   /**
@@ -116,7 +131,7 @@ export class PersonNames {
       const eventBody = this.applyRaw(detail.eventBody);
       return eventBody === detail.eventBody ? record : { ...record, detail: { ...detail, eventBody } };
     }
-    const found = new Set<string>();
+    const found: string[] = [];
     const name = (value: unknown): unknown =>
       typeof value === 'string' && value.trim() !== '' ? this.#value(value, found) : value;
     const person = typeof record.entityType === 'string' && PERSON_ENTITY_TYPES.has(record.entityType);
@@ -136,17 +151,24 @@ export class PersonNames {
       });
     }
     const named = this.#namedExtra(out, person, found);
-    if (found.size === 0) return record;
+    if (found.length === 0) return record;
     return this.#embedded(named, embeddedNames(found), 0);
   }
 
-  #value(name: string, found: Set<string>): string {
+  /** A name column's value: its token, or null when names are dropped. */
+  #column(name: string | null, found: string[]): string | null {
+    if (name === null || name.trim() === '') return name;
+    remember(found, name);
+    return this.policy === 'drop' ? null : this.token(name);
+  }
+
+  #value(name: string, found: string[]): string {
     if (name.trim() === '') return name;
-    found.add(name);
+    remember(found, name);
     return this.policy === 'drop' ? DROPPED_NAME : this.token(name);
   }
 
-  #nameChanges(changes: CanonicalPropertyChange[], found: Set<string>): CanonicalPropertyChange[] {
+  #nameChanges(changes: CanonicalPropertyChange[], found: string[]): CanonicalPropertyChange[] {
     let copy: CanonicalPropertyChange[] | undefined;
     for (let i = 0; i < changes.length; i++) {
       const change = changes[i];
@@ -162,7 +184,7 @@ export class PersonNames {
   }
 
   /** userDisplay, message params naming a user (or the person entity), entityChanges of person entities. */
-  #namedExtra(extra: Record<string, unknown>, personEntity: boolean, found: Set<string>): Record<string, unknown> {
+  #namedExtra(extra: Record<string, unknown>, personEntity: boolean, found: string[]): Record<string, unknown> {
     let copy: Record<string, unknown> | undefined;
     const put = (key: string, value: unknown) => {
       copy ??= { ...extra };
@@ -177,14 +199,14 @@ export class PersonNames {
     if (isPlainObject(message) && isPlainObject(message.messageParams)) {
       const params = message.messageParams;
       let newParams: Record<string, unknown> | undefined;
-      for (const key in params) {
+      for (const key of Object.keys(params)) {
         const value = params[key];
         if (typeof value !== 'string') continue;
         const lower = key.toLowerCase();
         if (!USER_NAME_KEYS.has(lower) && !(personEntity && lower === 'entityname')) continue;
         newParams ??= { ...params };
         if (this.policy === 'drop') {
-          found.add(value);
+          remember(found, value);
           delete newParams[key];
         } else newParams[key] = this.#value(value, found);
       }
@@ -256,12 +278,14 @@ export class PersonNames {
 }
 
 /** The names to look for in texts, longest first (so "Ann Lee" goes before "Ann"); too short ones are not. */
-function embeddedNames(found: ReadonlySet<string>): string[] {
-  if (found.size === 1) {
-    const [name] = found;
-    return name.length >= MIN_EMBEDDED_NAME ? [name] : [];
-  }
-  return [...found].filter((n) => n.length >= MIN_EMBEDDED_NAME).sort((a, b) => b.length - a.length);
+function embeddedNames(found: readonly string[]): readonly string[] {
+  if (found.length === 1) return found[0].length >= MIN_EMBEDDED_NAME ? found : [];
+  return found.filter((n) => n.length >= MIN_EMBEDDED_NAME).sort((a, b) => b.length - a.length);
+}
+
+/** Adds a name to those found in an event (a handful at most: a list beats a set). */
+function remember(found: string[], name: string): void {
+  if (!found.includes(name)) found.push(name);
 }
 
 /** Position `i` of `text` is outside it or not a letter or digit. */

@@ -96,8 +96,8 @@ export function transformBatch(
   for (let index = 0; index < records.length; index++) {
     const raw = records[index];
     try {
-      const named = persons.apply(minimizer.minimize(normalize(raw)));
-      const event = masker.maskEvent(named.event, named.inText);
+      const minimized = minimizer.minimize(normalize(raw));
+      const event = masker.maskEvent(minimized, persons.apply(minimized));
       const line = eventLine(event);
       if (line.length > maxEventChars) {
         throw new InvalidDataError(
