@@ -192,6 +192,8 @@ export async function deliverPart(
         servicing = null;
       });
   };
+  /** Also while waiting for acknowledgments (the SDK throttles heartbeats). */
+  const beat = () => deps.heartbeat?.({ part: part.key, batchesSent: result.batchesSent, events: result.events });
   /** "sent" records are written one after another; a group's batches are posted once its record is stored. */
   let recording: Promise<void> = Promise.resolve();
 
@@ -221,8 +223,9 @@ export async function deliverPart(
       await window.progress(pollMs);
       kick();
       window.check();
+      beat();
     }
-    deps.heartbeat?.({ part: part.key, batchesSent: result.batchesSent, events: result.events });
+    beat();
   };
 
   try {
@@ -284,6 +287,7 @@ export async function deliverPart(
       await window.progress(pollMs);
       kick();
       window.check();
+      beat();
     }
     await servicing;
     window.check();
