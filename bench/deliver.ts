@@ -53,9 +53,11 @@ const peakRssMB = () =>
 async function receiverMode() {
   const receiver = new HecReceiver({ [TOKEN]: { ack: true, indexes: ['gcaudit'] } });
   receiver.countOnly = true;
+  const c0 = process.cpuUsage();
   process.stdout.write(`${await receiver.start()}\n`);
   process.once('SIGTERM', () => {
-    process.stdout.write(`${JSON.stringify({ events: receiver.eventCount, ...receiver.stats })}\n`);
+    const cpu = cpuSeconds(c0);
+    process.stdout.write(`${JSON.stringify({ events: receiver.eventCount, cpu, ...receiver.stats })}\n`);
     void receiver.stop().then(() => process.exit(0));
   });
 }
@@ -196,7 +198,7 @@ async function main() {
       `delivery (read + batches + gzip + POST + acks + ledger), one core: ${r.events} events in ${r.deliverSeconds.toFixed(1)} s = ${Math.round(r.events / r.deliverSeconds)} events/s (${r.deliverCpu.toFixed(1)} CPU s: ${Math.round(r.events / r.deliverCpu)} events per CPU second); ${r.batches} batches; ${(r.gzipBytes / r.events).toFixed(1)} gzip bytes on the wire per event (${((r.gzipBytes / r.lineBytes) * 100).toFixed(1)} % of the JSON); peak RSS ${r.peakRssMB} MB; load average ${r.deliverLoad.toFixed(1)}`,
     );
     console.log(
-      `receiver: ${received.events} events in ${received.accepted} requests, ${received.ackPolls} ack polls, ${received.bytesOnWire} bytes received`,
+      `receiver: ${received.events} events in ${received.accepted} requests (at most ${received.maxConcurrent} at once), ${received.ackPolls} ack polls (at most ${received.maxAcksPerPoll} ack ids in one), ${received.bytesOnWire} bytes received, ${received.cpu.toFixed(1)} CPU s on its own core`,
     );
     console.log(
       `target: a 1M-event day in under 60 s on one core: ${r.events >= 1_000_000 ? `${r.deliverCpu < 60 ? 'met' : 'NOT met'} in CPU seconds (${r.deliverCpu.toFixed(1)} CPU s); wall ${r.deliverSeconds.toFixed(1)} s (${r.deliverSeconds < 60 ? 'met' : 'not met'} at load ${r.deliverLoad.toFixed(1)})` : `(run with EVENTS=1000000; this run projects ${((r.deliverSeconds * 1_000_000) / r.events).toFixed(0)} s wall, ${((r.deliverCpu * 1_000_000) / r.events).toFixed(0)} CPU s)`}`,

@@ -196,6 +196,7 @@ function configFrom(v: SettingValues, temporal: TemporalSettings) {
             batchMaxEvents: v.SPLUNK_BATCH_MAX_EVENTS,
             batchMaxBytes: v.SPLUNK_BATCH_MAX_BYTES,
             ackTimeoutSeconds: v.SPLUNK_ACK_TIMEOUT_SECONDS,
+            requestsInFlight: v.SPLUNK_REQUESTS_IN_FLIGHT,
             retryMaxHours: v.SPLUNK_RETRY_MAX_HOURS,
           },
     local: {

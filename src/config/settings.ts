@@ -567,6 +567,13 @@ export const SETTINGS = {
     default: '1000000',
     describe: "Uncompressed bytes per HEC request at most (Splunk's max_content_length applies to what it receives).",
   },
+  SPLUNK_REQUESTS_IN_FLIGHT: {
+    schema: positiveInt.max(32),
+    expected: 'a whole number of requests, 1 to 32',
+    default: '4',
+    describe:
+      'HEC requests sent and not yet answered at once: the next batches are built and compressed while these travel. Acknowledgments of every waiting batch are asked in one /services/collector/ack request. 1: one request at a time.',
+  },
   SPLUNK_ACK_TIMEOUT_SECONDS: {
     schema: positiveInt.max(86400),
     expected: 'a whole number of seconds',

@@ -17,25 +17,12 @@ import {
   readPartLedger,
   writeRecord,
 } from './ledger';
+import { SendWindow, WindowEntry } from './send-window';
 import { downloadVerified } from './verified-part';
-
-/** A blip (a cut connection, one busy answer) is retried in place; longer outages go to the workflow's durable timers. */
-const QUICK_RETRY_DELAYS_MS = [200, 1000];
-
-async function sendWithQuickRetries(hec: HecClient, body: Buffer) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await hec.send(body);
-    } catch (err) {
-      if (!(err instanceof HecUnavailableError) || attempt >= QUICK_RETRY_DELAYS_MS.length) throw err;
-      await new Promise((r) => setTimeout(r, QUICK_RETRY_DELAYS_MS[attempt]));
-    }
-  }
-}
 
 /** Batches per ledger record pair (sent, acked): bounds the records per day and the work lost to a crash. */
 export const GROUP_BATCHES = 16;
-/** Groups sent and waiting for their acknowledgments at once. */
+/** Groups sent and waiting for their acknowledgments at once (bounds the gzip bodies held for a resend). */
 const MAX_PENDING_GROUPS = 4;
 /** Acknowledgment timeouts of one group before the collector counts as unavailable. */
 const MAX_ACK_ROUNDS = 3;
@@ -72,20 +59,13 @@ export interface DeliverPartDeps {
   ackPollMs?: number;
 }
 
+type Entry = WindowEntry & BatchEntry & { events: number; gzipBytes: number };
+
 interface Group {
-  entries: Array<
-    BatchEntry & {
-      events: number;
-      gzipBytes: number;
-      sends: number;
-      ackId: number | null;
-      body: Buffer;
-      acked: boolean;
-    }
-  >;
+  entries: Entry[];
   firstSentAt: string;
-  lastSendAt: number;
-  rounds: number;
+  /** Its "sent" record is stored (its batches may be posted). */
+  recorded: boolean;
 }
 
 /**
@@ -93,7 +73,9 @@ interface Group {
  * into the same batches every time (hec-events), so a resumed run skips the batches the ledger
  * holds as acknowledged and sends only the rest; sending a batch the ledger holds as sent but
  * never acknowledged counts as a resend. Per group of batches: a "sent" record before the first
- * request, an "acked" record once Splunk has acknowledged every batch of it.
+ * request, an "acked" record once Splunk has acknowledged every batch of it, written in group
+ * order. Up to SPLUNK_REQUESTS_IN_FLIGHT requests travel while the next batches are built, and
+ * the acknowledgments of every waiting batch are asked in one request.
  */
 export async function deliverPart(
   deps: DeliverPartDeps,
@@ -115,6 +97,7 @@ export async function deliverPart(
     );
   }
   const hec = deps.hec ?? new HecClient(cfg);
+  const pollMs = deps.ackPollMs ?? 250;
   const db = await openScratchDuckDb('deliver', deps.duckdb);
   const work = db.dir;
   const result: PartDeliveryResult = {
@@ -138,19 +121,10 @@ export async function deliverPart(
     part: { key: part.key, versionId: part.versionId, sha256: part.sha256, manifestSha256: part.manifestSha256 },
     batching,
   };
+  const window = new SendWindow(hec, cfg.requestsInFlight);
+  /** Groups with a "sent" record and no "acked" record yet, in batch order. */
   const pending: Group[] = [];
-  let sawAckId = false;
-
-  const send = async (entry: Group['entries'][number]) => {
-    const prior = entry.sends + (ledger.sentUnacked.get(entry.index) ?? 0);
-    const sent = await sendWithQuickRetries(hec, entry.body);
-    if (prior > 0) result.resends++;
-    entry.sends++;
-    result.gzipBytes += entry.body.length;
-    entry.ackId = sent.ackId ?? null;
-    if (sent.ackId !== undefined) sawAckId = true;
-    else entry.acked = true;
-  };
+  let lastPoll = 0;
 
   const settle = async (group: Group) => {
     const ack: AckedRecord['ack'] = group.entries.some((e) => e.ackId !== null) ? 'indexer' : 'http-200';
@@ -159,7 +133,7 @@ export async function deliverPart(
       ...recordBase,
       kind: 'acked',
       ack,
-      batches: group.entries.map(({ index, from, to, sha256, events, gzipBytes, ackId, sends }) => ({
+      batches: group.entries.map(({ index, from, to, sha256, events, gzipBytes, ackId, sends, priorSends }) => ({
         index,
         from,
         to,
@@ -167,75 +141,90 @@ export async function deliverPart(
         events,
         gzipBytes,
         ackId,
-        sends: sends + (ledger.sentUnacked.get(index) ?? 0),
+        sends: sends + priorSends,
       })),
       firstSentAt: group.firstSentAt,
       ackedAt: new Date().toISOString(),
     });
   };
 
-  /** Polls the acknowledgments of every pending group; settles the complete ones; resends the overdue. */
-  const pollAcks = async () => {
+  /**
+   * Asks for the acknowledgments of every waiting batch (one request, at most every pollMs),
+   * writes the "acked" records of the complete groups at the head (a group waits for the ones
+   * before it, so acknowledgments enter the ledger in batch order), and sends again what is overdue.
+   */
+  const service = async () => {
+    window.check();
     const waiting = pending.flatMap((g) => g.entries.filter((e) => !e.acked && e.ackId !== null));
-    if (waiting.length > 0) {
+    if (waiting.length > 0 && Date.now() - lastPoll >= pollMs) {
+      lastPoll = Date.now();
       const status = await hec.acks(waiting.map((e) => e.ackId!));
       for (const e of waiting) if (status.get(e.ackId!)) e.acked = true;
     }
-    for (let i = 0; i < pending.length;) {
-      const g = pending[i];
-      if (g.entries.every((e) => e.acked)) {
-        await settle(g);
-        pending.splice(i, 1);
-        continue;
-      }
-      if (Date.now() - g.lastSendAt > cfg.ackTimeoutSeconds * 1000) {
-        if (++g.rounds >= MAX_ACK_ROUNDS) {
-          throw new HecUnavailableError(
-            `no indexer acknowledgment for ${g.entries.filter((e) => !e.acked).length} batch(es) of ${part.key} after ${MAX_ACK_ROUNDS} rounds of ${cfg.ackTimeoutSeconds} s`,
-          );
-        }
-        // A lost acknowledgment: send the batch again (counted; the event id lets searches dedupe).
-        for (const e of g.entries.filter((x) => !x.acked)) await send(e);
-        g.lastSendAt = Date.now();
-      }
-      i++;
+    while (pending.length > 0 && pending[0].entries.every((e) => e.acked)) {
+      await settle(pending[0]);
+      pending.shift();
     }
+    const overdue = waiting.filter(
+      (e) => !e.acked && !e.busy && Date.now() - e.answeredAt > cfg.ackTimeoutSeconds * 1000,
+    );
+    for (const e of overdue) {
+      if (++e.rounds >= MAX_ACK_ROUNDS) {
+        throw new HecUnavailableError(
+          `no indexer acknowledgment for batch ${e.index} of ${part.key} after ${MAX_ACK_ROUNDS} rounds of ${cfg.ackTimeoutSeconds} s`,
+        );
+      }
+    }
+    // A lost acknowledgment: send the batch again, ahead of new ones (counted; the event id lets searches dedupe).
+    if (overdue.length > 0) window.enqueue(overdue, true);
   };
 
-  const flush = async (group: Group['entries']) => {
-    if (group.length === 0) return;
-    const g: Group = { entries: group, firstSentAt: new Date().toISOString(), lastSendAt: Date.now(), rounds: 0 };
-    await writeRecord(lake, day, {
-      ...recordBase,
-      kind: 'sent',
-      batches: group.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })),
-      sentAt: g.firstSentAt,
-    });
-    try {
-      for (const e of group) await send(e);
-    } catch (err) {
-      // An answer (503, 429, 5xx) says the batches did not arrive: recorded, so a later send of them is no resend.
-      const notSent = group.filter((e) => e.sends === 0);
-      if (err instanceof HecUnavailableError && err.status !== undefined && notSent.length > 0) {
+  /**
+   * Ack polls and "acked" records run beside the building of the next batches, one service at a
+   * time (so records keep their order); a failure stops the window and surfaces in window.check().
+   */
+  let servicing: Promise<void> | null = null;
+  const kick = () => {
+    servicing ??= service()
+      .catch((err: unknown) => window.halt(err))
+      .finally(() => {
+        servicing = null;
+      });
+  };
+  /** Also while waiting for acknowledgments (the SDK throttles heartbeats). */
+  const beat = () => deps.heartbeat?.({ part: part.key, batchesSent: result.batchesSent, events: result.events });
+  /** "sent" records are written one after another; a group's batches are posted once its record is stored. */
+  let recording: Promise<void> = Promise.resolve();
+
+  /** Records a group as sent, then hands it to the window; waits while too much is unanswered or unacknowledged. */
+  const handOver = async (entries: Entry[]) => {
+    if (entries.length === 0) return;
+    window.check();
+    const g: Group = { entries, firstSentAt: new Date().toISOString(), recorded: false };
+    pending.push(g);
+    result.batchesSent += entries.length;
+    recording = recording
+      .then(async () => {
         await writeRecord(lake, day, {
           ...recordBase,
-          kind: 'refused',
-          batches: notSent.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })),
-          status: err.status,
-          refusedAt: new Date().toISOString(),
+          kind: 'sent',
+          batches: entries.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })),
+          sentAt: g.firstSentAt,
         });
-      }
-      throw err;
+        g.recorded = true;
+        window.enqueue(entries);
+      })
+      .catch((err: unknown) => window.halt(err));
+    kick();
+    // Built ahead: at most one group beyond the one on the wire; acknowledged late: at most MAX_PENDING_GROUPS.
+    const unanswered = () => pending.reduce((n, x) => n + x.entries.filter((e) => e.sends === 0 || e.busy).length, 0);
+    while (unanswered() > GROUP_BATCHES || pending.length >= MAX_PENDING_GROUPS) {
+      await window.progress(pollMs);
+      kick();
+      window.check();
+      beat();
     }
-    result.batchesSent += group.length;
-    g.lastSendAt = Date.now();
-    pending.push(g);
-    await pollAcks();
-    while (pending.length >= MAX_PENDING_GROUPS) {
-      await new Promise((r) => setTimeout(r, deps.ackPollMs ?? 250));
-      await pollAcks();
-    }
-    deps.heartbeat?.({ part: part.key, batchesSent: result.batchesSent, events: result.events });
+    beat();
   };
 
   try {
@@ -248,7 +237,7 @@ export async function deliverPart(
       index: cfg.index,
       manifestSha256: part.manifestSha256,
     };
-    let group: Group['entries'] = [];
+    let group: Entry[] = [];
     for await (const b of batches(partLines(db.connection, part.kind, file, envelope, work), batching)) {
       const raw = b.body;
       const sha256 = createHash('sha256').update(raw).digest('hex');
@@ -266,36 +255,68 @@ export async function deliverPart(
         result.batchesSkipped++;
         continue;
       }
+      const body = gzipSync(raw, { level: GZIP_LEVEL });
       group.push({
         index: b.index,
         from: b.from,
         to: b.to,
         sha256,
         events,
-        gzipBytes: 0,
+        gzipBytes: body.length,
+        body,
         sends: 0,
+        priorSends: ledger.sentUnacked.get(b.index) ?? 0,
         ackId: null,
-        body: gzipSync(raw, { level: GZIP_LEVEL }),
         acked: false,
+        answeredAt: 0,
+        rounds: 0,
+        busy: false,
+        failed: null,
       });
-      group.at(-1)!.gzipBytes = group.at(-1)!.body.length;
       if (group.length >= GROUP_BATCHES) {
-        await flush(group);
+        await handOver(group);
         group = [];
       }
+      // Lets the answers that came in meanwhile free their request slots (the batches are built synchronously).
+      if (window.unanswered > 0) await new Promise((r) => setImmediate(r));
     }
-    await flush(group);
+    await handOver(group);
+    await recording;
     while (pending.length > 0) {
-      await new Promise((r) => setTimeout(r, deps.ackPollMs ?? 250));
-      await pollAcks();
+      await window.progress(pollMs);
+      kick();
+      window.check();
+      beat();
     }
+    await servicing;
+    window.check();
     if (part.events !== null && result.events !== part.events) {
       throw new InvalidDataError(`${part.key}: ${result.events} events read, the manifest counts ${part.events}`);
     }
-    if (result.batchesSent > 0 && !sawAckId) result.ack = 'http-200';
-    if (result.batchesSent > 0 && sawAckId) result.ack = 'indexer';
+    if (result.batchesSent > 0) result.ack = window.sawAckId ? 'indexer' : 'http-200';
     return result;
+  } catch (err) {
+    window.halt(err);
+    await recording;
+    await servicing;
+    await window.idle();
+    // An answer (503, 429, 5xx) says a batch did not arrive, as did a batch never sent: recorded, so a later send of them is no resend.
+    const notSent = pending
+      .filter((g) => g.recorded)
+      .flatMap((g) => g.entries.filter((e) => e.sends === 0 && e.failed !== 'unknown'));
+    if (err instanceof HecUnavailableError && err.status !== undefined && notSent.length > 0) {
+      await writeRecord(lake, day, {
+        ...recordBase,
+        kind: 'refused',
+        batches: notSent.map(({ index, from, to, sha256 }) => ({ index, from, to, sha256 })),
+        status: err.status,
+        refusedAt: new Date().toISOString(),
+      });
+    }
+    throw err;
   } finally {
+    result.resends = window.resends;
+    result.gzipBytes = window.gzipBytes;
     await db.close();
     if (!deps.hec) await hec.close();
   }

@@ -50,8 +50,9 @@ export interface HecLine {
  * eventLines() replaces by `,"changes":[`), and the row's change (none for an event without
  * changes). DuckDB builds the JSON and sorts (spilling to disk for a large part); eventLines()
  * joins each event's rows into its line. The same part always gives the same lines in the same order.
+ * `inOrder`: the file's rows are already in that order (partInLineOrder), so the sort is left out.
  */
-export function eventRowsSql(file: string, env: HecEnvelope): string {
+export function eventRowsSql(file: string, env: HecEnvelope, inOrder = false): string {
   const event = `to_json(struct_pack(
       event_id := event_id,
       event_time := ${iso('event_time')},
@@ -66,7 +67,24 @@ export function eventRowsSql(file: string, env: HecEnvelope): string {
       CASE WHEN change_index = 0 AND property IS NULL AND old_value IS NULL AND new_value IS NULL THEN NULL
            ELSE to_json(struct_pack(property := property, old_value := old_value, new_value := new_value))::VARCHAR END AS change
     FROM read_parquet(${sqlString(file)})
-    ORDER BY event_time, event_id, change_index`;
+    ${inOrder ? '' : 'ORDER BY event_time, event_id, change_index'}`;
+}
+
+/**
+ * Whether an events part's rows are strictly in (event_time, event_id, change_index) order as
+ * stored, as the sealer writes them: then DuckDB keeps that order (one thread, insertion order
+ * preserved) and the lines are the same bytes without sorting them again (a third of the
+ * lines' CPU). Any other file, or a key that is NULL, is sorted.
+ */
+export async function partInLineOrder(db: DuckDBConnection, file: string): Promise<boolean> {
+  const result = await db.runAndReadAll(`
+    SELECT count(*) FILTER (WHERE NOT coalesce(ordered, rn = 0)) = 0
+       AND count(*) FILTER (WHERE event_time IS NULL OR event_id IS NULL OR change_index IS NULL) = 0
+    FROM (
+      SELECT event_time, event_id, change_index, file_row_number AS rn,
+        (event_time, event_id, change_index) > lag((event_time, event_id, change_index)) OVER (ORDER BY file_row_number) AS ordered
+      FROM read_parquet(${sqlString(file)}, file_row_number = true))`);
+  return result.getRows()[0][0] === true;
 }
 
 /** Bytes read from the row file at a time. */
@@ -86,7 +104,7 @@ async function* eventLines(
   const rowsFile = path.join(workDir, 'hec-rows.txt');
   const sep = String.fromCharCode(SEP);
   await db.run(
-    `COPY (${eventRowsSql(file, env)}) TO ${sqlString(rowsFile)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '${sep}', NULLSTR '')`,
+    `COPY (${eventRowsSql(file, env, await partInLineOrder(db, file))}) TO ${sqlString(rowsFile)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '${sep}', NULLSTR '')`,
   );
   const fieldsOpen = Buffer.from(']},"fields":{"event_id":');
   const tail = Buffer.from(`,"manifest_sha256":"${env.manifestSha256}"}}`);

@@ -5,12 +5,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { deliverPart } from '../../src/delivery/deliver-part';
 import { readPartLedger } from '../../src/delivery/ledger';
 import { planDay } from '../../src/delivery/plan';
 import { HecRejectedError } from '../../src/splunk/hec-status';
 import { InvalidDataError } from '../../src/errors';
+import { PROJECT_ROOT } from '../../src/paths';
 import { testConfig } from '../harness/env';
 import { readDay } from '../harness/lake';
 import { HecReceiver } from '../hec-server/server';
@@ -39,8 +42,8 @@ after(async () => {
   lake.s3.destroy();
 });
 
-function configFor(env: Record<string, string>) {
-  return testConfig({
+function envFor(env: Record<string, string>): Record<string, string> {
+  return {
     S3_BUCKET: lake.config.s3.bucket,
     GCAUDIT_ORG: org,
     LAKE_RETENTION_DAYS: '1',
@@ -51,7 +54,11 @@ function configFor(env: Record<string, string>) {
     SPLUNK_BATCH_MAX_EVENTS: '50',
     SPLUNK_ACK_TIMEOUT_SECONDS: '1',
     ...env,
-  });
+  };
+}
+
+function configFor(env: Record<string, string>) {
+  return testConfig(envFor(env));
 }
 
 test('a part arrives one for one, in deterministic batches; the ledger records every batch as acknowledged; a second run sends nothing', async () => {
@@ -203,4 +210,114 @@ test('a part that does not verify against its manifest is never sent', async () 
     (e: unknown) => e instanceof InvalidDataError && /does not match/.test(e.message),
   );
   assert.equal(receiver.stats.accepted, before, 'nothing was sent');
+});
+
+test('up to SPLUNK_REQUESTS_IN_FLIGHT requests travel at once, several acknowledgments are asked in one request, and the ledger records acknowledgments in batch order', async () => {
+  const day = '2026-10-06';
+  await sealDayWith(lake, day, dayEvents(day, 2000));
+  for (const [inFlight, name] of [
+    [3, 'events'],
+    [1, 'one at a time'],
+  ] as const) {
+    const config = configFor({ SPLUNK_REQUESTS_IN_FLIGHT: String(inFlight), SPLUNK_ACK_TIMEOUT_SECONDS: '30' });
+    const sink = `splunk-${inFlight}`;
+    const part = (await planDay(lakeOf(config, lake.s3), org, sink, day)).pending[0];
+    Object.assign(receiver.stats, { maxConcurrent: 0, maxAcksPerPoll: 0 });
+    // Each request takes 30 ms and its acknowledgment turns true 300 ms later (indexing time).
+    receiver.knobs.delayMs = 30;
+    receiver.knobs.ackDelayMs = 300;
+    try {
+      const r = await deliverPart(
+        { lake: lakeOf(config, lake.s3), splunk: config.splunk, duckdb: config.duckdb, ackPollMs: 20 },
+        { org, sink, day, part },
+      );
+      assert.equal(r.batchesSent, 40, name);
+      assert.equal(r.resends, 0, name);
+    } finally {
+      receiver.knobs.delayMs = 0;
+      receiver.knobs.ackDelayMs = 0;
+    }
+    assert.equal(receiver.stats.maxConcurrent, inFlight, `${name}: requests in flight at once`);
+    assert.ok(receiver.stats.maxAcksPerPoll > 1, `${name}: ${receiver.stats.maxAcksPerPoll} ack ids in one poll`);
+
+    const ledger = await readPartLedger(lakeOf(config, lake.s3), org, sink, day, part.key);
+    assert.deepEqual(
+      [...ledger.acked.keys()].sort((a, b) => a - b),
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+    const byTime = (kind: string) =>
+      ledger.records
+        .filter((r) => r.record.kind === kind)
+        .map((r) => r.record as { batches: Array<{ index: number }>; sentAt?: string; ackedAt?: string })
+        .sort((a, b) => (a.sentAt ?? a.ackedAt!).localeCompare(b.sentAt ?? b.ackedAt!));
+    const firsts = (kind: string) => byTime(kind).map((r) => r.batches[0].index);
+    assert.deepEqual(firsts('sent'), [0, 16, 32], `${name}: sent records in batch order`);
+    assert.deepEqual(firsts('acked'), [0, 16, 32], `${name}: acked records in batch order`);
+  }
+});
+
+test('a delivery killed with several batches in flight resumes without resending anything acknowledged; every event arrives, and what arrived twice is counted', async () => {
+  const day = '2026-10-07';
+  const count = 3000;
+  await sealDayWith(lake, day, dayEvents(day, count));
+  const env = envFor({
+    SPLUNK_BATCH_MAX_EVENTS: '20',
+    SPLUNK_REQUESTS_IN_FLIGHT: '4',
+    SPLUNK_ACK_TIMEOUT_SECONDS: '30',
+  });
+  // Slow answers and late acknowledgments: at the kill, batches are in flight and others sent but not acknowledged.
+  receiver.knobs.delayMs = 20;
+  receiver.knobs.ackDelayMs = 150;
+  const starting = receiver.stats.accepted;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/deliver/deliver-part-process.ts'), org, 'splunk', day],
+    { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    while (receiver.stats.accepted - starting < 80) {
+      assert.equal(child.exitCode, null, 'the delivery process ended before the kill');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    child.kill('SIGKILL');
+    await exited;
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    receiver.knobs.delayMs = 0;
+    receiver.knobs.ackDelayMs = 0;
+  }
+  const config = testConfig(env);
+  const part = (await planDay(lakeOf(config, lake.s3), org, 'splunk', day)).pending[0];
+  const atKill = await readPartLedger(lakeOf(config, lake.s3), org, 'splunk', day, part.key);
+  const ackedAtKill = [...atKill.acked.keys()].sort((a, b) => a - b);
+  assert.ok(ackedAtKill.length > 0, 'some batches were acknowledged before the kill');
+  assert.ok(atKill.sentUnacked.size > 1, `several batches were sent and not acknowledged (${atKill.sentUnacked.size})`);
+  assert.deepEqual(
+    ackedAtKill,
+    Array.from({ length: ackedAtKill.length }, (_, i) => i),
+    'acknowledgments entered the ledger in batch order',
+  );
+
+  const r = await deliverPart(
+    { lake: lakeOf(config, lake.s3), splunk: config.splunk, duckdb: config.duckdb, ackPollMs: 20 },
+    { org, sink: 'splunk', day, part },
+  );
+  assert.equal(r.batchesSkipped, ackedAtKill.length);
+  assert.equal(r.batchesSent, count / 20 - ackedAtKill.length);
+  const counts = new Map([...receiver.eventIdCounts('genesys:cloud:audit')].filter(([id]) => id.startsWith(day)));
+  assert.equal(counts.size, count, 'every event arrived');
+  for (const b of atKill.acked.values())
+    for (let n = b.from; n < b.to; n++)
+      assert.equal(counts.get(`${day}-ev-${String(n).padStart(6, '0')}`), 1, `batch ${b.index} was not sent again`);
+  const final = await readPartLedger(lakeOf(config, lake.s3), org, 'splunk', day, part.key);
+  assert.equal(final.acked.size, count / 20);
+  const resent = new Set([...final.acked.values()].filter((b) => b.sends > 1).map((b) => b.index));
+  assert.equal(r.resends, resent.size);
+  for (const [id, n] of counts)
+    if (n > 1) assert.ok(resent.has(Math.floor(Number(id.slice(-6)) / 20)), `${id} arrived twice and is counted`);
+  assert.ok(
+    [...resent].every((i) => atKill.sentUnacked.has(i)),
+    'only batches sent before the kill count as resent',
+  );
 });

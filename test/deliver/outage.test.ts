@@ -76,10 +76,11 @@ async function deliver(day: string, settings: Record<string, string>) {
 test('a HEC outage of hours (503 server busy, then 502s) is waited out with durable timers: every event arrives once', async () => {
   const day = '2026-08-01';
   await sealDayWith(lake, day, dayEvents(day, 450));
-  // Each attempt of the part's activity meets three answers (the first send and two quick retries).
+  // Each attempt of the part's activity meets three answers (the first send and two quick retries),
+  // with one request in flight (with N, each of the N requests meets its three).
   receiver.knobs.busy = 3 * 9;
   receiver.knobs.failNext = { count: 3 * 3, status: 502 };
-  const { result, hours } = await deliver(day, {});
+  const { result, hours } = await deliver(day, { SPLUNK_REQUESTS_IN_FLIGHT: '1' });
   const rec = result.days.find((d) => d.day === day)!;
   assert.equal(rec.status, 'delivered', rec.error);
   assert.equal(rec.retries, 12, 'twelve durable waits');

@@ -63,7 +63,20 @@ export class HecReceiver {
     cutMidBatch: 0,
     delayMs: 0,
   };
-  readonly stats = { eventRequests: 0, accepted: 0, refused: 0, ackPolls: 0, bytesOnWire: 0, rawBytes: 0, cut: 0 };
+  readonly stats = {
+    eventRequests: 0,
+    accepted: 0,
+    refused: 0,
+    ackPolls: 0,
+    bytesOnWire: 0,
+    rawBytes: 0,
+    cut: 0,
+    /** Event requests being received or answered at once, at most (a sender's pipelining). */
+    maxConcurrent: 0,
+    /** Ack ids asked in one /services/collector/ack request, at most. */
+    maxAcksPerPoll: 0,
+  };
+  private concurrent = 0;
   /** Keep only counts (benchmarks): events are parsed and checked, not stored. */
   countOnly = false;
   eventCount = 0;
@@ -138,6 +151,7 @@ export class HecReceiver {
         return reply(res, 6);
       }
       if (!Array.isArray(ids)) return reply(res, 6);
+      this.stats.maxAcksPerPoll = Math.max(this.stats.maxAcksPerPoll, ids.length);
       const ch = this.channels.get(channel);
       const now = Date.now();
       const acks: Record<string, boolean> = {};
@@ -150,6 +164,9 @@ export class HecReceiver {
 
     // Event endpoint.
     this.stats.eventRequests++;
+    this.concurrent++;
+    this.stats.maxConcurrent = Math.max(this.stats.maxConcurrent, this.concurrent);
+    res.once('close', () => this.concurrent--);
     if (this.knobs.cutMidBatch > 0) {
       this.knobs.cutMidBatch--;
       this.stats.cut++;
@@ -281,6 +298,36 @@ function flatFields(fields: unknown): boolean {
 
 /** HEC bodies are JSON objects one after another, with or without whitespace between them. */
 export function parseConcatenated(text: string): { objects: unknown[]; error: string | null } {
+  return parseObjectPerLine(text) ?? parseScanning(text);
+}
+
+/**
+ * The common body, one object per line, parsed line by line (JSON text holds no raw newline);
+ * null when any line is not exactly one object, and the scanner below decides (and names the error).
+ */
+function parseObjectPerLine(text: string): { objects: unknown[]; error: null } | null {
+  const objects: unknown[] = [];
+  for (let p = 0; p < text.length;) {
+    let nl = text.indexOf('\n', p);
+    if (nl === -1) nl = text.length;
+    if (text.charCodeAt(p) !== 0x7b) {
+      if (text.slice(p, nl).trim() !== '') return null;
+    } else {
+      let v: unknown;
+      try {
+        v = JSON.parse(text.slice(p, nl));
+      } catch {
+        return null;
+      }
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+      objects.push(v);
+    }
+    p = nl + 1;
+  }
+  return { objects, error: null };
+}
+
+function parseScanning(text: string): { objects: unknown[]; error: string | null } {
   const objects: unknown[] = [];
   let i = 0;
   const n = text.length;
