@@ -129,7 +129,11 @@ export async function exportOcsfDay(
   }
 }
 
-/** The lake rows of Parquet files folded back into events, in time then id order, a chunk at a time. */
+/**
+ * The lake rows of Parquet files folded back into events, a chunk at a time, in no particular
+ * order: each class's Parquet is sorted by time and event id when written (writeOcsfParquet), so
+ * the day's JSON is not sorted twice.
+ */
 export async function* lakeEventChunks(db: DuckDBConnection, files: string[]): AsyncGenerator<OcsfSourceEvent[]> {
   if (files.length === 0) return;
   const result = await db.stream(`
@@ -143,7 +147,7 @@ export async function* lakeEventChunks(db: DuckDBConnection, files: string[]): A
       changes: coalesce(list({property: property, oldValue: old_value, newValue: new_value} ORDER BY change_index)
         FILTER (WHERE property IS NOT NULL OR old_value IS NOT NULL OR new_value IS NOT NULL), [])
     })::VARCHAR
-    FROM ${parquetRelation(files)} GROUP BY event_id ORDER BY min(event_time), event_id`);
+    FROM ${parquetRelation(files)} GROUP BY event_id`);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return;
