@@ -20,4 +20,4 @@ COPY --from=build /app/dist ./dist
 COPY checks ./checks
 COPY auditor ./auditor
 USER node
-CMD ["node", "--max-semi-space-size=8", "dist/src/worker/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=384", "dist/src/worker/main.js"]

@@ -8,7 +8,8 @@
  *
  * Reports wall time against the floor (the fewest requests the API allows, divided by the
  * backfill's budget), requests per 1000 events (floor 2.0 at 500 a page), 429s, history events
- * per collected day, and the worker's peak RSS.
+ * per collected day, and the worker's peak RSS: the kernel's high-water mark of its resident
+ * memory (VmHWM), read once the checks and OCSF copies each seal starts have ended too.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { addDays, dayOf, daysBetween } from '../src/days';
 import { PROJECT_ROOT } from '../src/paths';
 import { startSimulator } from '../src/sim';
 import { taskQueues } from '../src/temporal/task-queues';
+import { workflowIds } from '../src/temporal/workflow-ids';
 import { WORKER_ENV, WORKER_NODE_FLAGS } from '../src/worker/node-flags';
 import { backfillWorkflow } from '../src/workflows';
 import { BenchStack, startBenchStack } from './local-stack';
@@ -78,11 +80,15 @@ async function main() {
     const result = await handle.result();
     const wallMs = Date.now() - t0;
     const stats = sim.stats();
-    const rss = readFileSync(`/proc/${worker.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/)?.[1];
 
     let historyEvents = 0;
     for (const day of days)
-      historyEvents += (await client.workflow.getHandle(`collect-day/bench/${day}`).describe()).historyLength;
+      historyEvents += (await client.workflow.getHandle(workflowIds.collectDay('bench', day)).describe()).historyLength;
+    // The work each seal starts (checks, the OCSF copy) is the worker's too: its peak includes them.
+    for (const day of days)
+      for (const id of [workflowIds.runChecks('bench', day, 1), workflowIds.ocsfExport('bench', day, 1)])
+        await client.workflow.getHandle(id).result();
+    const rss = readFileSync(`/proc/${worker.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/)?.[1];
 
     // API requests only: not the token endpoint nor the simulator's own control routes.
     const api = (s: typeof stats) => s.requests - (s.byRoute.oauth ?? 0) - (s.byRoute.sim ?? 0);

@@ -53,7 +53,8 @@ export async function reconcileDay(
   lake: Lake,
   org: string,
   day: string,
-  apiIds: Iterable<string>,
+  /** The day's API ids, or how to read them (only when the stream delivered anything for the day). */
+  apiIds: Iterable<string> | (() => Promise<Iterable<string>>),
 ): Promise<Reconciliation | null> {
   const { s3, bucket } = lake;
   const objects = await listKeys(s3, bucket, streamIdsPrefix(org, day));
@@ -80,7 +81,7 @@ export async function reconcileDay(
     if (record) ends.set(record.eventId, record.status);
   }
 
-  const api = new Set(apiIds);
+  const api = new Set(typeof apiIds === 'function' ? await apiIds() : apiIds);
   const neverDelivered = [...api].filter((id) => !seen.has(id)).sort();
   const streamOnly = [...seen].filter((id) => !api.has(id)).sort();
   const r: Reconciliation = {

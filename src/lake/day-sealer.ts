@@ -27,8 +27,12 @@ export interface SealRequest {
   sealedAt: string;
   hmacKeyId: string;
   extraAllowlist: string[];
-  /** Computes the reconciliation from the day's API event ids (every version), when a version is written. */
-  reconcile?: (apiEventIds: string[]) => Promise<object | null>;
+  /**
+   * Computes the reconciliation from the day's API event ids (every version), when a version is
+   * written. The ids are read only when asked for: without a stream there is nothing to compare,
+   * and a day's ids are a day's worth of strings in the worker's heap.
+   */
+  reconcile?: (apiEventIds: () => Promise<string[]>) => Promise<object | null>;
   /** Chain sequence this seal already reached before a crash (heartbeat details). */
   alreadyAt?: number;
   onAppended?: (sequence: number) => void;
@@ -117,10 +121,13 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
     const dayParts = [...merged.parts.map((p) => p.file), ...existing];
     let reconciliation: Record<string, unknown> | null = null;
     if (req.reconcile) {
-      const ids = await c.runAndReadAll(
-        dayParts.length ? `SELECT DISTINCT event_id FROM ${parquetRelation(dayParts)}` : 'SELECT NULL WHERE false',
-      );
-      reconciliation = (await req.reconcile(ids.getRows().map((r) => String(r[0])))) as Record<string, unknown> | null;
+      const ids = async () =>
+        dayParts.length
+          ? (await c.runAndReadAll(`SELECT DISTINCT event_id FROM ${parquetRelation(dayParts)}`))
+              .getRows()
+              .map((r) => String(r[0]))
+          : [];
+      reconciliation = (await req.reconcile(ids)) as Record<string, unknown> | null;
     }
     const liveParts = await download(
       s3,

@@ -4,7 +4,8 @@
  * the day, that version's event parts are folded back into events, mapped (mapping.ts) and
  * written as one Parquet file per OCSF class in the custom source layout.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -96,31 +97,26 @@ export async function exportOcsfDay(
         parts.map((p) => p.key),
         path.join(work, `v${m.version}`),
       );
-      const events = await readLakeEvents(db.connection, files);
-      const lines = new Map<OcsfClassName, string[]>();
-      for (const e of events) {
-        const mapped = mapEvent(e, ctx);
-        perClass[mapped.className]++;
-        const list = lines.get(mapped.className) ?? [];
-        list.push(JSON.stringify(mapped.event));
-        lines.set(mapped.className, list);
-      }
-      result.events += events.length;
+      // Events stream from DuckDB chunk by chunk into one JSON-lines file per class: a day is
+      // never held in memory (a 250k-event day was hundreds of MB of strings in the worker).
+      const lines = await mapToClassFiles(db.connection, files, ctx, path.join(work, `v${m.version}`));
+      for (const [className, n] of lines.counts) perClass[className] += n;
+      result.events += lines.events;
       for (const t of targets) {
-        const classLines = lines.get(t.className);
-        if (!classLines) continue;
+        const classEvents = lines.counts.get(t.className);
+        if (!classEvents) continue;
         if (!input.force && (await objectExists(s3, bucket, t.key))) {
           result.objects.push({
             key: t.key,
             className: t.className,
             version: m.version,
-            events: classLines.length,
+            events: classEvents,
             written: false,
           });
           continue;
         }
         const file = path.join(work, `v${m.version}-${t.className}.parquet`);
-        await writeOcsfParquet(db.connection, t.className, classLines, file);
+        await writeOcsfParquetFromJson(db.connection, t.className, lines.files.get(t.className)!, file);
         const body = await readFile(file);
         await s3.send(
           new PutObjectCommand({
@@ -134,7 +130,7 @@ export async function exportOcsfDay(
           key: t.key,
           className: t.className,
           version: m.version,
-          events: classLines.length,
+          events: classEvents,
           sha256: sha256OfBytes(body),
           written: true,
         });
@@ -146,10 +142,14 @@ export async function exportOcsfDay(
   }
 }
 
-/** The lake rows of Parquet files folded back into events, in time then id order. */
-export async function readLakeEvents(db: DuckDBConnection, files: string[]): Promise<OcsfSourceEvent[]> {
-  if (files.length === 0) return [];
-  const reader = await db.runAndReadAll(`
+/**
+ * The lake rows of Parquet files folded back into events, a chunk at a time, in no particular
+ * order: each class's Parquet is sorted by time and event id when written (writeOcsfParquet), so
+ * the day's JSON is not sorted twice.
+ */
+export async function* lakeEventChunks(db: DuckDBConnection, files: string[]): AsyncGenerator<OcsfSourceEvent[]> {
+  if (files.length === 0) return;
+  const result = await db.stream(`
     SELECT to_json({
       eventId: event_id,
       eventTime: strftime(min(event_time), '%Y-%m-%dT%H:%M:%S.%gZ'),
@@ -160,8 +160,49 @@ export async function readLakeEvents(db: DuckDBConnection, files: string[]): Pro
       changes: coalesce(list({property: property, oldValue: old_value, newValue: new_value} ORDER BY change_index)
         FILTER (WHERE property IS NOT NULL OR old_value IS NOT NULL OR new_value IS NOT NULL), [])
     })::VARCHAR
-    FROM ${parquetRelation(files)} GROUP BY event_id ORDER BY min(event_time), event_id`);
-  return reader.getRows().map((r) => JSON.parse(String(r[0])) as OcsfSourceEvent);
+    FROM ${parquetRelation(files)} GROUP BY event_id`);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return;
+    yield (chunk.getColumnValues(0) as string[]).map((json) => JSON.parse(json) as OcsfSourceEvent);
+  }
+}
+
+/** Maps the events of Parquet files into one JSON-lines file per OCSF class (`<prefix>-<class>.ndjson`). */
+async function mapToClassFiles(
+  db: DuckDBConnection,
+  parts: string[],
+  ctx: MapContext,
+  prefix: string,
+): Promise<{ events: number; counts: Map<OcsfClassName, number>; files: Map<OcsfClassName, string> }> {
+  const counts = new Map<OcsfClassName, number>();
+  const files = new Map<OcsfClassName, string>();
+  const writers = new Map<OcsfClassName, WriteStream>();
+  let events = 0;
+  try {
+    for await (const chunk of lakeEventChunks(db, parts)) {
+      const text = new Map<OcsfClassName, string>();
+      for (const e of chunk) {
+        const mapped = mapEvent(e, ctx);
+        counts.set(mapped.className, (counts.get(mapped.className) ?? 0) + 1);
+        text.set(mapped.className, `${text.get(mapped.className) ?? ''}${JSON.stringify(mapped.event)}\n`);
+      }
+      events += chunk.length;
+      for (const [className, lines] of text) {
+        let out = writers.get(className);
+        if (!out) {
+          const file = `${prefix}-${className}.ndjson`;
+          files.set(className, file);
+          out = createWriteStream(file);
+          writers.set(className, out);
+        }
+        if (!out.write(lines)) await once(out, 'drain');
+      }
+    }
+  } finally {
+    await Promise.all([...writers.values()].map((w) => new Promise((resolve) => w.end(resolve))));
+  }
+  return { events, counts, files };
 }
 
 /** One class's events (JSON lines) as Parquet with the class's fixed schema, ordered by time and event id (same events, same bytes). */
@@ -173,6 +214,16 @@ export async function writeOcsfParquet(
 ): Promise<void> {
   const json = `${outPath}.ndjson`;
   await writeFile(json, `${lines.join('\n')}\n`);
+  await writeOcsfParquetFromJson(db, className, json, outPath);
+}
+
+/** writeOcsfParquet from a JSON-lines file, which it removes. */
+async function writeOcsfParquetFromJson(
+  db: DuckDBConnection,
+  className: OcsfClassName,
+  json: string,
+  outPath: string,
+): Promise<void> {
   const columns = ocsfColumns(className);
   const spec = columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(', ');
   const select = columns.map(([name]) => `"${name}"`).join(', ');

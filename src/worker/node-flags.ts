@@ -1,14 +1,16 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * V8 flags of the worker process (the Dockerfile's CMD and the benchmarks start it with them).
- * On a machine with gigabytes of memory V8 lets each isolate's young generation grow to 128 MB:
- * the main thread's and each workflow thread's (one per worker that runs workflows), which kept
- * the worker's resident memory above 400 MB though its live heap is under 100 MB. Objects here
- * are short-lived page batches, so a small young generation costs a few more scavenges, no
- * throughput the API budget does not already bound.
+ * V8 flags of the worker process (the Dockerfile's CMD, `npm start` and the benchmarks start it
+ * with them; workflow threads take them too). V8 sizes its heaps from the machine's memory: each
+ * isolate's young generation up to 128 MB, and an old generation of gigabytes that it lets fill
+ * with garbage before a full collection (during a backfill the main thread's heap reached 150-250
+ * MB with 60 MB live, the worker's RSS 420 MB while collecting). A 2 MB semi-space (young
+ * generation 6 MB: page batches are short-lived) and a 384 MB old-generation ceiling keep the
+ * heap near its live size (~60 MB, RSS ~235 MB while collecting, bench:backfill); the ceiling
+ * leaves room for what a large day still holds in JS (a stream day's ids at reconciliation).
  */
-export const WORKER_NODE_FLAGS = ['--max-semi-space-size=8'] as const;
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=384'] as const;
 
 /**
  * Environment of the worker process (the Dockerfile's ENV, the benchmarks' spawn). glibc gives
