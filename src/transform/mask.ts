@@ -133,9 +133,9 @@ export class Masker {
       status: this.maskNullable(event.status),
       entityType: this.maskNullable(event.entityType),
       entityId: this.maskNullable(event.entityId),
-      entityName: this.maskNullable(fields.entityName),
+      entityName: this.#maskName(event.entityName, fields.entityName),
       userId: this.maskNullable(event.userId),
-      userName: this.maskNullable(fields.userName),
+      userName: this.#maskName(event.userName, fields.userName),
       clientId: this.maskNullable(event.clientId),
       remoteIp: this.maskNullable(event.remoteIp),
       transactionId: this.maskNullable(event.transactionId),
@@ -143,6 +143,11 @@ export class Masker {
       propertyChanges: this.#maskChanges(fields.propertyChanges, inText),
       extra: this.#mask(fields.extra, 0, inText) as Record<string, unknown>,
     };
+  }
+
+  /** A name column: a name that PersonNames replaced is our token (or null), with nothing left to mask. */
+  #maskName(original: string | null, named: string | null): string | null {
+    return named === original ? this.maskNullable(original) : named;
   }
 
   #maskKey(key: string): string {
