@@ -18,6 +18,7 @@ test('date-times become UTC with exactly three fraction digits', () => {
     ['2021-01-01T00:30:00+01', '2020-12-31T23:30:00.000Z'],
     ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
     ['0050-06-01T00:00:00Z', '0050-06-01T00:00:00.000Z'], // not read as 1950
+    ['2000-02-29T23:59:59.999Z', '2000-02-29T23:59:59.999Z'], // canonical already: the fast path
   ];
   for (const [input, expected] of cases) assert.equal(toUtcIso(input), expected, input);
 });
@@ -40,6 +41,16 @@ test('invalid or zone-less date-times are rejected', () => {
     '1622454565000',
     ' 2021-05-31T09:49:25Z',
     '9999-12-31T23:30:00-01:00', // would leave four-digit years
+    // The canonical form's fast path checks the same ranges.
+    '2021-02-29T00:00:00.000Z',
+    '2100-02-29T00:00:00.000Z',
+    '2021-04-31T00:00:00.000Z',
+    '2021-00-10T00:00:00.000Z',
+    '2021-13-01T00:00:00.000Z',
+    '2021-05-00T00:00:00.000Z',
+    '2021-05-31T24:00:00.000Z',
+    '2021-05-31T09:60:00.000Z',
+    '2021-05-31T09:49:60.000Z',
   ]) {
     assert.equal(toUtcIso(input), undefined, input);
   }
