@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadChecks } from '../../src/checks/check-file';
+import { findingSources } from '../../src/checks/system-findings';
 import { addDays } from '../../src/days';
 import { Manifest } from '../../src/lake/manifest';
 import { PROJECT_ROOT } from '../../src/paths';
@@ -126,8 +126,8 @@ test('the package carries OSCAL 1.1 assessment results and plan that NIST OSCAL 
     assert.ok(controls.includes(id), `${id} in ${controls.join(' ')}`);
   assert.equal(
     result.observations.filter((o) => o.title.startsWith('Check ')).length,
-    loadChecks().length,
-    'one observation per check',
+    findingSources().length,
+    'one observation per check and per system finding',
   );
   assert.deepEqual(
     result.observations.filter((o) => o.title.startsWith('Completeness of ')).map((o) => o.title),
