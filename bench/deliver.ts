@@ -33,6 +33,7 @@ import { HecReceiver } from '../test/hec-server/server';
 import { startBenchStack } from './local-stack';
 import { syntheticApiRecords } from './transform-records';
 import { lakeOf } from '../src/s3/lake';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../src/worker/node-flags';
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const PAGE = 500;
@@ -180,9 +181,11 @@ async function main() {
       `sealed ${DAY}: ${sealed.dayEvents} events in ${sealed.objects.length} parts (${seconds(t0).toFixed(1)} s to generate and seal)`,
     );
 
-    const out = execFileSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, __filename, '--deliver'], {
+    // The sender runs as delivery does in the worker: with the worker's V8 flags and malloc settings.
+    const sender = [process.execPath, ...WORKER_NODE_FLAGS, ...process.execArgv, __filename, '--deliver'];
+    const out = execFileSync('taskset', ['-c', '0', ...sender], {
       encoding: 'utf8',
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...WORKER_ENV, ...env },
       maxBuffer: 1 << 20,
     });
     const r = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
