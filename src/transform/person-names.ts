@@ -185,6 +185,13 @@ export class PersonNames {
 
   /** userDisplay, message params naming a user (or the person entity), entityChanges of person entities. */
   #namedExtra(extra: Record<string, unknown>, personEntity: boolean, found: string[]): Record<string, unknown> {
+    // Most events have none of these: answered without copies, closures or key lists.
+    if (
+      extra.userDisplay === undefined &&
+      extra.entityChanges === undefined &&
+      !namesInParams(extra.message, personEntity)
+    )
+      return extra;
     let copy: Record<string, unknown> | undefined;
     const put = (key: string, value: unknown) => {
       copy ??= { ...extra };
@@ -202,8 +209,7 @@ export class PersonNames {
       for (const key of Object.keys(params)) {
         const value = params[key];
         if (typeof value !== 'string') continue;
-        const lower = key.toLowerCase();
-        if (!USER_NAME_KEYS.has(lower) && !(personEntity && lower === 'entityname')) continue;
+        if (!isNameParam(key, personEntity)) continue;
         newParams ??= { ...params };
         if (this.policy === 'drop') {
           remember(found, value);
@@ -281,6 +287,20 @@ export class PersonNames {
 function embeddedNames(found: readonly string[]): readonly string[] {
   if (found.length === 1) return found[0].length >= MIN_EMBEDDED_NAME ? found : [];
   return found.filter((n) => n.length >= MIN_EMBEDDED_NAME).sort((a, b) => b.length - a.length);
+}
+
+/** A message param whose value is a person's name: one naming a user, or the entity when it is a person. */
+function isNameParam(key: string, personEntity: boolean): boolean {
+  const lower = key.toLowerCase();
+  return USER_NAME_KEYS.has(lower) || (personEntity && lower === 'entityname');
+}
+
+/** The message has a param naming a person, with a text value. */
+function namesInParams(message: unknown, personEntity: boolean): boolean {
+  if (!isPlainObject(message) || !isPlainObject(message.messageParams)) return false;
+  const params = message.messageParams;
+  for (const key in params) if (typeof params[key] === 'string' && isNameParam(key, personEntity)) return true;
+  return false;
 }
 
 /** Adds a name to those found in an event (a handful at most: a list beats a set). */
