@@ -12,7 +12,6 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createCollectActivities } from '../../src/activities/collect';
 import { Config } from '../../src/config/config';
-import { Secret } from '../../src/config/secret';
 import { createAuditClient } from '../../src/genesys/audit-client';
 import { ingestRawObject } from '../../src/ingest/ingest-object';
 import { storeRehydrated } from '../../src/ingest/rehydrate-event';
@@ -24,7 +23,7 @@ import { startSimulator, Simulator } from '../../src/sim';
 import type { AuditLogMessage } from '../../src/model/audit-log-message';
 import { TransformContext, transformContext } from '../../src/transform/pipeline';
 import { CUT_DEEPER, QUARANTINE_MAX_TEXT, QuarantinedRecord } from '../../src/transform/quarantine';
-import { freshLake } from '../harness/env';
+import { freshLake, sandboxEnv, testConfig } from '../harness/env';
 import { apiRecords, leaksIn, PLANTED_EMAILS, PLANTED_PHONES, topicRecords } from '../transform/realistic-records';
 import { lakeOf } from '../../src/s3/lake';
 
@@ -42,16 +41,7 @@ before(async () => {
   const lake = await freshLake({ GCAUDIT_ORG: ORG });
   s3 = lake.s3;
   sim = await startSimulator({ seed: 'quarantine-paths', eventsPerDay: 40, rateLimitPerMinute: 100_000 });
-  config = {
-    ...lake.config,
-    genesys: {
-      ...lake.config.genesys,
-      apiBase: sim.baseUrl,
-      loginBase: sim.loginUrl,
-      clientId: sim.clientId,
-      clientSecret: new Secret(sim.clientSecret),
-    },
-  };
+  config = testConfig({ S3_BUCKET: lake.config.s3.bucket, GCAUDIT_ORG: ORG, ...sandboxEnv(sim) });
   transform = { ...transformContext(config.mask, config.genesys.region), maxEventChars: MAX_EVENT_CHARS };
 });
 
