@@ -73,9 +73,11 @@ async function main() {
     const before = sim.stats();
     const t0 = Date.now();
     const handle = await client.workflow.start(backfillWorkflow, {
-      taskQueue: queues.backfill,
+      taskQueue: queues.daily,
       workflowId: `backfill/bench/${from}..${to}`,
-      args: [{ org: 'bench', from, to, concurrency: CONCURRENCY, lakeTaskQueue: queues.lake }],
+      args: [
+        { org: 'bench', from, to, concurrency: CONCURRENCY, apiTaskQueue: queues.backfill, lakeTaskQueue: queues.lake },
+      ],
     });
     const result = await handle.result();
     const wallMs = Date.now() - t0;

@@ -79,9 +79,18 @@ test(
       const days = daysBetween('2026-10-01', '2026-10-10');
       const started = Date.now();
       const result = await t.client.workflow.execute(backfillWorkflow, {
-        taskQueue: t.queues.backfill,
+        taskQueue: t.queues.daily,
         workflowId: `backfill/${org}/2026-10-01..2026-10-10`,
-        args: [{ org, from: days[0], to: days.at(-1)!, concurrency: 3, lakeTaskQueue: t.queues.lake }],
+        args: [
+          {
+            org,
+            from: days[0],
+            to: days.at(-1)!,
+            concurrency: 3,
+            apiTaskQueue: t.queues.backfill,
+            lakeTaskQueue: t.queues.lake,
+          },
+        ],
       });
       const elapsed = Date.now() - started;
       const stats = sim.stats();
@@ -150,9 +159,18 @@ test(
     try {
       const days = daysBetween('2026-09-01', '2026-09-08');
       const handle = await client.workflow.start(backfillWorkflow, {
-        taskQueue: queues.backfill,
+        taskQueue: queues.daily,
         workflowId: `backfill/${org}/2026-09-01..2026-09-08`,
-        args: [{ org, from: days[0], to: days.at(-1)!, concurrency: 2, lakeTaskQueue: queues.lake }],
+        args: [
+          {
+            org,
+            from: days[0],
+            to: days.at(-1)!,
+            concurrency: 2,
+            apiTaskQueue: queues.backfill,
+            lakeTaskQueue: queues.lake,
+          },
+        ],
       });
       // Kill it once some days are done and others are under way.
       let progress: BackfillProgress;

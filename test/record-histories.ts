@@ -94,9 +94,18 @@ test('record histories', { timeout: 600_000 }, async () => {
     await save('collect-day', collect);
 
     const backfill = await t.client.workflow.start(backfillWorkflow, {
-      taskQueue: t.queues.backfill,
+      taskQueue: t.queues.daily,
       workflowId: `backfill/${org}/2026-08-04..2026-08-06`,
-      args: [{ org, from: '2026-08-04', to: '2026-08-06', concurrency: 2, lakeTaskQueue: t.queues.lake }],
+      args: [
+        {
+          org,
+          from: '2026-08-04',
+          to: '2026-08-06',
+          concurrency: 2,
+          apiTaskQueue: t.queues.backfill,
+          lakeTaskQueue: t.queues.lake,
+        },
+      ],
     });
     await backfill.result();
     await save('backfill', backfill);

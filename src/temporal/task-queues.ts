@@ -4,9 +4,12 @@
  */
 export function taskQueues(base: string) {
   return {
-    /** Daily collection: its workflows and API activities. */
+    /**
+     * Every workflow (a worker process then runs one workflow sandbox, not one per queue), and
+     * the daily collection's API activities at the daily budget.
+     */
     daily: base,
-    /** Backfills: their workflows and API activities, at a lower budget. */
+    /** The backfills' API activities, at a lower budget; their workflows run on `daily`. */
     backfill: `${base}-backfill`,
     /** Lake work (sealing, ingest, checks): no API budget. */
     lake: `${base}-lake`,

@@ -14,9 +14,10 @@ export interface WorkerOptions {
 }
 
 /**
- * The worker process's three workers: the daily queue and the backfill queue (workflows and API
- * activities, each with its API budget as a task-queue rate limit that holds across all worker
- * processes), and the lake queue (sealing and other DuckDB/S3 work, no API budget).
+ * The worker process's three workers: the daily queue (every workflow, and the daily API
+ * activities) and the backfill queue (the backfills' API activities), each with its API budget
+ * as a task-queue rate limit that holds across all worker processes, and the lake queue (sealing
+ * and other DuckDB/S3 work, no API budget).
  */
 export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
   const { config } = opts.deps;
@@ -32,10 +33,10 @@ export async function createWorkers(opts: WorkerOptions): Promise<Worker[]> {
       workflowBundle: opts.workflowBundle,
       maxTaskQueueActivitiesPerSecond: config.genesys.requestsPerMinute / 60,
     }),
+    // Activities only: one workflow sandbox per process (each costs ~20 MB of resident memory).
     Worker.create({
       ...common,
       taskQueue: queues.backfill,
-      workflowBundle: opts.workflowBundle,
       maxTaskQueueActivitiesPerSecond: config.genesys.backfillRequestsPerMinute / 60,
     }),
     // DuckDB work is memory- and CPU-bound: two at a time per process.

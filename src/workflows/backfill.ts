@@ -24,6 +24,11 @@ export interface BackfillInput {
   concurrency: number;
   /** Failed days after which the backfill pauses itself (BACKFILL_PAUSE_AFTER_FAILED_DAYS); absent in runs started before it was a setting. */
   pauseAfterFailedDays?: number;
+  /**
+   * Where the days' API activities run (the backfill queue, at the backfill budget). Absent in
+   * runs started before every workflow ran on one queue: those ran on the backfill queue itself.
+   */
+  apiTaskQueue?: string;
   lakeTaskQueue: string;
   /** Carried over continue-as-new. */
   state?: BackfillState;
@@ -88,7 +93,7 @@ export const DEFAULT_PAUSE_AFTER_FAILED_DAYS = 3;
  * that resumes it.
  */
 export async function backfillWorkflow(input: BackfillInput): Promise<BackfillProgress> {
-  const apiTaskQueue = workflowInfo().taskQueue;
+  const apiTaskQueue = input.apiTaskQueue ?? workflowInfo().taskQueue;
   const state: BackfillState = input.state ?? {
     next: input.from,
     failed: [],
@@ -145,7 +150,6 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillPr
       const child = await startChild(collectDayWorkflow, {
         workflowId: workflowIds.collectDay(input.org, day),
         args: [{ org: input.org, day, apiTaskQueue, lakeTaskQueue: input.lakeTaskQueue }],
-        taskQueue: apiTaskQueue,
         // A sealed day may be collected again (a no-op unless the API has new events).
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,

@@ -114,7 +114,6 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
     try {
       await startChild(backfillWorkflow, {
         workflowId,
-        taskQueue: input.backfillTaskQueue,
         args: [
           {
             org: input.org,
@@ -122,6 +121,7 @@ export async function dailyCollectWorkflow(input: DailyCollectInput): Promise<Da
             to: range.to,
             concurrency: input.backfillConcurrency,
             pauseAfterFailedDays: input.backfillPauseAfterFailedDays,
+            apiTaskQueue: input.backfillTaskQueue,
             lakeTaskQueue: input.lakeTaskQueue,
           },
         ],

@@ -71,7 +71,7 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
     const queues = taskQueues(config.temporal.taskQueue);
     const handle = await client.workflow.start(backfillWorkflow, {
       workflowId,
-      taskQueue: queues.backfill,
+      taskQueue: queues.daily,
       args: [
         {
           org: config.org,
@@ -79,6 +79,7 @@ export async function backfill(opts: BackfillOptions): Promise<number> {
           to,
           concurrency,
           pauseAfterFailedDays: config.collection.backfillPauseAfterFailedDays,
+          apiTaskQueue: queues.backfill,
           lakeTaskQueue: queues.lake,
         },
       ],
