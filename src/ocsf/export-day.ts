@@ -4,10 +4,11 @@
  * the day, that version's event parts are folded back into events, mapped (mapping.ts) and
  * written as one Parquet file per OCSF class in the custom source layout.
  */
-import { createWriteStream, WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -23,6 +24,9 @@ import { OCSF_CLASSES, OcsfClassName } from './classes';
 import { ocsfObjectKey } from './keys';
 import { MapContext, mapEvent, OcsfSourceEvent } from './mapping';
 import { ocsfColumns } from './parquet-schema';
+
+/** Events per JSON-lines file between the mapping and DuckDB's JSON reader. */
+const EVENTS_PER_JSON_FILE = 2000;
 
 export interface OcsfDayResult {
   org: string;
@@ -97,8 +101,8 @@ export async function exportOcsfDay(
         parts.map((p) => p.key),
         path.join(work, `v${m.version}`),
       );
-      // Events stream from DuckDB chunk by chunk into one JSON-lines file per class: a day is
-      // never held in memory (a 250k-event day was hundreds of MB of strings in the worker).
+      // Events stream through files (the lake rows as JSON lines, then each class's as JSON
+      // lines): a day is never held in memory (a 250k-event day was hundreds of MB of strings).
       const lines = await mapToClassFiles(db.connection, files, ctx, path.join(work, `v${m.version}`));
       for (const [className, n] of lines.counts) perClass[className] += n;
       result.events += lines.events;
@@ -116,7 +120,7 @@ export async function exportOcsfDay(
           continue;
         }
         const file = path.join(work, `v${m.version}-${t.className}.parquet`);
-        await writeOcsfParquetFromJson(db.connection, t.className, lines.files.get(t.className)!, file);
+        await copyJsonToOcsfParquet(db.connection, t.className, lines.files.get(t.className)!, file);
         const body = await readFile(file);
         await s3.send(
           new PutObjectCommand({
@@ -142,62 +146,114 @@ export async function exportOcsfDay(
   }
 }
 
+/** Each field of an OCSF source event from the lake's columns (the rows of one event share them). */
+const EVENT_FIELDS = {
+  eventId: 'event_id',
+  eventTime: "strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ')",
+  serviceName: 'service_name',
+  level: 'level',
+  action: 'action',
+  status: 'status',
+  entityType: 'entity_type',
+  entityId: 'entity_id',
+  entityName: 'entity_name',
+  userId: 'user_id',
+  userName: 'user_name',
+  clientId: 'client_id',
+  remoteIp: 'remote_ip',
+  transactionId: 'transaction_id',
+  source: 'source',
+  extra: 'extra',
+} satisfies Record<Exclude<keyof OcsfSourceEvent, 'changes'>, string>;
+
+type LakeEventRow = Omit<OcsfSourceEvent, 'changes'> & OcsfSourceEvent['changes'][number];
+
 /**
- * The lake rows of Parquet files folded back into events, a chunk at a time, in no particular
- * order: each class's Parquet is sorted by time and event id when written (writeOcsfParquet), so
- * the day's JSON is not sorted twice.
+ * The lake rows of Parquet files folded back into events, in the lake's order (an event where its
+ * first row is). DuckDB writes the rows to a JSON-lines file (its results never pass through JS
+ * objects, which it would free only on garbage collection) and the events are folded here from
+ * consecutive lines. Nothing is sorted whole: an event's rows are written together, and a sort or
+ * a grouping of the day's rows held the day in memory (grouping into lists: +200 MB in the worker
+ * for a 20k-event day; sorting: +25 MB).
  */
-export async function* lakeEventChunks(db: DuckDBConnection, files: string[]): AsyncGenerator<OcsfSourceEvent[]> {
+export async function* lakeEvents(
+  db: DuckDBConnection,
+  files: string[],
+  work: string,
+): AsyncGenerator<OcsfSourceEvent> {
   if (files.length === 0) return;
-  const result = await db.stream(`
-    SELECT to_json({
-      eventId: event_id,
-      eventTime: strftime(min(event_time), '%Y-%m-%dT%H:%M:%S.%gZ'),
-      serviceName: any_value(service_name), level: any_value(level), action: any_value(action), status: any_value(status),
-      entityType: any_value(entity_type), entityId: any_value(entity_id), entityName: any_value(entity_name),
-      userId: any_value(user_id), userName: any_value(user_name), clientId: any_value(client_id), remoteIp: any_value(remote_ip),
-      transactionId: any_value(transaction_id), source: any_value(source), extra: any_value(extra),
-      changes: coalesce(list({property: property, oldValue: old_value, newValue: new_value} ORDER BY change_index)
-        FILTER (WHERE property IS NOT NULL OR old_value IS NOT NULL OR new_value IS NOT NULL), [])
-    })::VARCHAR
-    FROM ${parquetRelation(files)} GROUP BY event_id`);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) return;
-    yield (chunk.getColumnValues(0) as string[]).map((json) => JSON.parse(json) as OcsfSourceEvent);
+  const lake = parquetRelation(files, { position: true });
+  const order = '"filename", file_row_number';
+  // Rows of one event apart from each other: only an event the API sent twice with different
+  // changes (the merge keeps each change row once, from the first copy that has it). Such a day
+  // has its rows ordered by their event's first row, which holds the day's rows in memory.
+  const apart = await db.runAndReadAll(`
+    SELECT count(*) FROM (
+      SELECT event_id FROM (SELECT event_id, lag(event_id) OVER (ORDER BY ${order}) AS previous FROM ${lake})
+      WHERE event_id IS DISTINCT FROM previous GROUP BY event_id HAVING count(*) > 1)`);
+  const together = Number(apart.getRows()[0][0]) === 0;
+  const rows = path.join(work, 'rows.ndjson');
+  const fields = Object.entries(EVENT_FIELDS).map(([name, sql]) => `${sql} AS "${name}"`);
+  await db.run(`
+    COPY (SELECT ${fields.join(', ')}, property, old_value AS "oldValue", new_value AS "newValue"
+          FROM ${lake}
+          ${together ? '' : `ORDER BY min((${order})) OVER (PARTITION BY event_id), change_index`})
+    TO ${sqlString(rows)} (FORMAT json)`);
+  let current: OcsfSourceEvent | undefined;
+  try {
+    for await (const line of createInterface({ input: createReadStream(rows), crlfDelay: Infinity })) {
+      const { property, oldValue, newValue, ...event } = JSON.parse(line) as LakeEventRow;
+      if (current?.eventId !== event.eventId) {
+        if (current) yield current;
+        current = { ...event, changes: [] };
+      }
+      // An event without changes is one row with none of the three.
+      if (property !== null || oldValue !== null || newValue !== null)
+        current.changes.push({ property, oldValue, newValue });
+    }
+    if (current) yield current;
+  } finally {
+    await rm(rows, { force: true });
   }
 }
 
-/** Maps the events of Parquet files into one JSON-lines file per OCSF class (`<prefix>-<class>.ndjson`). */
+/**
+ * Maps the events of Parquet files into JSON-lines files per OCSF class, in the order read, a
+ * few thousand events a file: DuckDB's JSON reader buffers in proportion to the file it reads.
+ */
 async function mapToClassFiles(
   db: DuckDBConnection,
   parts: string[],
   ctx: MapContext,
   prefix: string,
-): Promise<{ events: number; counts: Map<OcsfClassName, number>; files: Map<OcsfClassName, string> }> {
+): Promise<{ events: number; counts: Map<OcsfClassName, number>; files: Map<OcsfClassName, string[]> }> {
   const counts = new Map<OcsfClassName, number>();
-  const files = new Map<OcsfClassName, string>();
+  const files = new Map<OcsfClassName, string[]>();
   const writers = new Map<OcsfClassName, WriteStream>();
+  const writerFor = async (className: OcsfClassName): Promise<WriteStream> => {
+    const n = counts.get(className) ?? 0;
+    let out = writers.get(className);
+    if (out && n % EVENTS_PER_JSON_FILE === 0) {
+      await new Promise((resolve) => out!.end(resolve));
+      out = undefined;
+    }
+    if (!out) {
+      const list = files.get(className) ?? [];
+      const file = `${prefix}-${className}-${String(list.length).padStart(4, '0')}.ndjson`;
+      files.set(className, [...list, file]);
+      out = createWriteStream(file);
+      writers.set(className, out);
+    }
+    return out;
+  };
   let events = 0;
   try {
-    for await (const chunk of lakeEventChunks(db, parts)) {
-      const text = new Map<OcsfClassName, string>();
-      for (const e of chunk) {
-        const mapped = mapEvent(e, ctx);
-        counts.set(mapped.className, (counts.get(mapped.className) ?? 0) + 1);
-        text.set(mapped.className, `${text.get(mapped.className) ?? ''}${JSON.stringify(mapped.event)}\n`);
-      }
-      events += chunk.length;
-      for (const [className, lines] of text) {
-        let out = writers.get(className);
-        if (!out) {
-          const file = `${prefix}-${className}.ndjson`;
-          files.set(className, file);
-          out = createWriteStream(file);
-          writers.set(className, out);
-        }
-        if (!out.write(lines)) await once(out, 'drain');
-      }
+    for await (const e of lakeEvents(db, parts, path.dirname(prefix))) {
+      const mapped = mapEvent(e, ctx);
+      const out = await writerFor(mapped.className);
+      counts.set(mapped.className, (counts.get(mapped.className) ?? 0) + 1);
+      if (!out.write(`${JSON.stringify(mapped.event)}\n`)) await once(out, 'drain');
+      events++;
     }
   } finally {
     await Promise.all([...writers.values()].map((w) => new Promise((resolve) => w.end(resolve))));
@@ -205,7 +261,7 @@ async function mapToClassFiles(
   return { events, counts, files };
 }
 
-/** One class's events (JSON lines) as Parquet with the class's fixed schema, ordered by time and event id (same events, same bytes). */
+/** One class's events (JSON lines) as Parquet with the class's fixed schema, in the order given. */
 export async function writeOcsfParquet(
   db: DuckDBConnection,
   className: OcsfClassName,
@@ -214,25 +270,27 @@ export async function writeOcsfParquet(
 ): Promise<void> {
   const json = `${outPath}.ndjson`;
   await writeFile(json, `${lines.join('\n')}\n`);
-  await writeOcsfParquetFromJson(db, className, json, outPath);
+  await copyJsonToOcsfParquet(db, className, [json], outPath);
 }
 
-/** writeOcsfParquet from a JSON-lines file, which it removes. */
-async function writeOcsfParquetFromJson(
+/**
+ * JSON-lines files of one class's events as one Parquet file, which removes them. The events keep
+ * the files' order (one thread, insertion order kept), so the same lake parts give the same bytes.
+ */
+async function copyJsonToOcsfParquet(
   db: DuckDBConnection,
   className: OcsfClassName,
-  json: string,
+  json: string[],
   outPath: string,
 ): Promise<void> {
   const columns = ocsfColumns(className);
   const spec = columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(', ');
   const select = columns.map(([name]) => `"${name}"`).join(', ');
   await db.run(
-    `COPY (SELECT ${select} FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {${spec}})
-           ORDER BY "time", "metadata".uid)
+    `COPY (SELECT ${select} FROM read_json([${json.map(sqlString).join(', ')}], format = 'newline_delimited', columns = {${spec}}))
      TO ${sqlString(outPath)} (${PARQUET_OPTIONS})`,
   );
-  await rm(json, { force: true });
+  await Promise.all(json.map((f) => rm(f, { force: true })));
 }
 
 /** OCSF events back from a Parquet file as JSON objects: Parquet nulls are absent attributes. */

@@ -8,7 +8,8 @@ import { Config } from '../../src/config/config';
 import { openDuckDb } from '../../src/lake/duckdb';
 import { ManifestChain } from '../../src/lake/manifest-chain';
 import { OCSF_CLASSES } from '../../src/ocsf/classes';
-import { readOcsfParquet } from '../../src/ocsf/export-day';
+import { exportOcsfDay, ocsfExportDeps, readOcsfParquet } from '../../src/ocsf/export-day';
+import { sha256OfBytes } from '../../src/lake/manifest';
 import { ocsfObjectKey } from '../../src/ocsf/keys';
 import { listKeys } from '../../src/s3/list-objects';
 import { startSimulator, Simulator } from '../../src/sim';
@@ -64,6 +65,25 @@ async function readOcsfObject(key: string): Promise<Array<Record<string, unknown
   }
 }
 
+/** Event ids of lake parts in the order of their rows. */
+async function lakeEventOrder(keys: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const key of keys) {
+    const res = await t.deps.s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: key }));
+    files.push(path.join(dir, `${files.length}-${path.basename(key)}`));
+    writeFileSync(files.at(-1)!, await res.Body!.transformToByteArray());
+  }
+  const db = await openDuckDb({ threads: 1 });
+  try {
+    const reader = await db.connection.runAndReadAll(
+      `SELECT event_id FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}]) WHERE change_index = 0`,
+    );
+    return reader.getRows().map((r) => String(r[0]));
+  } finally {
+    db.close();
+  }
+}
+
 test('a sealed day gets its OCSF copy from a workflow after the seal: every event once, in the Security Lake layout, valid OCSF 1.1; the day manifest attests completeness', async () => {
   const truth = sim.truth(DAY);
   const sealed = await t.client.workflow.execute(collectDayWorkflow, {
@@ -91,6 +111,7 @@ test('a sealed day gets its OCSF copy from a workflow after the seal: every even
   assert.ok(keys.length >= 3, `objects for several classes: ${keys.join(', ')}`);
 
   const all: Array<Record<string, unknown>> = [];
+  const perObject = new Map<string, Array<Record<string, unknown>>>();
   for (const key of keys) {
     const events = await readOcsfObject(key);
     const cls = Object.values(OCSF_CLASSES).find((c) => key.startsWith(`ext/${c.source}/`))!;
@@ -98,6 +119,7 @@ test('a sealed day gets its OCSF copy from a workflow after the seal: every even
       events.every((e) => e.class_uid === cls.uid),
       `${key} holds one class only`,
     );
+    perObject.set(key, events);
     all.push(...events);
   }
   const uids = all.map((e) => (e.metadata as { uid: string }).uid).sort();
@@ -112,6 +134,17 @@ test('a sealed day gets its OCSF copy from a workflow after the seal: every even
 
   // The completeness attestation, signed and chained in the day's manifest.
   const [manifest] = await new ManifestChain(lakeOf(config, t.deps.s3), ORG).dayManifests(DAY);
+
+  // Each class keeps the lake's order of events (the sealed parts' rows, read in file order).
+  const position = new Map((await lakeEventOrder(manifest.objects.map((o) => o.key))).map((id, i) => [id, i]));
+  for (const [key, events] of perObject) {
+    const at = events.map((e) => position.get((e.metadata as { uid: string }).uid)!);
+    assert.deepEqual(
+      at,
+      [...at].sort((a, b) => a - b),
+      `${key} keeps the lake's order`,
+    );
+  }
   const att = manifest.completeness!;
   assert.equal(att.verdict, 'complete', att.reasons.join('; '));
   assert.equal(att.totals.api, truth.eventIds.length);
@@ -150,4 +183,22 @@ test('the OCSF copy is rebuilt from the lake without writing anything twice; the
   const bad = await gcaudit(env, 'ocsf', 'export', '--from', '2026-11-31', '--to', DAY);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--from: expected a date YYYY-MM-DD/);
+});
+
+test('the OCSF copy of a day is the same bytes each time it is written', async () => {
+  const lake = lakeOf(config, t.deps.s3);
+  const deps = ocsfExportDeps(config, lake);
+  const first = await exportOcsfDay(deps, { org: ORG, day: DAY });
+  const again = await exportOcsfDay(
+    { ...deps, ocsf: { ...deps.ocsf, accountId: '210987654321' } },
+    { org: ORG, day: DAY, force: true },
+  );
+  assert.equal(again.objects.length, first.objects.length);
+  for (const [i, o] of again.objects.entries()) {
+    assert.equal(o.written, true);
+    const original = await t.deps.s3.send(
+      new GetObjectCommand({ Bucket: config.ocsf.bucket, Key: first.objects[i].key }),
+    );
+    assert.equal(o.sha256, sha256OfBytes(await original.Body!.transformToByteArray()), o.key);
+  }
 });
