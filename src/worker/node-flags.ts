@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
  * with garbage before a full collection (during a backfill the main thread's heap reached 150-250
  * MB with 60 MB live, the worker's RSS 420 MB while collecting). A 2 MB semi-space (young
  * generation 6 MB: page batches are short-lived) and a 384 MB old-generation ceiling keep the
- * heap near its live size (~60 MB, RSS ~235 MB while collecting, bench:backfill); the ceiling
+ * heap near its live size (~60 MB; RSS ~235 MB while collecting then, bench:backfill); the ceiling
  * leaves room for what a large day still holds in JS (a stream day's ids at reconciliation).
  */
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=384'] as const;
