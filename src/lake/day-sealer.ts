@@ -1,9 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { downloadObjects } from '../s3/download-objects';
 import { listKeys } from '../s3/list-objects';
 import { deleteAllVersions } from '../s3/object-versions';
 import type { Lake } from '../s3/lake';
@@ -73,14 +71,14 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
   const db = await openScratchDuckDb('seal', deps.duckdb);
   const work = db.dir;
   try {
-    const staged = await download(
+    const staged = await downloadObjects(
       s3,
       bucket,
       await listKeys(s3, bucket, req.stagingPrefix),
       path.join(work, 'staged'),
       '.ndjson',
     );
-    const existing = await download(
+    const existing = await downloadObjects(
       s3,
       bucket,
       previous.flatMap((m) => m.objects.filter((o) => o.table === 'audit_events').map((o) => o.key)),
@@ -129,7 +127,7 @@ export async function sealDay(deps: SealerDeps, req: SealRequest): Promise<SealR
           : [];
       reconciliation = (await req.reconcile(ids)) as Record<string, unknown> | null;
     }
-    const liveParts = await download(
+    const liveParts = await downloadObjects(
       s3,
       bucket,
       (await listKeys(s3, bucket, partitionPrefix(req.org, 'audit_events_live', req.day))).filter((k) =>
@@ -192,24 +190,6 @@ function summary(
     objects: manifest.objects.map(({ key, sha256, rows, events }) => ({ key, sha256, rows, events })),
     ...extra,
   };
-}
-
-async function download(
-  s3: S3Client,
-  bucket: string,
-  keys: string[],
-  dir: string,
-  extension: string,
-): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files: string[] = [];
-  for (const [i, key] of keys.entries()) {
-    const file = path.join(dir, `${String(i).padStart(6, '0')}${extension}`);
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    await pipeline(res.Body as Readable, createWriteStream(file));
-    files.push(file);
-  }
-  return files;
 }
 
 /** API records of the day that could not be transformed (quarantine/api/<day>/..., each object a page's records). */

@@ -6,12 +6,10 @@
  */
 import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../config/config';
 import { DuckDbLimits, openScratchDuckDb, sqlString } from '../lake/duckdb';
@@ -19,6 +17,7 @@ import { ManifestChain } from '../lake/manifest-chain';
 import { sha256OfBytes } from '../lake/manifest';
 import { PARQUET_OPTIONS, parquetRelation } from '../lake/parquet';
 import type { Lake } from '../s3/lake';
+import { downloadObjects } from '../s3/download-objects';
 import { objectExists } from '../s3/not-found';
 import { OCSF_CLASSES, OcsfClassName } from './classes';
 import { ocsfObjectKey } from './keys';
@@ -95,11 +94,12 @@ export async function exportOcsfDay(
         className,
         key: ocsfObjectKey(OCSF_CLASSES[className], region, accountId, input.org, input.day, m.version),
       }));
-      const files = await download(
+      const files = await downloadObjects(
         s3,
         lake.bucket,
         parts.map((p) => p.key),
         path.join(work, `v${m.version}`),
+        '.parquet',
       );
       // Events stream through files (the lake rows as JSON lines, then each class's as JSON
       // lines): a day is never held in memory (a 250k-event day was hundreds of MB of strings).
@@ -307,16 +307,4 @@ function dropNulls(v: unknown): unknown {
     return out;
   }
   return v;
-}
-
-async function download(s3: S3Client, bucket: string, keys: string[], dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files: string[] = [];
-  for (const [i, key] of keys.entries()) {
-    const file = path.join(dir, `${String(i).padStart(6, '0')}.parquet`);
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    await pipeline(res.Body as Readable, createWriteStream(file));
-    files.push(file);
-  }
-  return files;
 }
