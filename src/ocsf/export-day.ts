@@ -172,9 +172,10 @@ type LakeEventRow = Omit<OcsfSourceEvent, 'changes'> & OcsfSourceEvent['changes'
  * The lake rows of Parquet files folded back into events, in the lake's order (an event where its
  * first row is). DuckDB writes the rows to a JSON-lines file, and the events are folded here from
  * consecutive lines: read through DuckDB's Node API, each chunk of a result is native memory that
- * lasts until the JS object holding it is garbage-collected (~15 MB more for a 20k-event day). Nothing is sorted whole: an event's rows are written together, and a sort or
- * a grouping of the day's rows held the day in memory (grouping into lists: +200 MB in the worker
- * for a 20k-event day; sorting: +25 MB).
+ * lasts until the JS object holding it is garbage-collected (~15 MB more for a 20k-event day).
+ * Nothing is sorted whole: an event's rows are written together, and a sort or a grouping of the
+ * day's rows held the day in memory (grouping into lists: +200 MB in the worker for a 20k-event
+ * day; sorting: +25 MB).
  */
 export async function* lakeEvents(
   db: DuckDBConnection,
@@ -240,7 +241,8 @@ async function mapToClassFiles(
     if (!out) {
       const list = files.get(className) ?? [];
       const file = `${prefix}-${className}-${String(list.length).padStart(4, '0')}.ndjson`;
-      files.set(className, [...list, file]);
+      list.push(file);
+      files.set(className, list);
       out = createWriteStream(file);
       writers.set(className, out);
     }

@@ -5,12 +5,13 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Config } from '../../src/config/config';
-import { openDuckDb } from '../../src/lake/duckdb';
+import { openDuckDb, sqlString } from '../../src/lake/duckdb';
 import { ManifestChain } from '../../src/lake/manifest-chain';
 import { OCSF_CLASSES } from '../../src/ocsf/classes';
 import { exportOcsfDay, ocsfExportDeps, readOcsfParquet } from '../../src/ocsf/export-day';
 import { sha256OfBytes } from '../../src/lake/manifest';
 import { ocsfObjectKey } from '../../src/ocsf/keys';
+import { downloadObjects } from '../../src/s3/download-objects';
 import { listKeys } from '../../src/s3/list-objects';
 import { startSimulator, Simulator } from '../../src/sim';
 import { collectDayWorkflow, ocsfExportWorkflow } from '../../src/workflows';
@@ -67,16 +68,11 @@ async function readOcsfObject(key: string): Promise<Array<Record<string, unknown
 
 /** Event ids of lake parts in the order of their rows. */
 async function lakeEventOrder(keys: string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const key of keys) {
-    const res = await t.deps.s3.send(new GetObjectCommand({ Bucket: config.s3.bucket, Key: key }));
-    files.push(path.join(dir, `${files.length}-${path.basename(key)}`));
-    writeFileSync(files.at(-1)!, await res.Body!.transformToByteArray());
-  }
+  const files = await downloadObjects(t.deps.s3, config.s3.bucket, keys, path.join(dir, 'lake-order'), '.parquet');
   const db = await openDuckDb({ threads: 1 });
   try {
     const reader = await db.connection.runAndReadAll(
-      `SELECT event_id FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}]) WHERE change_index = 0`,
+      `SELECT event_id FROM read_parquet([${files.map(sqlString).join(', ')}]) WHERE change_index = 0`,
     );
     return reader.getRows().map((r) => String(r[0]));
   } finally {
