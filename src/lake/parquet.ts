@@ -1,13 +1,18 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from './duckdb';
 
+/** zstd at level 1: as small as the default level here, and faster. */
+const PARQUET_FORMAT = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
+
 /**
- * How every lake part is written: zstd (level 1: as small as the default level here and faster),
- * in row groups small enough for the writer's memory to stay bounded: the writer holds a row
- * group uncompressed (10,000 audit rows took ~60 MB of DuckDB's memory when a day was sealed;
- * 4,000 about 20 MB).
+ * How every lake part is written: in row groups small enough for the writer's memory to stay
+ * bounded, as the writer holds a row group uncompressed (10,000 audit rows took ~60 MB of
+ * DuckDB's memory when a day was sealed; 4,000 about 20 MB).
  */
-export const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 4000';
+export const PARQUET_OPTIONS = `${PARQUET_FORMAT}, ROW_GROUP_SIZE 4000`;
+
+/** The same for wide nested rows (the OCSF classes): 4,000 such rows took ~15 MB more than 1,000. */
+export const WIDE_PARQUET_OPTIONS = `${PARQUET_FORMAT}, ROW_GROUP_SIZE 1000`;
 
 /** Lake Parquet files as one relation; `position` adds each row's file and row number (`filename`, `file_row_number`). */
 export function parquetRelation(paths: string[], opts: { position?: boolean } = {}): string {

@@ -8,14 +8,15 @@ import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBConnection } from '@duckdb/node-api';
+import { parse } from 'csv-parse';
 import type { Config } from '../config/config';
 import { DuckDbLimits, openScratchDuckDb, sqlString } from '../lake/duckdb';
 import { ManifestChain } from '../lake/manifest-chain';
 import { sha256OfBytes } from '../lake/manifest';
-import { PARQUET_OPTIONS, parquetRelation } from '../lake/parquet';
+import { parquetRelation, WIDE_PARQUET_OPTIONS } from '../lake/parquet';
 import type { Lake } from '../s3/lake';
 import { downloadObjects } from '../s3/download-objects';
 import { objectExists } from '../s3/not-found';
@@ -24,8 +25,8 @@ import { ocsfObjectKey } from './keys';
 import { MapContext, mapEvent, OcsfSourceEvent } from './mapping';
 import { ocsfColumns } from './parquet-schema';
 
-/** Events per JSON-lines file between the mapping and DuckDB's JSON reader. */
-const EVENTS_PER_JSON_FILE = 2000;
+/** Events per JSON-lines file between the mapping and DuckDB's JSON reader, which buffers in proportion to its file (2000: +15 MB). */
+const EVENTS_PER_JSON_FILE = 500;
 
 export interface OcsfDayResult {
   org: string;
@@ -170,12 +171,13 @@ type LakeEventRow = Omit<OcsfSourceEvent, 'changes'> & OcsfSourceEvent['changes'
 
 /**
  * The lake rows of Parquet files folded back into events, in the lake's order (an event where its
- * first row is). DuckDB writes the rows to a JSON-lines file, and the events are folded here from
- * consecutive lines: read through DuckDB's Node API, each chunk of a result is native memory that
- * lasts until the JS object holding it is garbage-collected (~15 MB more for a 20k-event day).
- * Nothing is sorted whole: an event's rows are written together, and a sort or a grouping of the
- * day's rows held the day in memory (grouping into lists: +200 MB in the worker for a 20k-event
- * day; sorting: +25 MB).
+ * first row is). DuckDB writes the rows to a CSV file, and the events are folded here from
+ * consecutive lines. Not DuckDB's JSON writer: its to_json held ~30 MB more than the CSV writer
+ * whatever the day's size. Not DuckDB's result chunks: each is native memory that lasts until
+ * the JS object holding it is garbage-collected (+50 MB for a 120k-row day). Nothing is sorted
+ * whole: an event's rows are written together, and a sort or a grouping of the day's rows held
+ * the day in memory (grouping into lists: +200 MB in the worker for a 20k-event day; sorting:
+ * +25 MB).
  */
 export async function* lakeEvents(
   db: DuckDBConnection,
@@ -193,17 +195,24 @@ export async function* lakeEvents(
       SELECT event_id FROM (SELECT event_id, lag(event_id) OVER (ORDER BY ${order}) AS previous FROM ${lake})
       WHERE event_id IS DISTINCT FROM previous GROUP BY event_id HAVING count(*) > 1)`);
   const together = Number(apart.getRows()[0][0]) === 0;
-  const rows = path.join(work, 'rows.ndjson');
+  const rows = path.join(work, 'rows.csv');
   const fields = Object.entries(EVENT_FIELDS).map(([name, sql]) => `${sql} AS "${name}"`);
   await db.run(`
     COPY (SELECT ${fields.join(', ')}, property, old_value AS "oldValue", new_value AS "newValue"
           FROM ${lake}
           ${together ? '' : `ORDER BY min((${order})) OVER (PARTITION BY event_id), change_index`})
-    TO ${sqlString(rows)} (FORMAT json)`);
+    TO ${sqlString(rows)} (FORMAT csv, HEADER true)`);
+  // DuckDB writes NULL as an empty field and an empty string quoted ("").
+  const lines = pipeline(
+    createReadStream(rows),
+    parse({ columns: true, cast: (value, context) => (value === '' && !context.quoting ? null : value) }),
+    // A read or parse error ends the loop below with it.
+    () => undefined,
+  );
   let current: OcsfSourceEvent | undefined;
   try {
-    for await (const line of createInterface({ input: createReadStream(rows), crlfDelay: Infinity })) {
-      const { property, oldValue, newValue, ...event } = JSON.parse(line) as LakeEventRow;
+    for await (const row of lines) {
+      const { property, oldValue, newValue, ...event } = row as LakeEventRow;
       if (current?.eventId !== event.eventId) {
         if (current) yield current;
         current = { ...event, changes: [] };
@@ -214,14 +223,12 @@ export async function* lakeEvents(
     }
     if (current) yield current;
   } finally {
+    lines.destroy();
     await rm(rows, { force: true });
   }
 }
 
-/**
- * Maps the events of Parquet files into JSON-lines files per OCSF class, in the order read, a
- * few thousand events a file: DuckDB's JSON reader buffers in proportion to the file it reads.
- */
+/** Maps the events of Parquet files into JSON-lines files per OCSF class, in the order read, a few hundred events a file. */
 async function mapToClassFiles(
   db: DuckDBConnection,
   parts: string[],
@@ -290,7 +297,7 @@ async function copyJsonToOcsfParquet(
   const select = columns.map(([name]) => `"${name}"`).join(', ');
   await db.run(
     `COPY (SELECT ${select} FROM read_json([${json.map(sqlString).join(', ')}], format = 'newline_delimited', columns = {${spec}}))
-     TO ${sqlString(outPath)} (${PARQUET_OPTIONS})`,
+     TO ${sqlString(outPath)} (${WIDE_PARQUET_OPTIONS})`,
   );
   await Promise.all(json.map((f) => rm(f, { force: true })));
 }

@@ -113,6 +113,27 @@ test("lake rows fold back into events in the lake's order, each with its changes
   });
 });
 
+test('values come back exactly: an empty string is not null, and quotes, commas, line breaks and non-ASCII text pass through', async () => {
+  const awkward = ['', '"quoted", with commas', 'two\nlines\r\nand a CRLF', 'Zoë ☎ 日本', ' padded ', 'NULL', '\\N'];
+  const files = await writeParts([
+    awkward.map((value, i) => ({
+      ...row('e', i, value),
+      old_value: value,
+      new_value: i === 0 ? null : value,
+      entity_name: awkward[1],
+      extra: '{"k":"v, \\"w\\""}',
+    })),
+  ]);
+  const [event] = await read(files);
+  assert.equal(event.entityName, awkward[1]);
+  assert.equal(event.extra, '{"k":"v, \\"w\\""}');
+  assert.equal(event.userName, null);
+  assert.deepEqual(
+    event.changes,
+    awkward.map((value, i) => ({ property: value, oldValue: value, newValue: i === 0 ? null : value })),
+  );
+});
+
 test('an event whose rows lie apart (the API sent it twice with different changes) is still one event, at its first row', async () => {
   const files = await writeParts([
     [row('x', 0, 'name'), row('y', 0, null)],
