@@ -12,8 +12,9 @@ RUN npm run build && npm prune --omit=dev
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-# The worker's malloc arenas and V8 flags: src/worker/node-flags.ts says why.
+# The worker's allocator settings and V8 flags: src/worker/node-flags.ts says why.
 ENV MALLOC_ARENA_MAX=2
+ENV DUCKDB_JE_MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:0
 COPY package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
