@@ -21,4 +21,4 @@ COPY --from=build /app/dist ./dist
 COPY checks ./checks
 COPY auditor ./auditor
 USER node
-CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=384", "dist/src/worker/main.js"]
+CMD ["node", "--max-semi-space-size=1", "--max-old-space-size=384", "--optimize-for-size", "dist/src/worker/main.js"]
