@@ -25,7 +25,10 @@ import { ocsfObjectKey } from './keys';
 import { MapContext, mapEvent, OcsfSourceEvent } from './mapping';
 import { ocsfColumns } from './parquet-schema';
 
-/** Events per JSON-lines file between the mapping and DuckDB's JSON reader, which buffers in proportion to its file (2000: +15 MB). */
+/**
+ * Events per JSON-lines file between the mapping and DuckDB's JSON reader, which buffers in
+ * proportion to its file (2000 events: +15 MB).
+ */
 const EVENTS_PER_JSON_FILE = 500;
 
 export interface OcsfDayResult {

@@ -6,7 +6,7 @@ import { WORKER_ENV } from '../../src/worker/node-flags';
 // The variable's name comes from how DuckDB builds its jemalloc (the DUCKDB_JE_ prefix): a DuckDB
 // upgrade that changed it would leave the setting silently unread.
 test("the worker's DUCKDB_JE_MALLOC_CONF reaches DuckDB's allocator", () => {
-  const run = (conf?: string) =>
+  const run = (conf: string) =>
     spawnSync(process.execPath, ['-e', "require('@duckdb/node-api')"], {
       env: { ...process.env, DUCKDB_JE_MALLOC_CONF: conf },
       encoding: 'utf8',
