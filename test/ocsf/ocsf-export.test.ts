@@ -5,11 +5,12 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Config } from '../../src/config/config';
-import { openDuckDb, sqlString } from '../../src/lake/duckdb';
+import { openDuckDb } from '../../src/lake/duckdb';
 import { ManifestChain } from '../../src/lake/manifest-chain';
 import { OCSF_CLASSES } from '../../src/ocsf/classes';
 import { exportOcsfDay, ocsfExportDeps, readOcsfParquet } from '../../src/ocsf/export-day';
 import { sha256OfBytes } from '../../src/lake/manifest';
+import { parquetRelation } from '../../src/lake/parquet';
 import { ocsfObjectKey } from '../../src/ocsf/keys';
 import { downloadObjects } from '../../src/s3/download-objects';
 import { listKeys } from '../../src/s3/list-objects';
@@ -72,7 +73,7 @@ async function lakeEventOrder(keys: string[]): Promise<string[]> {
   const db = await openDuckDb({ threads: 1 });
   try {
     const reader = await db.connection.runAndReadAll(
-      `SELECT event_id FROM read_parquet([${files.map(sqlString).join(', ')}]) WHERE change_index = 0`,
+      `SELECT event_id FROM ${parquetRelation(files)} WHERE change_index = 0`,
     );
     return reader.getRows().map((r) => String(r[0]));
   } finally {
