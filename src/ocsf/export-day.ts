@@ -105,8 +105,8 @@ export async function exportOcsfDay(
         path.join(work, `v${m.version}`),
         '.parquet',
       );
-      // Events stream through files (the lake rows as JSON lines, then each class's as JSON
-      // lines): a day is never held in memory (a 250k-event day was hundreds of MB of strings).
+      // Events stream through files (the lake rows as CSV, then each class's as JSON lines): a
+      // day is never held in memory (a 250k-event day was hundreds of MB of strings).
       const lines = await mapToClassFiles(db.connection, files, ctx, path.join(work, `v${m.version}`));
       for (const [className, n] of lines.counts) perClass[className] += n;
       result.events += lines.events;
